@@ -1,0 +1,392 @@
+"""Reading a filing input (YAML, or CSV ledger balances with YAML metadata) into a FilingInput.
+
+Every problem found is collected (file, line code or CSV row, what is wrong, what was expected)
+and raised once as InputProblems. Nothing here computes a total: that is compute.py's job.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+
+from . import formdef, yamlsafe
+from .money import AmountError, parse_amount, parse_percent, to_dollars
+from .problems import InputProblems, Problem
+
+YAML_KEYS = ("report", "as_of", "period_begin", "submit_date", "firm", "lines", "names", "ledger",
+             "retail_forex", "filing_status", "filed_pursuant_to", "carries_customer_accounts")
+
+
+def _iso_date(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a date written as YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real calendar date (YYYY-MM-DD)") from None
+
+
+def _text(value: Any) -> Any:
+    # firm_id: 19585 or phone numbers written without quotes are still text
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+Text = Annotated[str, BeforeValidator(_text)]
+
+
+class Contact(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=False)
+    name: Text | None = None
+    phone: Text | None = None
+    email: Text | None = None
+
+
+class Firm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Text
+    sec_file_no: Text | None = None
+    firm_id: Text | None = None
+    address: Text | None = None
+    contact: Contact = Contact()
+
+
+class Header(BaseModel):
+    """The metadata of a filing input (the `lines` are checked against the form separately)."""
+    model_config = ConfigDict(extra="forbid")
+    report: Literal["focus-ii", "daily-seg"]
+    as_of: IsoDate
+    period_begin: IsoDate | None = None
+    submit_date: IsoDate | None = None
+    firm: Firm
+    names: dict[Text, Text | None] = {}
+    ledger: Text | None = None
+    retail_forex: bool = False
+    filing_status: Text = "INITIAL"
+    filed_pursuant_to: Literal["17a-5(a)", "17a-5(b)", "17a-11", "special-request", "other"] = "17a-5(a)"
+    carries_customer_accounts: bool = True
+    lines: Any = None           # checked against the form by _check_line, not here
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an input line was given: shown in problems and by `explain`."""
+    file: str
+    where: str          # "yaml line 12" or "row 4"
+    given: str          # the amount as written
+
+    def __str__(self) -> str:
+        return f"{self.file} ({self.where})"
+
+
+@dataclass(frozen=True)
+class FilingInput:
+    header: Header
+    amounts: dict[str, int]             # input lines given, rounded to whole dollars
+    exact: dict[str, Decimal]           # the same, as given (before rounding)
+    percents: dict[str, Fraction]       # management targets given as a percentage
+    sources: dict[str, Source]
+    files: tuple[Path, ...]             # every file read, for hashes and the manifest
+    digest: str = field(default="")     # sha256 over the files' bytes
+
+    @property
+    def kind(self) -> str:
+        return self.header.report
+
+
+# --- reading files -------------------------------------------------------------------------------
+
+def _read_text(path: Path, problems: list[Problem]) -> tuple[str, bytes] | None:
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        problems.append(Problem("file-not-found", name, "no such file", expected="an existing input file"))
+        return None
+    except IsADirectoryError:
+        problems.append(Problem("file-unreadable", name, "is a directory", expected="a file"))
+        return None
+    except OSError as exc:
+        problems.append(Problem("file-unreadable", name, f"cannot be read: {exc.strerror}",
+                                expected="a readable file"))
+        return None
+    if b"\x00" in data:
+        problems.append(Problem("not-text", name, "contains NUL bytes: not a text file",
+                                expected="UTF-8 text (YAML or CSV)"))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem("not-text", name, f"is not UTF-8 text (byte {exc.start})",
+                                expected="UTF-8 text (YAML or CSV)"))
+        return None
+    if not text.strip():
+        problems.append(Problem("empty-file", name, "is empty", expected="a filing input"))
+        return None
+    return text, data
+
+
+def _read_yaml(path: Path, problems: list[Problem]) -> tuple[dict | None, bytes]:
+    read = _read_text(path, problems)
+    if read is None:
+        return None, b""
+    text, data = read
+    name = str(path)
+    try:
+        doc, duplicates = yamlsafe.load(text)
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        where = f"yaml line {mark.line + 1}" if mark else ""
+        tag = "tag" in str(exc.problem)
+        problems.append(Problem("yaml-tag" if tag else "yaml-syntax", name,
+                                f"refused: {exc.problem}" if tag else str(exc.problem), where,
+                                "plain YAML values (no !!python or other object tags)" if tag else "valid YAML"))
+        return None, data
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"yaml line {mark.line + 1}" if mark else ""
+        problems.append(Problem("yaml-syntax", name, f"YAML syntax error: {getattr(exc, 'problem', exc)}",
+                                where, "valid YAML"))
+        return None, data
+    for key, first, again in duplicates:
+        problems.append(Problem("duplicate-key", name, f"key {key!r} is given twice (first at yaml line {first})",
+                                f"yaml line {again}", "each key once"))
+    if not isinstance(doc, dict):
+        problems.append(Problem("not-a-mapping", name,
+                                f"the top level is {type(doc).__name__ if doc is not None else 'empty'}, not a mapping",
+                                expected="a mapping with report, as_of, firm and lines"))
+        return None, data
+    return doc, data
+
+
+def _read_csv(path: Path, problems: list[Problem]) -> tuple[list[tuple[str, Any, str]], bytes]:
+    """Rows of a `line,amount[,label]` CSV as (code, amount text, where)."""
+    read = _read_text(path, problems)
+    if read is None:
+        return [], b""
+    text, data = read
+    name = str(path)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[str, Any, str]] = []
+    try:
+        header = next(reader)
+        columns = [c.strip().lower() for c in header]
+        if "line" not in columns or "amount" not in columns:
+            problems.append(Problem("csv-header", name, f"the first row {','.join(header)!r} is not a header",
+                                    "row 1", "a header row line,amount (and optionally label)"))
+            return [], data
+        unknown = [c for c in columns if c not in ("line", "amount", "label")]
+        if unknown:
+            problems.append(Problem("csv-header", name, f"unknown column(s) {', '.join(unknown)}", "row 1",
+                                    "columns line, amount and optionally label"))
+        i_line, i_amount = columns.index("line"), columns.index("amount")
+        for record in reader:
+            where = f"row {reader.line_num}"
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) != len(columns):
+                problems.append(Problem("csv-syntax", name, f"has {len(record)} cells, the header {len(columns)}",
+                                        where, f"{len(columns)} cells per row"))
+                continue
+            rows.append((record[i_line].strip(), record[i_amount], where))
+    except StopIteration:
+        problems.append(Problem("csv-header", name, "has no header row", expected="a header row line,amount"))
+    except csv.Error as exc:
+        problems.append(Problem("csv-syntax", name, f"CSV syntax error: {exc}", f"row {reader.line_num}",
+                                "valid CSV"))
+    return rows, data
+
+
+# --- checking lines against the form ------------------------------------------------------------
+
+def _check_line(kind: str, code: str, raw: Any, source: Source, problems: list[Problem],
+                amounts: dict, exact: dict, percents: dict, sources: dict) -> None:
+    rep = formdef.report(kind)
+    where = f"line {code}, {source.where}" if source.where else f"line {code}"
+    file = source.file
+    line = rep.lines.get(code)
+    if line is None:
+        owners = formdef.all_codes().get(code)
+        if owners:
+            problems.append(Problem("wrong-report-line", file, f"line {code} belongs to the {', '.join(owners)} "
+                                    f"report, not {kind}", where, f"a line code of the {kind} form"))
+        else:
+            problems.append(Problem("unknown-line", file, f"{code!r} is not a line code of any form", where,
+                                    f"a line code of the {kind} form, such as 7010"))
+        return
+    if line.kind == "computed":
+        problems.append(Problem("computed-line", file, f"line {code} is computed ({line.formula.describe()}), "
+                                "it cannot be given", where, f"only the lines it is computed from: "
+                                f"{', '.join(line.operands)}"))
+        return
+    if line.kind == "text":
+        problems.append(Problem("text-line", file, f"line {code} is a name field, not an amount", where,
+                                f"the name under names: {{{code}: ...}}"))
+        return
+    if code in sources:
+        problems.append(Problem("duplicate-line", file, f"line {code} is given twice (also in {sources[code]})",
+                                where, "each line once, in the YAML or in the CSV"))
+        return
+    try:
+        rate = parse_percent(raw) if line.target_of else None
+        if rate is None and isinstance(raw, str) and "%" in raw:
+            raise AmountError(f"{raw!r}: a percentage is allowed only for management targets")
+    except AmountError as exc:
+        problems.append(Problem("bad-percent", file, str(exc), where,
+                                f"dollars or a percentage of line {line.target_of} such as \"5%\""
+                                if line.target_of else "an amount"))
+        return
+    sources[code] = source
+    if rate is not None:
+        percents[code] = rate
+        return
+    try:
+        value = parse_amount(raw)
+    except AmountError as exc:
+        problems.append(Problem("bad-amount", file, str(exc), where,
+                                "an amount such as 1443907046, \"1,443,907,046\" or \"(52,837,332)\""))
+        return
+    if value is None:
+        return      # given as blank
+    if line.sign == "nonpositive" and value > 0:
+        problems.append(Problem("wrong-sign", file, f"line {code} ({line.label}) is a deduction and must not be "
+                                f"positive, got {raw}", where, f"<= 0, e.g. -{raw} or ({raw})"))
+        return
+    exact[code] = value
+    amounts[code] = to_dollars(value)
+
+
+def _code(key: Any) -> str:
+    if isinstance(key, bool):
+        return str(key)
+    if isinstance(key, (int, Decimal)):
+        return str(key)
+    return str(key).strip().strip("[]").strip()
+
+
+def _header_problems(exc: ValidationError, file: str, doc: dict) -> list[Problem]:
+    found = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        top = err["loc"][0] if err["loc"] else ""
+        lines = getattr(doc, "lines", {})
+        where = f"{loc} (yaml line {lines[top]})" if top in lines else loc
+        etype = err["type"]
+        if etype == "missing":
+            found.append(Problem("missing-field", file, f"{loc} is missing", loc,
+                                 {"report": "focus-ii or daily-seg", "as_of": "a date YYYY-MM-DD",
+                                  "firm": "firm: {name: ...}", "firm.name": "the firm's name"}.get(loc, "a value")))
+        elif etype == "extra_forbidden":
+            known = YAML_KEYS if len(err["loc"]) == 1 else ("name, sec_file_no, firm_id, address, contact"
+                                                           if len(err["loc"]) == 2 else "name, phone, email")
+            found.append(Problem("unknown-key", file, f"unknown key {loc}", where,
+                                 f"one of {', '.join(known) if isinstance(known, tuple) else known}"))
+        elif loc == "report":
+            found.append(Problem("unknown-report", file, f"report {err.get('input')!r} is not a report kind",
+                                 where, "focus-ii or daily-seg"))
+        elif loc in ("as_of", "period_begin", "submit_date"):
+            msg = err.get("ctx", {}).get("error") or err["msg"]
+            found.append(Problem("bad-date", file, f"{loc}: {msg}", where, "a real date YYYY-MM-DD"))
+        else:
+            found.append(Problem("bad-field", file, f"{loc}: {err['msg']} (got {err.get('input')!r})", where,
+                                 "see the input format in README.md"))
+    return found
+
+
+def load_input(path: Path | str, meta: Path | str | None = None) -> FilingInput:
+    """Read and check a filing input. Raises InputProblems with every problem found."""
+    path = Path(path)
+    problems: list[Problem] = []
+    files: list[Path] = []
+    blobs: list[bytes] = []
+    csv_rows: list[tuple[str, Any, str]] = []
+    csv_file: Path | None = None
+
+    if path.suffix.lower() == ".csv":
+        if meta is None:
+            raise InputProblems([Problem("missing-meta", str(path), "a CSV holds only ledger balances",
+                                         expected="--meta FILE.yaml naming report, as_of and firm")])
+        csv_file, yaml_file = path, Path(meta)
+    else:
+        yaml_file = path
+    doc, data = _read_yaml(yaml_file, problems)
+    files.append(yaml_file)
+    blobs.append(data)
+    if doc is None:
+        raise InputProblems(problems)
+    yname = str(yaml_file)
+
+    try:
+        header = Header.model_validate(doc)
+    except ValidationError as exc:
+        problems.extend(_header_problems(exc, yname, doc))
+        header = None
+    if header and header.period_begin and header.period_begin > header.as_of:
+        problems.append(Problem("bad-date", yname, f"period_begin {header.period_begin} is after as_of "
+                                f"{header.as_of}", "period_begin", "period_begin on or before as_of"))
+
+    if header and header.ledger:
+        if csv_file is not None:
+            problems.append(Problem("bad-field", yname, "ledger: is given while building a CSV directly",
+                                    "ledger", "one CSV of balances"))
+        else:
+            csv_file = (yaml_file.parent / header.ledger)
+    if csv_file is not None:
+        csv_rows, data = _read_csv(csv_file, problems)
+        files.append(csv_file)
+        blobs.append(data)
+
+    amounts: dict[str, int] = {}
+    exact: dict[str, Decimal] = {}
+    percents: dict[str, Fraction] = {}
+    sources: dict[str, Source] = {}
+    lines = doc.get("lines")
+    # Check the lines whenever the report kind is known, even if other header fields are wrong,
+    # so that one run shows every problem.
+    kind = doc.get("report") if doc.get("report") in formdef.REPORT_KINDS else None
+    if kind is not None:
+        if lines is None:
+            lines = {}
+        if not isinstance(lines, dict):
+            problems.append(Problem("bad-field", yname, f"lines is {type(lines).__name__}, not a mapping", "lines",
+                                    "lines: {7010: 1443907046, ...}"))
+            lines = {}
+        key_lines = getattr(lines, "lines", {})
+        for key, raw in lines.items():
+            code = _code(key)
+            src = Source(yname, f"yaml line {key_lines[key]}" if key in key_lines else "", str(raw))
+            _check_line(kind, code, raw, src, problems, amounts, exact, percents, sources)
+        for code, raw, where in csv_rows:
+            _check_line(kind, _code(code), raw, Source(str(csv_file), where, str(raw)), problems,
+                        amounts, exact, percents, sources)
+        rep = formdef.report(kind)
+        for code, name in (header.names.items() if header else ()):
+            code = _code(code)
+            line = rep.lines.get(code)
+            if line is None or line.kind != "text":
+                texts = ", ".join(rep.text_codes) or "none on this form"
+                problems.append(Problem("unknown-line", yname, f"names: {code} is not a name field of {kind}",
+                                        f"names.{code}", f"one of {texts}"))
+    if problems:
+        raise InputProblems(problems)
+    digest = hashlib.sha256()
+    for blob in blobs:
+        digest.update(hashlib.sha256(blob).digest())
+    return FilingInput(header=header, amounts=amounts, exact=exact, percents=percents, sources=sources,
+                       files=tuple(files), digest=digest.hexdigest())

@@ -1,0 +1,118 @@
+"""Exact money: parsing amounts as users write them, rounding rules, formatting.
+
+Rounding rule (written down once, tested in tests/test_money.py): every rounding to whole dollars is
+"half up" in the accounting sense, i.e. a half cent or half dollar goes away from zero
+(0.5 -> 1, -0.5 -> -1, 2.49 -> 2). Input lines are rounded before any total is taken, so the printed
+form foots; percentage lines round their exact product the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
+
+ONE = Decimal(1)
+
+# 1,443,907,046   (52,837,332)   -4,057,550   $1,234.56   ($ 12)   1443907046.50
+_AMOUNT_RE = re.compile(
+    r"""^\s*
+    (?P<open>\()?\s*
+    (?P<minus>-)?\s*
+    \$?\s*
+    (?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)
+    \s*(?P<close>\))?\s*$""",
+    re.VERBOSE,
+)
+_PERCENT_RE = re.compile(r"^\s*(?P<num>\d+(?:\.\d+)?)\s*%\s*$")
+
+
+class AmountError(ValueError):
+    """An amount that cannot be read; the message says what was found."""
+
+
+def parse_amount(value: object) -> Decimal | None:
+    """Read an amount from YAML or CSV. None (or an empty CSV cell) is a blank line.
+
+    Accepts integers, exact decimals and accounting-format text. Refuses bool, float (YAML floats are
+    loaded as Decimal before they get here), lists, mappings, NaN and infinities.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise AmountError(f"a boolean ({str(value).lower()}) is not an amount")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise AmountError(f"{value} is not a finite amount")
+        return value
+    if isinstance(value, float):
+        # Never reached from our loaders; a float would already have lost cents.
+        raise AmountError("a binary float is not an exact amount; write it as text or an integer")
+    if isinstance(value, str):
+        text = value.strip()
+        if text == "":
+            return None
+        m = _AMOUNT_RE.match(text)
+        if not m:
+            raise AmountError(f"{value!r} is not an amount")
+        if bool(m.group("open")) != bool(m.group("close")):
+            raise AmountError(f"{value!r} has unbalanced parentheses")
+        if m.group("open") and m.group("minus"):
+            raise AmountError(f"{value!r} is negative twice (parentheses and minus)")
+        try:
+            amount = Decimal(m.group("num").replace(",", ""))
+        except InvalidOperation:  # pragma: no cover - the regex admits only digits
+            raise AmountError(f"{value!r} is not an amount") from None
+        return -amount if (m.group("open") or m.group("minus")) else amount
+    kind = {list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+    raise AmountError(f"{kind} is not an amount")
+
+
+def parse_percent(value: object) -> Fraction | None:
+    """'5%' -> Fraction(5). None when the value is not written as a percentage at all."""
+    if not isinstance(value, str) or "%" not in value:
+        return None
+    m = _PERCENT_RE.match(value)
+    if not m:
+        raise AmountError(f"{value!r} is not a percentage like \"5%\" or \"2.5%\"")
+    rate = Fraction(Decimal(m.group("num")))
+    if rate > 100:
+        raise AmountError(f"{value!r} is more than 100%")
+    return rate
+
+
+def to_dollars(amount: Decimal) -> int:
+    """Round an exact amount to whole dollars, half up (away from zero)."""
+    return int(amount.quantize(ONE, rounding=ROUND_HALF_UP))
+
+
+def round_half_up(value: Fraction) -> int:
+    """Round an exact fraction to an integer, halves away from zero."""
+    n, d = value.numerator, value.denominator
+    if n >= 0:
+        return (2 * n + d) // (2 * d)
+    return -((-2 * n + d) // (2 * d))
+
+
+def percent_of(amount: int, rate: Fraction) -> int:
+    """rate% of a whole-dollar amount, half up to whole dollars: percent_of(3447164969, 5) = 172358248."""
+    return round_half_up(amount * rate / 100)
+
+
+def fmt_amount(value: int | None, negative: str = "minus") -> str:
+    """1443907046 -> '1,443,907,046'. negative='minus' gives '-52,837,332', 'parens' gives '(52,837,332)'."""
+    if value is None:
+        return ""
+    if value < 0:
+        body = f"{-value:,}"
+        return f"({body})" if negative == "parens" else f"-{body}"
+    return f"{value:,}"
+
+
+def fmt_percent(rate: Fraction) -> str:
+    """Fraction(5) -> '5', Fraction(5, 2) -> '2.5'."""
+    if rate.denominator == 1:
+        return str(rate.numerator)
+    return format(Decimal(rate.numerator) / Decimal(rate.denominator), "f").rstrip("0").rstrip(".")

@@ -1,0 +1,23 @@
+"""Renders a computed filing into the requested output formats, in memory, before anything is
+written. The PDF renderer is imported only when a PDF is asked for (it is the heavy one)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .compute import Filing
+
+
+def render_outputs(filing: Filing, out_dir: Path, stem: str, formats: tuple[str, ...]) -> dict[Path, bytes]:
+    files: dict[Path, bytes] = {}
+    for fmt in formats:
+        if fmt == "txt":
+            from .render_text import render_text
+            files[out_dir / f"{stem}.txt"] = render_text(filing).encode("utf-8")
+        elif fmt == "json":
+            from .render_json import render_json
+            files[out_dir / f"{stem}.json"] = render_json(filing).encode("utf-8")
+        elif fmt == "pdf":
+            from .render_pdf import render_pdf
+            files[out_dir / f"{stem}.pdf"] = render_pdf(filing)
+    return files

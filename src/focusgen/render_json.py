@@ -1,0 +1,33 @@
+"""The JSON output: every line code of the report mapped to an integer or null (blank), the name
+fields, how each management target was given, the metadata and a summary of the excesses."""
+
+from __future__ import annotations
+
+import json
+
+from . import __version__, view
+from .compute import Filing
+
+
+def filing_dict(filing: Filing) -> dict:
+    h = filing.header
+    rep = filing.report
+    return {
+        "report": rep.kind,
+        "form": rep.form_name,
+        "form_revision": rep.revision,
+        "as_of": h.as_of.isoformat(),
+        "period_begin": h.period_begin.isoformat() if h.period_begin else None,
+        "submit_date": h.submit_date.isoformat() if h.submit_date else None,
+        "filing_status": h.filing_status,
+        "firm": h.firm.model_dump(),
+        "lines": {code: filing.values[code] for code in rep.amount_codes},
+        "names": filing.names,
+        "targets": {code: filing.target(code) for code, line in rep.lines.items() if line.target_of},
+        "summary": view.summary(filing),
+        "generator": {"name": "focusgen", "version": __version__, "input_sha256": filing.input.digest},
+    }
+
+
+def render_json(filing: Filing) -> str:
+    return json.dumps(filing_dict(filing), indent=2, ensure_ascii=False) + "\n"

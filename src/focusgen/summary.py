@@ -1,0 +1,42 @@
+"""The short terminal summary of a build: each statement's excess or deficiency and its position
+against the management target, and the capital requirement with its early warning level."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from . import view
+from .compute import Filing
+from .money import fmt_amount
+
+
+def _money(value: int | None) -> str:
+    if value is None:
+        return ""
+    text = fmt_amount(value, "parens")
+    return f"[bold red]{text}[/]" if value < 0 else text
+
+
+def print_summary(filing: Filing, console: Console) -> None:
+    h = filing.header
+    console.print(f"{h.firm.name}\n{filing.report.form_name}, as of {view.mmddyyyy(h.as_of)}", markup=False)
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column("Statement", no_wrap=True)
+    table.add_column("Excess (deficiency)", justify="right")
+    table.add_column("Target", justify="right")
+    table.add_column("Over (under) target", justify="right")
+    for entry in view.summary(filing):
+        if "requirement" in entry:
+            table.add_row(f"{entry['name']}, line D [{entry['requirement']['line']}]",
+                          _money(entry["requirement"]["value"]), "", "")
+            table.add_row(f"  early warning level [{entry['early_warning']['line']}]",
+                          _money(entry["early_warning"]["value"]), "", "")
+            continue
+        excess = entry["excess"]
+        name = f"{entry['name']} [{excess['line']}]"
+        if excess["value"] is not None and excess["value"] < 0:
+            name += " [bold red]DEFICIENCY[/]"
+        table.add_row(name, _money(excess["value"]), _money(entry.get("target", {}).get("value")),
+                      _money(entry.get("over_target", {}).get("value")))
+    console.print(table)

@@ -1,0 +1,143 @@
+"""The filing laid out as the form prints it: pages, rows, cells and the cover page.
+
+Every renderer (text, PDF, extraction's expectations) walks these same objects, so the order of
+lines, their numbering and which column an amount sits in are decided once, from the form
+definition. Nothing here formats numbers: each renderer has its own convention for negatives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .compute import Filing
+from .formdef import Line, Row
+from .money import fmt_percent
+
+
+@dataclass(frozen=True)
+class Cell:
+    line: Line
+    value: int | None
+
+
+@dataclass(frozen=True)
+class RowView:
+    row: Row
+    inner: Cell | None
+    outer: Cell | None
+    text: tuple[Line, str | None] | None      # a name field and its name
+
+    @property
+    def kind(self) -> str:
+        if self.row.heading:
+            return "heading"
+        if self.row.note:
+            return "note"
+        return "line" if self.row.lines else "caption"
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    subtitle: str
+    rows: tuple[RowView, ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One printed page of statements (a statement marked `continued` joins the page before it)."""
+    sections: tuple[Section, ...]
+
+
+def row_view(filing: Filing, row: Row) -> RowView:
+    def cell(col: str) -> Cell | None:
+        line = row.cell(col)
+        return Cell(line, filing.values[line.code]) if line else None
+    text_line = row.text_line
+    names = filing.names
+    return RowView(row=row, inner=cell("inner"), outer=cell("outer"),
+                   text=(text_line, names[text_line.code]) if text_line else None)
+
+
+def pages(filing: Filing) -> list[Page]:
+    result: list[list[Section]] = []
+    for st in filing.report.statements:
+        section = Section(key=st.key, title=st.title, subtitle=st.subtitle,
+                          rows=tuple(row_view(filing, r) for r in st.rows))
+        if st.continued and result:
+            result[-1].append(section)
+        else:
+            result.append([section])
+    return [Page(tuple(p)) for p in result]
+
+
+def mmddyyyy(d: date | None) -> str:
+    return d.strftime("%m/%d/%Y") if d else ""
+
+
+def mmddyy(d: date | None) -> str:
+    return d.strftime("%m/%d/%y") if d else ""
+
+
+def banner(filing: Filing) -> list[tuple[str, str]]:
+    """The WinJammer banner: End Date, Firm Name, Form, Submit Date (or As of)."""
+    h = filing.header
+    last = ("Submit Date", mmddyyyy(h.submit_date)) if h.submit_date else ("As of", mmddyyyy(h.as_of))
+    return [("End Date", mmddyyyy(h.as_of)), ("Firm Name", h.firm.name),
+            ("Form", filing.report.form_name), last]
+
+
+@dataclass(frozen=True)
+class TargetChoice:
+    title: str
+    line: str
+    options: tuple[tuple[str, str], ...]   # (option wording, value as printed)
+
+
+def residual_interest_targets(filing: Filing) -> list[TargetChoice]:
+    """The Daily Seg cover's targets, from the management target lines as the input gave them."""
+    cover = filing.report.cover
+    found = []
+    for spec in cover.get("targets", ()):
+        code = spec["line"]
+        opts = cover["options"]
+        pct = filing.input.percents.get(code)
+        dollars = filing.values[code] if pct is None else None
+        a = f"{dollars:,}" if dollars is not None else "0"
+        b = fmt_percent(pct) if pct is not None else "0"
+        found.append(TargetChoice(
+            title=spec["title"], line=code,
+            options=((opts["a"], a), (opts["b"].format(funds=spec["funds"]), f"{b}%"),
+                     (opts["c"], "0 and 0"), (opts["d"].format(funds=spec["funds"]), "0% and 0%"))))
+    return found
+
+
+def cover_fields(filing: Filing) -> list[tuple[str, str, str]]:
+    """The FOCUS II cover: (label as printed, box number, value)."""
+    h = filing.header
+    f = h.firm
+    return [
+        ("NAME OF BROKER-DEALER", "13", f.name),
+        ("SEC. FILE NO.", "14", f.sec_file_no or ""),
+        ("ADDRESS OF PRINCIPAL PLACE OF BUSINESS", "20", f.address or ""),
+        ("FIRM ID NO.", "15", f.firm_id or ""),
+        ("FOR PERIOD BEGINNING (MM/DD/YY)", "24", mmddyy(h.period_begin)),
+        ("AND ENDING (MM/DD/YY)", "25", mmddyy(h.as_of)),
+        ("NAME OF PERSON TO CONTACT IN REGARD TO THIS REPORT", "30", f.contact.name or ""),
+        ("(Area code) - Telephone No.", "31", f.contact.phone or ""),
+    ]
+
+
+def summary(filing: Filing) -> list[dict]:
+    """Each statement's key figures: excess (deficiency), target, over (under) target; capital."""
+    found = []
+    for st in filing.report.statements:
+        if not st.summary:
+            continue
+        entry = {"statement": st.key, "name": st.short, "title": st.title}
+        for role, code in st.summary.items():
+            entry[role] = {"line": code, "value": filing.values[code]}
+        found.append(entry)
+    return found

@@ -66,8 +66,11 @@ def parse_amount(value: object) -> Decimal | None:
         except InvalidOperation:  # pragma: no cover - the regex admits only digits
             raise AmountError(f"{value!r} is not an amount") from None
         return -amount if (m.group("open") or m.group("minus")) else amount
-    kind = {list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
-    raise AmountError(f"{kind} is not an amount")
+    if isinstance(value, (list, tuple)):
+        raise AmountError("a list is not an amount")
+    if isinstance(value, dict):
+        raise AmountError("a mapping is not an amount")
+    raise AmountError(f"a {type(value).__name__} is not an amount")
 
 
 def parse_percent(value: object) -> Fraction | None:

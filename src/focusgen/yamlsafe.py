@@ -1,6 +1,6 @@
 """A YAML loader that is safe and exact.
 
-Built on yaml.SafeLoader (no tag can build a Python object), and further:
+Built on yaml.SafeLoader / CSafeLoader (no tag can build a Python object), and further:
 - a duplicate key is recorded as a problem instead of silently keeping the last value;
 - floats are loaded as exact Decimal from their text (1443907046.50 stays exact);
 - dates are kept as text, so an impossible date is reported by validation, not as a crash;
@@ -20,7 +20,8 @@ class KeyLines(dict):
     lines: dict
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser with PyYAML's safe constructors when available (10x faster); same behaviour.
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     pass
 
 

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Sets focusgen up on a fresh Debian machine (Python 3.11, root): the system libraries WeasyPrint
+# and the PDF tools need, a virtual environment in .venv, and focusgen installed into it.
+#   ./setup.sh          what `focusgen build` needs
+#   ./setup.sh --test   the same plus what the tests need
+set -euo pipefail
+cd "$(dirname "$0")"
+
+extras=""
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig)
+if [[ "${1:-}" == "--test" ]]; then
+    extras="[test]"
+    packages+=(poppler-utils)
+fi
+
+missing=()
+for pkg in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+    echo "setup: installing system packages: ${missing[*]}"
+    sudo=""
+    [[ $(id -u) -eq 0 ]] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [[ ! -x .venv/bin/python ]]; then
+    python3 -m venv .venv
+fi
+log=$(mktemp)
+if ! .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}" >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "setup: pip install failed" >&2
+    exit 1
+fi
+rm -f "$log"
+echo "setup: ready (.venv/bin/focusgen)"

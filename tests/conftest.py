@@ -1,0 +1,38 @@
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).with_name("fixtures")
+INPUTS = ROOT / "inputs"
+
+# Hypothesis writes its database under the test folder otherwise.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path("/tmp") / "focusgen-hypothesis"))
+
+
+def reference(name: str) -> dict:
+    return json.loads((FIXTURES / f"{name}.lines.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def hsbc() -> dict:
+    return reference("hsbc-focus-ii-2020-11")
+
+
+@pytest.fixture(scope="session")
+def cs() -> dict:
+    return reference("cs-daily-seg-2017-12-26")
+
+
+@pytest.fixture
+def run(tmp_path, capsys):
+    """Run the CLI in-process: returns (exit status, stdout, stderr)."""
+    from focusgen.cli import main
+
+    def _run(*argv):
+        status = main([str(a) for a in argv])
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
+    return _run

@@ -1,0 +1,91 @@
+"""The form definition is checked when loaded, and says what the form says."""
+
+import copy
+
+import pytest
+import yaml
+
+from focusgen import formdef
+from focusgen.formdef import FormDefinitionError, load_definition
+
+
+@pytest.fixture(scope="module")
+def raw():
+    return yaml.safe_load(formdef.FORM_FILE.read_text())
+
+
+def test_the_shipped_definition_loads():
+    reps = formdef.reports()
+    assert set(reps) == {"focus-ii", "daily-seg"}
+
+
+def test_deduct_lines_are_exactly_those_of_the_form():
+    # The list from the form's rules (issue 2 / reference README), not from the definition.
+    deduct = {"7033", "7047", "7133", "7337", "7352", "7615", "7675", "7735", "8540", "8570", "8680"}
+    for rep in formdef.reports().values():
+        found = {c for c, line in rep.lines.items() if line.sign == "nonpositive"}
+        assert found == deduct & set(rep.lines)
+
+
+def test_line_kinds():
+    rep = formdef.report("focus-ii")
+    assert rep.lines["7010"].kind == "input"
+    assert rep.lines["7040"].kind == "computed"
+    assert rep.lines["7510"].kind == "text"
+    assert rep.lines["7194"].target_of == "7060"
+    assert rep.lines["7780"].target_of == "7360"
+    assert rep.lines["8760"].target_of == "8590"
+    assert rep.lines["7465"].default == 1_000_000
+    assert rep.lines["7045"].col == "inner" and rep.lines["7050"].col == "outer"
+
+
+def test_daily_seg_wording_and_order():
+    rep = formdef.report("daily-seg")
+    assert [s.key for s in rep.statements] == ["secured_30_7", "funds_30_7", "seg_4d2", "swaps_4df"]
+    assert rep.statements[2].title == "Daily Segregation - Segregation Statement"
+    assert rep.lines["7047"].label == "Less: amount offset by customer securities"
+    assert formdef.report("focus-ii").lines["7047"].label == "Less: amount offset by customer owned securities"
+    assert "8715" not in rep.lines and rep.lines["8715A"].coded is False
+
+
+def _mutate(raw, fn):
+    broken = copy.deepcopy(raw)
+    fn(broken)
+    return broken
+
+
+def _line(raw, statement, code):
+    for row in raw["statements"][statement]["rows"]:
+        for line in row.get("lines") or []:
+            if line["code"] == code:
+                return line
+    raise KeyError(code)
+
+
+def test_unknown_reference_fails(raw):
+    broken = _mutate(raw, lambda r: _line(r, "seg_4d2", "7040")["sum"].append("9999"))
+    with pytest.raises(FormDefinitionError, match="unknown line 9999"):
+        load_definition(broken)
+
+
+def test_cycle_fails(raw):
+    def make_cycle(r):
+        _line(r, "seg_4d2", "7060")["sum"] = ["7040", "7190"]   # 7190 = 7180 - 7060
+    with pytest.raises(FormDefinitionError, match="cycle"):
+        load_definition(_mutate(raw, make_cycle))
+
+
+def test_duplicate_code_fails(raw):
+    broken = _mutate(raw, lambda r: r["statements"]["seg_4d2"]["rows"].append(
+        {"label": "again", "lines": [{"code": "7010"}]}))
+    with pytest.raises(FormDefinitionError, match="duplicate line code 7010"):
+        load_definition(broken)
+
+
+def test_unknown_key_and_bad_formula_fail(raw):
+    with pytest.raises(FormDefinitionError, match="unknown keys"):
+        load_definition(_mutate(raw, lambda r: _line(r, "seg_4d2", "7010").update(colour="red")))
+    with pytest.raises(FormDefinitionError, match="sub needs exactly two"):
+        load_definition(_mutate(raw, lambda r: _line(r, "seg_4d2", "7190").update(sub=["7180"])))
+    with pytest.raises(FormDefinitionError, match="more than one formula"):
+        load_definition(_mutate(raw, lambda r: _line(r, "seg_4d2", "7190").update(max=["7180", "7060"])))

@@ -14,7 +14,7 @@ from . import __version__
 from .problems import InputProblems, Problem
 
 FORMATS = ("pdf", "txt", "json")
-DEFAULT_FORMATS = ("txt", "json")
+DEFAULT_FORMATS = ("pdf", "txt", "json")
 
 
 def _formats(text: str) -> tuple[str, ...]:

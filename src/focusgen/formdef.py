@@ -21,7 +21,7 @@ FORM_FILE = Path(__file__).with_name("form") / "cftc.yaml"
 REPORT_KINDS = ("focus-ii", "daily-seg")
 OPS = ("sum", "sub", "max", "pct", "early_warning")
 
-_ROW_KEYS = {"num", "label", "indent", "heading", "note", "lines", "only", "variants"}
+_ROW_KEYS = {"num", "label", "indent", "heading", "note", "lines", "only", "variants", "join"}
 _LINE_KEYS = {"code", "kind", "col", "dollar", "sign", "label", "only", "variants", "coded",
               "target_of", "default", "default_retail_forex", *OPS}
 _STATEMENT_KEYS = {"short", "title", "subtitle", "continued", "rows", "variants", "summary"}
@@ -269,6 +269,14 @@ def _build_report(kind: str, raw: dict) -> Report:
                     raise FormDefinitionError(f"{where}: no label")
                 lines[code] = line
                 row_lines.append(line)
+            if r.get("join"):
+                # This report kind prints the row's amounts on the row above (Daily Seg has no
+                # Name(s) lines): the row's own caption is dropped.
+                if not rows or rows[-1].heading or rows[-1].note:
+                    raise FormDefinitionError(f"statement {skey} row {i + 1}: join needs a row above")
+                above = rows.pop()
+                row_lines = [*above.lines, *row_lines]
+                r = {"num": above.num, "label": above.label, "indent": above.indent}
             cols = [ln.col for ln in row_lines if ln.kind != "text"]
             if len(cols) != len(set(cols)):
                 raise FormDefinitionError(f"statement {skey} row {i + 1}: two amounts in one column")
@@ -336,7 +344,8 @@ def load_definition(raw: dict) -> dict[str, Report]:
 def reports() -> dict[str, Report]:
     """The checked form definition, loaded once per process."""
     with FORM_FILE.open(encoding="utf-8") as fh:
-        return load_definition(yaml.safe_load(fh))
+        # libyaml when present: the definition is read at every start-up
+        return load_definition(yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
 
 
 def report(kind: str) -> Report:

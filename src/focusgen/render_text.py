@@ -85,7 +85,8 @@ def render_text(filing: Filing) -> str:
     for page in view.pages(filing):
         out += ["", rule, *_banner(filing), rule]
         for section in page.sections:
-            out += ["", *_wrap(section.title, WIDTH)]
+            if section.title:
+                out += ["", *_wrap(section.title, WIDTH)]
             if section.subtitle:
                 out += _wrap(section.subtitle, WIDTH)
             for rv in section.rows:

@@ -67,6 +67,8 @@ def pages(filing: Filing) -> list[Page]:
         section = Section(key=st.key, title=st.title, subtitle=st.subtitle,
                           rows=tuple(row_view(filing, r) for r in st.rows))
         if st.continued and result:
+            if section.title == result[-1][-1].title:     # the page already carries the title
+                section = Section(key=st.key, title="", subtitle=st.subtitle, rows=section.rows)
             result[-1].append(section)
         else:
             result.append([section])

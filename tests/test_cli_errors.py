@@ -90,9 +90,20 @@ def test_missing_file(run, tmp_path):
 
 
 def test_unreadable_file(run, tmp_path):
-    # A directory cannot be read as a file (permissions do not stop root, which runs CI).
-    (tmp_path / "dir.yaml").mkdir()
-    fails(run, tmp_path, tmp_path / "dir.yaml", "file-unreadable")
+    if os.geteuid() != 0:
+        path = write(tmp_path, GOOD)
+        path.chmod(0)
+    else:
+        # permissions do not stop root (CI runs as root): a file whose read fails with EIO
+        path = Path("/proc/self/mem")
+    err = fails(run, tmp_path, path, "file-unreadable")
+    assert "cannot be read" in err
+
+
+def test_folder_without_inputs(run, tmp_path):
+    (tmp_path / "empty").mkdir()
+    status, _, err = run("build", tmp_path / "empty", "--out", tmp_path / "out")
+    assert status == 2 and "error[no-inputs]" in err
 
 
 @pytest.mark.parametrize("blob", [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", b"report: focus-ii\n\xff\xfe\xfa"])

@@ -30,8 +30,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"focusgen {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="compute a filing and write its outputs")
-    b.add_argument("input", type=Path, help="a filing input (.yaml) or ledger balances (.csv with --meta)")
-    b.add_argument("--out", type=Path, help="output folder (default: output/<input stem>/)")
+    b.add_argument("input", type=Path, nargs="+",
+                   help="a filing input (.yaml), ledger balances (.csv with --meta), several inputs or a folder")
+    b.add_argument("--out", type=Path, help="output folder (default: output/<input stem>/; with several "
+                   "inputs, each goes to OUT/<input stem>/)")
+    b.add_argument("--jobs", type=int, help="parallel builds for several inputs (default: the number of cores)")
     b.add_argument("--meta", type=Path, help="YAML with report, as_of and firm, for a CSV input")
     b.add_argument("--format", type=_formats, default=DEFAULT_FORMATS,
                    help=f"comma-separated outputs among {','.join(FORMATS)} (default: {','.join(DEFAULT_FORMATS)})")
@@ -39,32 +42,64 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def print_problems(problems: list[Problem], console: Console) -> None:
+def print_problems(problems: list[Problem], console: Console, closing: bool = True) -> None:
     for problem in problems:
         console.print(str(problem), markup=False, highlight=False, soft_wrap=True)
-    console.print(f"{len(problems)} problem(s); nothing was written.", markup=False, highlight=False)
+    if closing:
+        console.print(f"{len(problems)} problem(s); nothing was written.", markup=False, highlight=False)
 
 
 def build(args: argparse.Namespace, out: Console, err: Console) -> int:
+    if len(args.input) > 1 or args.input[0].is_dir():
+        return build_batch(args, out, err)
     from .compute import compute
     from .inputs import load_input
     from .outputs import write_all
     from .render import render_outputs
 
+    path = args.input[0]
     try:
-        filing = compute(load_input(args.input, args.meta))
+        filing = compute(load_input(path, args.meta))
     except InputProblems as exc:
         print_problems(exc.problems, err)
         return 2
-    out_dir = args.out or Path("output") / args.input.stem
-    files = render_outputs(filing, out_dir, args.input.stem, args.format)
+    out_dir = args.out or Path("output") / path.stem
+    files = render_outputs(filing, out_dir, path.stem, args.format)
     write_all(files)
     if not args.quiet:
         from .summary import print_summary
         print_summary(filing, out)
-        for path in files:
-            out.print(f"wrote {path}", markup=False, highlight=False)
+        for written in files:
+            out.print(f"wrote {written}", markup=False, highlight=False)
     return 0
+
+
+def build_batch(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .batch import build_many, expand
+    from .summary import print_batch_summary
+
+    if args.meta is not None:
+        print_problems([Problem("bad-option", "--meta", "goes with a single CSV input",
+                                expected="YAML inputs for a batch")], err)
+        return 2
+    inputs = expand(args.input)
+    if not inputs:
+        print_problems([Problem("no-inputs", ", ".join(map(str, args.input)), "holds no .yaml inputs",
+                                expected="a folder of filing inputs (*.yaml)")], err)
+        return 2
+    with Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, disable=args.quiet or not err.is_terminal) as bar:
+        task = bar.add_task("build", total=len(inputs))
+        outcomes = build_many(inputs, args.out, args.format, progress=lambda o: bar.advance(task),
+                              workers=args.jobs)
+    for outcome in outcomes:
+        if outcome.problems:
+            print_problems(outcome.problems, err, closing=False)
+    if not args.quiet:
+        print_batch_summary(outcomes, out)
+    return 2 if any(o.problems for o in outcomes) else 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-import logging
+import gc
 import os
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -66,9 +66,9 @@ class AssetFetcher(URLFetcher):
     """Serves the regular files under templates/assets that were there when focusgen started,
     by their own path only. Everything else is refused."""
 
-    def __init__(self) -> None:
+    def __init__(self, root: Path = ASSETS) -> None:
         super().__init__(allowed_protocols=("file",), allow_redirects=False, fail_on_errors=True)
-        root = ASSETS.resolve()
+        root = root.resolve()
         self.files: dict[Path, bytes] = {}
         for path in sorted(root.rglob("*")):
             if path.is_file() and not path.is_symlink() and path.resolve().parent.is_relative_to(root):
@@ -141,10 +141,19 @@ def html_to_pdf(html: str, epoch: int = 0) -> bytes:
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
+_warmed = False
+
+
 def render_pdf(filing: Filing) -> bytes:
+    global _warmed
     as_of = filing.header.as_of
     epoch = int(datetime(as_of.year, as_of.month, as_of.day, tzinfo=timezone.utc).timestamp())
-    return html_to_pdf(render_html(filing), epoch)
+    pdf = html_to_pdf(render_html(filing), epoch)
+    if not _warmed:
+        # After the first render every long-lived object (modules, WeasyPrint's caches, fonts)
+        # exists: freezing them keeps the garbage collector from re-scanning them on each
+        # later document of a batch.
+        gc.freeze()
+        _warmed = True
+    return pdf
 
-
-logging.getLogger("weasyprint").setLevel(logging.WARNING)

@@ -40,3 +40,25 @@ def print_summary(filing: Filing, console: Console) -> None:
         table.add_row(name, _money(excess["value"]), _money(entry.get("target", {}).get("value")),
                       _money(entry.get("over_target", {}).get("value")))
     console.print(table)
+
+
+def print_batch_summary(outcomes, console: Console) -> None:
+    """One table for a batch: each input, built or failed, and its statements' excesses."""
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column("Input", no_wrap=True)
+    table.add_column("Result")
+    table.add_column("Excess (deficiency) by statement", justify="left")
+    for o in outcomes:
+        if o.problems:
+            table.add_row(o.input.name, "[bold red]failed[/]", f"{len(o.problems)} problem(s), nothing written")
+            continue
+        parts = []
+        for entry in o.summary:
+            figure = entry.get("excess") or entry.get("requirement")
+            value = figure["value"]
+            if value is not None:
+                parts.append(f"{entry['name']} {_money(value)}")
+        table.add_row(o.input.name, "built", "; ".join(parts))
+    console.print(table)
+    built = sum(1 for o in outcomes if not o.problems)
+    console.print(f"{built} built, {len(outcomes) - built} failed", markup=False)

@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Sets focusgen up on a fresh Debian machine (Python 3.11, root): the system libraries WeasyPrint
-# and the PDF tools need, a virtual environment in .venv, and focusgen installed into it.
+# needs, Tesseract for reading scanned prior filings, a virtual environment in .venv, and focusgen
+# installed into it.
 #   ./setup.sh          what `focusgen build` needs
 #   ./setup.sh --test   the same plus what the tests need
 set -euo pipefail
 cd "$(dirname "$0")"
 
 extras=""
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig tesseract-ocr tesseract-ocr-eng)
 if [[ "${1:-}" == "--test" ]]; then
     extras="[test]"
-    packages+=(poppler-utils)
+    packages+=(poppler-utils)       # pdftoppm: the tests make a scanned filing with it
 fi
 
 missing=()

@@ -39,6 +39,17 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--format", type=_formats, default=DEFAULT_FORMATS,
                    help=f"comma-separated outputs among {','.join(FORMATS)} (default: {','.join(DEFAULT_FORMATS)})")
     b.add_argument("--quiet", action="store_true", help="no summary on the terminal")
+
+    e = sub.add_parser("extract", help="read the line values of a prior filing (PDF, scan, text or JSON)")
+    e.add_argument("prior", type=Path)
+    e.add_argument("--json", action="store_true", help="print the extraction as JSON")
+
+    c = sub.add_parser("check", help="compare a filing with a prior one and re-verify the prior's arithmetic")
+    c.add_argument("current", type=Path, help="a filing input or focusgen JSON (or a folder of them)")
+    c.add_argument("--against", type=Path, required=True, help="the prior filing (or a folder of them)")
+    c.add_argument("--tolerance", type=int, default=0, metavar="DOLLARS",
+                   help="differences up to this many dollars are not reported (default 0)")
+    c.add_argument("--json", action="store_true", help="print the result as JSON")
     return p
 
 
@@ -108,7 +119,86 @@ def main(argv: list[str] | None = None) -> int:
     err = Console(stderr=True, highlight=False)
     if args.command == "build":
         return build(args, out, err)
+    if args.command == "extract":
+        return extract_cmd(args, out, err)
+    if args.command == "check":
+        return check_cmd(args, out, err)
     return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+def _show(make, view, as_json: bool, out: Console, err: Console):
+    """Run `make`; print its problems (returning None), or show its result as JSON or a table."""
+    import json
+    try:
+        result = make()
+    except InputProblems as exc:
+        print_problems(exc.problems, err, closing=False)
+        return None
+    if as_json:
+        out.print_json(json.dumps(result.as_dict()))
+    else:
+        view(result, out)
+    return result
+
+
+def extract_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from .extract import extract
+    from .report_views import print_extraction
+    result = _show(lambda: extract(args.prior), print_extraction, args.json, out, err)
+    return 2 if result is None else 0
+
+
+def check_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from .check import check_one
+    from .report_views import print_comparison
+    if args.tolerance < 0:
+        print_problems([Problem("bad-option", "--tolerance", f"{args.tolerance} is negative",
+                                expected="a whole number of dollars >= 0")], err, closing=False)
+        return 2
+    if args.current.is_dir() or args.against.is_dir():
+        return check_many(args, out, err)
+    result = _show(lambda: check_one(args.current, args.against, args.tolerance), print_comparison,
+                   args.json, out, err)
+    if result is None:
+        return 2
+    return 1 if result.failed else 0
+
+
+def check_many(args: argparse.Namespace, out: Console, err: Console) -> int:
+    import json
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .check import CURRENT_SUFFIXES, PRIOR_SUFFIXES, compare, load_current, pair_folders
+    from .report_views import print_check_summary
+    if not (args.current.is_dir() and args.against.is_dir()):
+        print_problems([Problem("bad-option", str(args.current), "a folder is checked against a folder",
+                                expected="check FOLDER --against FOLDER")], err, closing=False)
+        return 2
+    total = sum(1 for d, suf in ((args.current, CURRENT_SUFFIXES), (args.against, PRIOR_SUFFIXES))
+                for p in d.iterdir() if p.suffix.lower() in suf)
+    with Progress(TextColumn("reading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                  disable=not err.is_terminal) as bar:
+        task = bar.add_task("read", total=total)
+        pairs, lonely_current, lonely_prior, unreadable, _ = pair_folders(
+            args.current, args.against, progress=lambda: bar.advance(task))
+    results = []
+    for cur_path, prior in pairs:
+        try:
+            results.append(compare(load_current(cur_path), prior, args.tolerance))
+        except InputProblems as exc:
+            unreadable.append((cur_path, exc.problems))
+    for _, problems in unreadable:
+        print_problems(problems, err, closing=False)
+    if args.json:
+        out.print_json(json.dumps({"pairs": [r.as_dict() for r in results],
+                                   "current_without_prior": [str(p) for p in lonely_current],
+                                   "prior_without_current": [str(p) for p in lonely_prior],
+                                   "unreadable": [str(p) for p, _ in unreadable]}))
+    else:
+        print_check_summary(results, lonely_current, lonely_prior, unreadable, out)
+    failed = any(r.failed for r in results) or lonely_current or lonely_prior or unreadable
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -121,6 +121,7 @@ class Report:
     revision: str
     statements: tuple[Statement, ...]
     cover: dict = field(repr=False)                  # cover-page wording (form/cftc.yaml)
+    identities: tuple = field(repr=False)            # (total, parts, note): practice, not form rules
     lines: dict[str, Line] = field(repr=False)      # every line, in form order
     order: tuple[str, ...] = field(repr=False)      # computed lines, each after its operands
 
@@ -288,8 +289,15 @@ def _build_report(kind: str, raw: dict) -> Report:
                                     continued=bool(sraw.get("continued", False)), rows=tuple(rows),
                                     summary=summary))
     report = Report(kind=kind, form_name=spec["form"], revision=raw["revision"],
-                    statements=tuple(statements), cover=spec.get("cover") or {}, lines=lines,
+                    statements=tuple(statements), cover=spec.get("cover") or {},
+                    identities=tuple((str(i["total"]), tuple(map(str, i["parts"])), i["note"])
+                                     for i in raw.get("identities", ()) if _included(i, kind)),
+                    lines=lines,
                     order=_topological(kind, lines))
+    for total, parts, _ in report.identities:
+        for code in (total, *parts):
+            if code not in lines:
+                raise FormDefinitionError(f"report {kind}: identity names unknown line {code}")
     for target in report.cover.get("targets", ()):
         if target.get("line") not in lines or not lines[target["line"]].target_of:
             raise FormDefinitionError(f"report {kind}: cover target {target.get('line')} is not a target line")
@@ -333,8 +341,9 @@ def _topological(kind: str, lines: dict[str, Line]) -> tuple[str, ...]:
 
 def load_definition(raw: dict) -> dict[str, Report]:
     """Build and check every report kind from a parsed definition."""
-    if not isinstance(raw, dict) or not {"revision", "reports", "statements"} <= set(raw):
-        raise FormDefinitionError("the definition needs revision, reports and statements")
+    if not isinstance(raw, dict) or not {"revision", "reports", "statements"} <= set(raw) \
+            or set(raw) - {"revision", "reports", "statements", "identities"}:
+        raise FormDefinitionError("the definition needs revision, reports and statements (and may have identities)")
     if set(raw["reports"]) != set(REPORT_KINDS):
         raise FormDefinitionError(f"the definition must declare exactly the reports {REPORT_KINDS}")
     return {kind: _build_report(kind, raw) for kind in REPORT_KINDS}

@@ -1,0 +1,146 @@
+"""Checking a filing against a prior one: which lines differ, and whether the prior's own
+arithmetic holds (the edit checks a regulator runs).
+
+CURRENT is a filing input (built in memory) or focusgen's JSON; PRIOR is anything `extract`
+reads. A line the prior does not show legibly (null and not blank) cannot be compared: it is
+listed as not compared, never as equal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import formdef
+from .extract import Extraction, extract
+from .problems import InputProblems, Problem
+
+
+@dataclass
+class Current:
+    source: str
+    report: str
+    as_of: str
+    lines: dict[str, int | None]
+
+
+@dataclass
+class Comparison:
+    current: Current
+    prior: Extraction
+    differences: list[dict] = field(default_factory=list)
+    not_compared: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.differences or self.prior.edit_failures)
+
+    def as_dict(self) -> dict:
+        return {"current": {"source": self.current.source, "report": self.current.report,
+                            "as_of": self.current.as_of},
+                "prior": {"source": self.prior.source, "report": self.prior.report, "as_of": self.prior.as_of,
+                          "method": self.prior.method},
+                "differences": self.differences, "not_compared": self.not_compared,
+                "prior_edit_checks": self.prior.edit_failures,
+                "summary": {"differences": len(self.differences), "not_compared": len(self.not_compared),
+                            "prior_edit_check_failures": len(self.prior.edit_failures)}}
+
+
+def load_current(path: Path) -> Current:
+    """A filing input is built in memory; focusgen's JSON output is read as it is."""
+    if path.suffix.lower() == ".json":
+        e = extract(path)
+        return Current(str(path), e.report, e.as_of or "", e.lines)
+    from .compute import compute
+    from .inputs import load_input
+    filing = compute(load_input(path))
+    return Current(str(path), filing.report.kind, filing.header.as_of.isoformat(), dict(filing.values))
+
+
+def compare(current: Current, prior: Extraction, tolerance: int = 0) -> Comparison:
+    if current.report != prior.report:
+        raise InputProblems([Problem("report-mismatch", prior.source,
+                                     f"is a {prior.report} filing, the current one is {current.report}",
+                                     expected=f"a prior {current.report} filing")])
+    rep = formdef.report(current.report)
+    result = Comparison(current, prior)
+    for code in rep.amount_codes:
+        now, before = current.lines.get(code), prior.lines.get(code)
+        if before is None and prior.how.get(code) not in ("blank",):
+            if now is not None:
+                result.not_compared.append(code)
+            continue
+        # blank and 0 print differently but are the same amount
+        if (now or 0) == (before or 0):
+            continue
+        diff = (now or 0) - (before or 0)
+        if abs(diff) <= tolerance:
+            continue
+        result.differences.append({"line": code, "label": rep.lines[code].label, "prior": before,
+                                   "current": now, "difference": diff, "prior_how": prior.how.get(code)})
+    return result
+
+
+def check_one(current_path: Path, prior_path: Path, tolerance: int = 0) -> Comparison:
+    return compare(load_current(current_path), extract(prior_path), tolerance)
+
+
+# --- many at once --------------------------------------------------------------------------------
+
+CURRENT_SUFFIXES = (".yaml", ".yml", ".json")
+PRIOR_SUFFIXES = (".pdf", ".txt", ".json")
+
+
+def _identify_current(path: Path) -> tuple[str, str]:
+    c = load_current(path)
+    return c.report, c.as_of
+
+
+def _identify_prior(path: Path) -> Extraction:
+    return extract(path)
+
+
+def pair_folders(current_dir: Path, prior_dir: Path, progress=None, workers: int | None = None):
+    """Pair filings by (report kind, as-of date). Returns (pairs, unpaired current, unpaired prior,
+    unreadable) where pairs are (current path, prior Extraction)."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    currents = sorted(p for p in current_dir.iterdir() if p.suffix.lower() in CURRENT_SUFFIXES and p.is_file())
+    priors = sorted(p for p in prior_dir.iterdir() if p.suffix.lower() in PRIOR_SUFFIXES and p.is_file())
+    unreadable: list[tuple[Path, list[Problem]]] = []
+    keyed_current: dict[tuple[str, str], Path] = {}
+    for p in currents:
+        try:
+            key = _identify_current(p)
+        except InputProblems as exc:
+            unreadable.append((p, exc.problems))
+            continue
+        if key in keyed_current:
+            unreadable.append((p, [Problem("duplicate-filing", str(p), f"another input is also {key[0]} as of "
+                                           f"{key[1]} ({keyed_current[key].name})")]))
+            continue
+        keyed_current[key] = p
+        if progress:
+            progress()
+    keyed_prior: dict[tuple[str, str | None], Extraction] = {}
+    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+        futures = {p: pool.submit(_identify_prior, p) for p in priors}
+        for p, fut in futures.items():
+            try:
+                e = fut.result()
+            except InputProblems as exc:
+                unreadable.append((p, exc.problems))
+            else:
+                key = (e.report, e.as_of)
+                if key in keyed_prior:
+                    unreadable.append((p, [Problem("duplicate-filing", str(p), f"another prior filing is also "
+                                                   f"{key[0]} as of {key[1]} ({Path(keyed_prior[key].source).name})")]))
+                else:
+                    keyed_prior[key] = e
+            if progress:
+                progress()
+    pairs = [(keyed_current[k], keyed_prior[k]) for k in keyed_current if k in keyed_prior]
+    lonely_current = [keyed_current[k] for k in keyed_current if k not in keyed_prior]
+    lonely_prior = [Path(keyed_prior[k].source) for k in keyed_prior if k not in keyed_current]
+    return pairs, lonely_current, lonely_prior, unreadable, len(currents) + len(priors)

@@ -1,0 +1,175 @@
+"""Extracting line values from a prior filing: focusgen's own JSON, text or PDF, a WinJammer
+print, text taken out of a filed PDF, or a scanned PDF (OCR).
+
+    extract(path) -> Extraction
+
+Every value says how it was obtained (`how`): read, code-lost (placed by its label or order),
+sign-fixed, reconstructed (by the form's arithmetic, or flagged as an assumption), blank; a value
+that cannot be settled is null with a finding. A wrong value reported as read is the outcome the
+whole design avoids: when in doubt, null and say why.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from .. import formdef
+from ..problems import InputProblems, Problem
+from .reader import Reader
+from .repair import settle
+
+
+@dataclass
+class Extraction:
+    source: str
+    report: str
+    as_of: str | None
+    firm: str | None
+    lines: dict[str, int | None]
+    how: dict[str, str]
+    names: dict[str, str | None] = field(default_factory=dict)
+    findings: list[dict] = field(default_factory=list)
+    edit_failures: list[dict] = field(default_factory=list)
+    method: str = "text"            # json | text | pdf-text | ocr
+
+    def as_dict(self) -> dict:
+        return {"source": self.source, "report": self.report, "as_of": self.as_of, "firm": self.firm,
+                "method": self.method, "lines": self.lines, "how": self.how, "names": self.names,
+                "findings": self.findings, "edit_checks": self.edit_failures}
+
+
+def _problem(path: Path, code: str, message: str, expected: str) -> InputProblems:
+    return InputProblems([Problem(code, str(path), message, expected=expected)])
+
+
+def extract(path: Path | str) -> Extraction:
+    path = Path(path)
+    if not path.is_file():
+        raise _problem(path, "file-not-found", "no such file", "a prior filing: PDF, text or JSON")
+    data = path.read_bytes()
+    if data.startswith(b"%PDF"):
+        pages, method = _pdf_pages(path, data)
+        return extract_text(pages, str(path), method)
+    if b"\x00" in data:
+        raise _problem(path, "not-text", "is neither a PDF nor text", "a prior filing: PDF, text or JSON")
+    text = data.decode("utf-8-sig", errors="replace")
+    if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
+        return _from_json(path, text)
+    if not text.strip():
+        raise _problem(path, "empty-file", "is empty", "a prior filing")
+    return extract_text([text], str(path), "text")
+
+
+def _from_json(path: Path, text: str) -> Extraction:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _problem(path, "json-syntax", f"JSON syntax error: {exc}", "focusgen's JSON output") from None
+    if not isinstance(doc, dict) or doc.get("report") not in formdef.REPORT_KINDS or not isinstance(
+            doc.get("lines"), dict):
+        raise _problem(path, "not-a-filing", "is not focusgen's JSON output (report and lines)",
+                       "a JSON written by focusgen build")
+    rep = formdef.report(doc["report"])
+    lines = {c: doc["lines"].get(c) for c in rep.amount_codes}
+    bad = [c for c, v in lines.items() if v is not None and (type(v) is not int)]
+    if bad:
+        raise _problem(path, "bad-amount", f"lines {', '.join(bad)} are not whole-dollar integers", "integers")
+    how = {c: ("read" if c in doc["lines"] and v is not None else "blank" if c in doc["lines"] else "missing")
+           for c, v in lines.items()}
+    firm = doc.get("firm", {}).get("name") if isinstance(doc.get("firm"), dict) else None
+    return Extraction(str(path), doc["report"], doc.get("as_of"), firm, lines, how,
+                      names=dict(doc.get("names") or {}), method="json")
+
+
+def _pdf_pages(path: Path, data: bytes) -> tuple[list[str], str]:
+    import pypdfium2 as pdfium
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise _problem(path, "not-a-pdf", f"cannot be opened as a PDF: {exc}", "a readable PDF") from None
+    pages, ocred = [], 0
+    try:
+        for i in range(len(pdf)):
+            page = pdf[i]
+            text = page.get_textpage().get_text_range()
+            if len(re.sub(r"\s", "", text)) < 20:          # no text layer: a scan
+                from .ocr import OCRUnavailable, ocr_page
+                try:
+                    text = ocr_page(page)
+                except OCRUnavailable as exc:
+                    raise _problem(path, "ocr-unavailable", str(exc), "tesseract installed") from None
+                ocred += 1
+            pages.append(text.replace("\r\n", "\n"))
+    finally:
+        pdf.close()
+    return pages, ("ocr" if ocred == len(pages) else "pdf-text+ocr" if ocred else "pdf-text")
+
+
+def detect_kind(text: str) -> str:
+    if re.search(r"daily\s*seg", text, re.I) or "WINJAMMER" in text.upper():
+        return "daily-seg"
+    return "focus-ii"
+
+
+_DATE = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?!\d)")
+
+
+def _as_of(text: str) -> str | None:
+    m = re.search(r"End\s*Date\s*:\s*(\d{1,2}/\d{1,2}/\d{2,4})", text, re.I)
+    candidates = [m.group(1)] if m else []
+    if not candidates:
+        for m in re.finditer(r"as\s+of\W{0,12}(\d{1,2}/\d{1,2}/\d{2,4})", text, re.I):
+            candidates.append(m.group(1))
+        candidates += [m.group(0) for m in _DATE.finditer(text)]
+    found: dict[str, int] = {}
+    for c in candidates:
+        d = _date(c)
+        if d:
+            found[d] = found.get(d, 0) + 1
+    return max(found, key=lambda d: found[d]) if found else None
+
+
+def _date(text: str) -> str | None:
+    m = _DATE.fullmatch(text.strip())
+    if not m:
+        return None
+    month, day, year = (int(g) for g in m.groups())
+    year = year + 2000 if year < 100 else year
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _firm(text: str) -> str | None:
+    """The firm's name: WinJammer's "Firm Name:", the line under a BROKER OR DEALER head, or a
+    page head "<name> as of <date>"."""
+    m = re.search(r"Firm\s*Name\s*:\s*(.+)", text)
+    if m:
+        return m.group(1).strip() or None
+    not_a_name = re.compile(r"STATEMENT|COMPUTATION|BROKER OR DEALER|focusgen|^as of|^\W*X?\W*YES\b|\$|\d,\d{3}", re.I)
+    for m in re.finditer(r"BROKER OR DEALER[ \t]*\r?\n\s*([^\n]+)", text):
+        name = re.split(r"\s{2,}|\t|\bas of\b", m.group(1))[0].strip()
+        if name and not not_a_name.search(name):
+            return name
+    for m in re.finditer(r"^(\S[^\n]*?)\s+as\s+of\s+\d{1,2}/\d{1,2}/\d{2,4}", text, re.M):
+        name = m.group(1).strip()
+        if name and not not_a_name.search(name):
+            return name
+    return None
+
+
+def extract_text(pages: list[str], source: str, method: str) -> Extraction:
+    text = "\n".join(pages)
+    kind = detect_kind(text)
+    report = formdef.report(kind)
+    reader = Reader(report)
+    reading = reader.read(pages)
+    st = settle(report, reading, reader.row_of_code)
+    names = {c: reading.names.get(c) for c in report.text_codes}
+    return Extraction(source, kind, _as_of(text), _firm(text), st.values, st.how, names,
+                      reading.findings + st.findings, st.edit_failures, method)

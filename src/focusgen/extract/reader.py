@@ -1,0 +1,346 @@
+"""Reading line values out of filed text, using what the form gives: the order of its lines, their
+labels, and their codes.
+
+The reader walks the text with a cursor over the form's rows in print order. On each text line it
+finds the rows whose labels appear there (near the cursor, since labels repeat across sections),
+removes the label text (labels hold numbers such as "add lines 1, 2 and 3"), and reads what is
+left:
+- an amount followed by its bracketed code, or a run of amounts followed by as many codes, pairs
+  up in order (how: read);
+- amounts on a line whose labelled rows have exactly as many amount cells are placed in the
+  rows' order, whatever code survived next to them (how: read where the code is on the line,
+  code-lost where it is not);
+- a code with no amount is a blank cell, or an unreadable one when residue stands in its place;
+- an amount on a caption row (a row with no amount cell) is a ghost of a neighbour and ignored;
+- anything else is an orphan, placed later only if the arithmetic settles it.
+Nothing here decides a value by arithmetic: repair.py does, and says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from ..formdef import Report
+from .tokens import Tok, clean, tokenize
+
+WINDOW = 10          # how many rows ahead of the cursor a label may be found
+FAR = 16             # a label at least this long may be found anywhere ahead (re-anchors the cursor)
+
+# Page furniture, not form rows: running heads, banners, audit footers, page numbers.
+_FURNITURE = re.compile(r"""\bPage\s+\d+\s+of\s+\d+\b | \bfocusgen\s+\d | ^\s*(End\s*Date|Firm\s*Name|Form)\s*:
+    | BROKER\s+OR\s+DEALER | ^\s*as\s+of\b | ^\s*\d{1,2}/\d{1,2}/\d{2,4}\s*$""", re.X | re.I)
+
+
+@dataclass
+class Obs:
+    value: int | None
+    how: str                     # read | code-lost | blank | unreadable
+    sign_sure: bool = True
+    where: str = ""
+
+
+@dataclass
+class Orphan:
+    value: int
+    sign: int
+    sign_sure: bool
+    where: str
+    after: int                   # index in the row order of the last row seen before it
+    cut: str = ""                # surviving digits of a cut code
+
+
+@dataclass
+class Reading:
+    values: dict[str, Obs] = field(default_factory=dict)
+    names: dict[str, str | None] = field(default_factory=dict)
+    orphans: list[Orphan] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)
+    conflicts: dict[str, list[Obs]] = field(default_factory=dict)
+    seen_rows: set[int] = field(default_factory=set)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+@dataclass
+class _RowInfo:
+    index: int
+    key: str                     # normalized "num + label" (or heading/note text)
+    amount_codes: tuple[str, ...]  # amount cells, left to right
+    text_code: str | None
+    caption: bool                # carries no amount
+    grams: frozenset = frozenset()   # its 20-character runs: a cheap test before difflib
+
+
+SEED = 20
+
+
+def _grams(text: str) -> frozenset:
+    return frozenset(text[i:i + SEED] for i in range(len(text) - SEED + 1))
+
+
+class Reader:
+    def __init__(self, report: Report):
+        self.report = report
+        self.codes = frozenset(report.lines)
+        self.rows: list[_RowInfo] = []
+        self.row_of_code: dict[str, int] = {}
+        for st in report.statements:
+            for row in st.rows:
+                i = len(self.rows)
+                text = row.heading or row.note or f"{row.num} {row.label}"
+                cells = [ln for ln in (row.cell("inner"), row.cell("outer")) if ln]
+                key = _norm(text)
+                self.rows.append(_RowInfo(i, key, tuple(ln.code for ln in cells),
+                                          row.text_line.code if row.text_line else None, not cells, _grams(key)))
+                for ln in row.lines:
+                    self.row_of_code[ln.code] = i
+        self.titles = {_norm(st.title): st.key for st in report.statements}
+        self.first_row: dict[str, int] = {}
+        for info, (st_key) in zip(self.rows, [st.key for st in report.statements for _ in st.rows]):
+            self.first_row.setdefault(st_key, info.index)
+
+    # --- labels -------------------------------------------------------------------------------
+
+    def _find_labels(self, line: str, cursor: int) -> list[tuple[int, int, int]]:
+        """Rows whose label is on the line, as (row index, start, end) in line positions."""
+        squeezed, index = [], []
+        for pos, ch in enumerate(line.lower()):
+            if ch.isalnum():
+                squeezed.append(ch)
+                index.append(pos)
+        flat = "".join(squeezed)
+        line_grams = _grams(flat)
+        candidates = []      # (quality, row index, start, size) in squeezed positions
+        for info in self.rows[max(0, cursor - 1):cursor + WINDOW]:
+            key = info.key
+            if len(key) < 3:
+                continue
+            start = flat.find(key)
+            if start >= 0:
+                candidates.append((2.0, info.index, start, len(key)))
+                continue
+            if len(key) >= SEED and not info.grams.isdisjoint(line_grams):
+                # a label wrapped over two lines: a long run of it stands on this line
+                m = SequenceMatcher(None, flat, key, autojunk=False).find_longest_match(0, len(flat), 0, len(key))
+                if m.size >= 20 and (m.a == 0 or m.b == 0 or m.b + m.size == len(key)):
+                    candidates.append((1.0 + m.size / len(key) / 2, info.index, m.a, m.size))
+                    continue
+            if len(key) >= 24 and len(flat) >= 0.85 * len(key):
+                # OCR drops or splits characters of long labels: a close match will do
+                m = SequenceMatcher(None, flat, key, autojunk=False)
+                if m.quick_ratio() * (len(flat) + len(key)) / 2 < 0.85 * len(key):
+                    continue        # not enough characters in common for any alignment
+                blocks = [b for b in m.get_matching_blocks() if b.size >= 3]
+                matched = sum(b.size for b in blocks)
+                if blocks and matched >= 0.85 * len(key):
+                    size = blocks[-1].a + blocks[-1].size - blocks[0].a
+                    candidates.append((matched / len(key), info.index, blocks[0].a, size))
+        # the best matches first; a line position belongs to one label only
+        found = []
+        taken = [False] * len(flat)
+        for _, idx, start, size in sorted(candidates, key=lambda c: (-c[0], c[1])):
+            if any(taken[start:start + size]):
+                continue
+            for k in range(start, start + size):
+                taken[k] = True
+            found.append((idx, index[start], index[start + size - 1] + 1))
+        if not found:
+            # nothing near the cursor: a long label further ahead re-anchors it (a scan has no codes)
+            for info in self.rows[cursor + WINDOW:]:
+                if len(info.key) >= FAR and info.key in flat:
+                    start = flat.find(info.key)
+                    found.append((info.index, index[start], index[start + len(info.key) - 1] + 1))
+                    break
+        found.sort(key=lambda f: f[1])
+        return found
+
+    def _title(self, line: str, cursor: int) -> int | None:
+        """The first row of the statement whose title this line is (the nearest ahead)."""
+        n = _norm(line)
+        if len(n) < 20:
+            return None
+        keys = [k for st, k in ((st, st.key) for st in self.report.statements)
+                if _norm(st.title).startswith(n) or n in _norm(st.title) or _norm(st.title) in n]
+        rows = sorted(self.first_row[k] for k in keys)
+        ahead = [r for r in rows if r >= cursor - 1]
+        return ahead[0] if ahead else None
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def read(self, pages: list[str]) -> Reading:
+        out = Reading()
+        self.pending: list[str] = []
+        cursor = 0
+        started = False
+        carry: Tok | None = None          # an amount ending a line, waiting for a code below it
+        for page_no, page in enumerate(pages, 1):
+            for line_no, raw in enumerate(page.splitlines(), 1):
+                where = f"page {page_no} line {line_no}" if len(pages) > 1 else f"line {line_no}"
+                line = clean(raw)
+                if not line.strip():
+                    continue
+                if not started:
+                    started = self._starts(line)
+                    if not started:
+                        continue
+                if _FURNITURE.search(line):
+                    continue
+                title = self._title(line, cursor)
+                if title is not None:
+                    cursor = max(cursor, title)
+                    self.pending = []
+                    continue
+                labels = self._find_labels(line, cursor)
+                toks = [t for t in tokenize(line, self.codes)
+                        if not any(s <= t.start < e for _, s, e in labels)]
+                if carry is not None:
+                    if toks and toks[0].kind == "code" and toks[0].bracketed:
+                        toks.insert(0, carry)
+                    else:
+                        self._leftover([carry], [], out, cursor, carry_where)
+                    carry = None
+                cursor = self._line(toks, labels, raw, out, cursor, where)
+                if toks and toks[-1].kind == "amount" and toks[-1].grouped and getattr(toks[-1], "_free", False):
+                    carry, carry_where = toks[-1], where
+                    out.orphans = [o for o in out.orphans if not (o.where == where and o.value == carry.value)]
+        return out
+
+    def _starts(self, line: str) -> bool:
+        """Statements begin at the first statement title, or at the first line code."""
+        n = _norm(line)
+        if any(t and (t in n or (len(n) > 30 and n in t)) for t in self.titles):
+            return True
+        return any(t.kind == "code" for t in tokenize(line, self.codes))
+
+    def _line(self, toks, labels, raw, out: Reading, cursor: int, where: str) -> int:
+        for idx, _, _ in labels:
+            out.seen_rows.add(idx)
+        if labels:
+            cursor = max(cursor, labels[-1][0] + 1)
+        # name fields: "Name(s): HARRIS TRUST [7510]"
+        for idx, _, end in labels:
+            info = self.rows[idx]
+            if info.text_code:
+                code_tok = next((t for t in toks if t.kind == "code" and t.code == info.text_code), None)
+                if code_tok is None:      # no legible code box: the name runs up to the first amount
+                    code_tok = next((t for t in toks if t.start >= end and t.kind in ("amount", "code")), None)
+                stop = code_tok.start if code_tok is not None else len(clean(raw))
+                name = re.sub(r"[\s$_|]+$", "", clean(raw)[end:stop]).strip(" \t:[]()_")
+                out.names[info.text_code] = name or None
+        used: set[int] = set()
+
+        # 1. an amount (or a run of them) right before as many codes: pairs in order
+        i = 0
+        while i < len(toks):
+            if toks[i].kind != "amount":
+                i += 1
+                continue
+            j = i + 1
+            while j < len(toks) and toks[j].kind == "amount" and not toks[j].gap:
+                j += 1
+            k = j
+            while (k < len(toks) and toks[k].kind == "code" and not toks[k].gap
+                   and toks[k].code not in self._text_codes()):
+                k += 1
+            amounts, codes = toks[i:j], toks[j:k]
+            if codes:
+                # amounts and codes meet at the junction: the last amounts pair with the first codes
+                pair = list(zip(amounts[-len(codes):], codes)) if len(amounts) >= len(codes) else \
+                    list(zip(amounts, codes[:len(amounts)]))
+                slots = self._slots(labels)
+                if (len(amounts) > len(codes) and not codes[0].bracketed and len(slots) == len(amounts)
+                        and all(c.code in slots for c in codes)):
+                    pair = []    # several rows on one line: placed by row order below
+                for a, c in pair:
+                    tight = c.start - a.end <= 2          # "173 7354": one space or tab
+                    if a.grouped or a.value == 0 or tight:
+                        self._put(out, c.code, a, "read", where)
+                        used.add(id(a))
+                        used.add(id(c))
+            i = max(k, i + 1)
+
+        # 2. amounts left on a line whose labelled rows have as many empty cells: row order
+        #    (a row whose label ended the line above, without its amount, waits for it here)
+        free = [t for t in toks if t.kind == "amount" and id(t) not in used]
+        slots = [c for c in self._slots(labels) if c not in out.values]
+        continuation = not labels and not any(t.kind == "code" for t in toks)
+        if continuation:
+            slots = [c for c in self.pending if c not in out.values]
+        amounts_at_end = all(t.kind not in ("amount", "code") for t in toks[toks.index(free[0]) + len(free):]) \
+            if free and all(toks.index(b) == toks.index(a) + 1 for a, b in zip(free, free[1:])) else False
+        if continuation or len(free) != len(slots) or not amounts_at_end:
+            # a small number without separators is an amount only as the last thing on a labelled
+            # line, where it fits a cell exactly ("(118,193) 173"); elsewhere it is label text
+            free = [t for t in free if t.grouped or t.value == 0]
+        if free and len(free) == len(slots):
+            line_codes = {t.code for t in toks if t.kind == "code"}
+            for a, code in zip(free, slots):
+                coded = self.report.lines[code].coded      # Daily Seg 12 A/B/C print no code at all
+                self._put(out, code, a, "read" if code in line_codes or not coded else "code-lost", where)
+                used.add(id(a))
+            for t in toks:
+                if t.kind == "code" and t.code in slots:
+                    used.add(id(t))
+            free = []
+
+        line_codes = {t.code for t in toks if t.kind == "code"}
+        self.pending = [c for c in self._slots(labels) if c not in out.values and c not in line_codes] \
+            if labels else []
+
+        # 3. codes with no amount: blank cells, or unreadable ones where residue stands
+        prev_end = 0
+        for pos, t in enumerate(toks):
+            if t.kind == "code" and id(t) not in used and t.code not in self._text_codes():
+                between = toks[prev_end:pos]
+                junk = any(b.kind == "junk" for b in between)
+                if t.code not in out.values:
+                    out.values[t.code] = Obs(None, "unreadable" if junk else "blank", where=where)
+                used.add(id(t))
+            if t.kind in ("code", "amount"):
+                prev_end = pos + 1
+            if t.kind == "code" and t.code in self.row_of_code:
+                cursor = max(cursor, self.row_of_code[t.code] + 1)
+
+        # 4. what is left: ghosts on caption rows, or orphans
+        rest = [t for t in toks if t.kind == "amount" and id(t) not in used and t.grouped]
+        cut = next((t.code for t in toks if t.kind == "cut"), "")
+        for t in self._leftover(rest, labels, out, cursor, where, cut):
+            t._free = True          # an orphan: may still pair with a code on the next line
+        return cursor
+
+    def _leftover(self, rest, labels, out: Reading, cursor: int, where: str, cut: str = "") -> list[Tok]:
+        """Ghosts on caption rows are dropped with a finding; the rest become orphans."""
+        if not rest:
+            return []
+        only_captions = labels and all(self.rows[i].caption for i, _, _ in labels)
+        if not only_captions:
+            for t in rest:
+                out.orphans.append(Orphan(t.value, t.sign, t.sign_sure, where, cursor - 1, cut))
+            return rest
+        for t in rest:
+            if only_captions:
+                out.findings.append({"line": None, "where": where, "kind": "ghost",
+                                     "message": f"{t.text} stands on a caption row that carries no amount "
+                                                "(a ghost of a neighbouring value); ignored"})
+        return []
+
+    def _slots(self, labels) -> list[str]:
+        return [code for idx, _, _ in labels for code in self.rows[idx].amount_codes]
+
+    def _text_codes(self) -> frozenset[str]:
+        return frozenset(self.report.text_codes)
+
+    def _put(self, out: Reading, code: str, tok: Tok, how: str, where: str) -> None:
+        line = self.report.lines.get(code)
+        if line is None or line.kind == "text":
+            return
+        obs = Obs(tok.value * tok.sign, how, tok.sign_sure, where)
+        old = out.values.get(code)
+        if old is None or old.value is None:
+            out.values[code] = obs
+        elif old.value != obs.value:
+            out.conflicts.setdefault(code, [old]).append(obs)

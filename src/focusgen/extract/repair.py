@@ -1,0 +1,334 @@
+"""Settling values with the form's arithmetic, and saying how each was settled.
+
+Order of work, from the surest evidence to the least:
+1. deduct lines read positive are negated (the form prints them in parentheses; OCR loses them);
+2. every sum or difference of the form is an equation: one with a single unknown is solved
+   (reconstructed); one fully known is checked, and a value whose sign was uncertain (an
+   unbalanced parenthesis) is settled by the sign that makes it foot (sign-fixed);
+3. orphan amounts (no code, no label) are placed only where exactly one order-preserving
+   placement makes more of the form's relations hold than any other (code-lost);
+4. the early warning level's note is read backwards: 7495 / 7490 names the governing line;
+5. last, the practice identities of the form definition fill a still-unknown value, flagged.
+A value that nothing settles stays null with a finding. A fully known equation that does not
+foot is an edit-check failure: reported, never "repaired" by changing a read value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from ..formdef import Report
+from ..money import fmt_amount, fmt_percent, percent_of
+from .reader import Reading
+
+SURE = ("read", "code-lost", "sign-fixed", "reconstructed")
+MAX_PLACEMENTS = 5000
+
+
+@dataclass
+class State:
+    values: dict[str, int | None]
+    how: dict[str, str]
+    unsure: set[str] = field(default_factory=set)
+    findings: list[dict] = field(default_factory=list)
+    edit_failures: list[dict] = field(default_factory=list)
+
+    def known(self, code: str) -> bool:
+        return self.values[code] is not None
+
+    def term(self, code: str) -> int | None:
+        """A value for arithmetic: a blank cell counts as 0, an unknown one is None."""
+        if self.values[code] is not None:
+            return self.values[code]
+        return 0 if self.how[code] == "blank" else None
+
+    def note(self, code: str | None, kind: str, message: str) -> None:
+        self.findings.append({"line": code, "kind": kind, "message": message})
+
+
+def _equations(report: Report) -> list[tuple[str, list[tuple[int, str]]]]:
+    """total = sum(coef * part) for every sum and difference of the form."""
+    eqs = []
+    for code in report.order:
+        f = report.lines[code].formula
+        if f is None:
+            continue
+        if f.op == "sum":
+            eqs.append((code, [(1, a) for a in f.args]))
+        elif f.op == "sub":
+            eqs.append((code, [(1, f.args[0]), (-1, f.args[1])]))
+    return eqs
+
+
+def initial_state(report: Report, reading: Reading) -> State:
+    values: dict[str, int | None] = {}
+    how: dict[str, str] = {}
+    unsure: set[str] = set()
+    for code in report.amount_codes:
+        obs = reading.values.get(code)
+        if code in reading.conflicts:
+            values[code], how[code] = None, "unreadable"
+            continue
+        if obs is None:
+            values[code], how[code] = None, "missing"
+        else:
+            values[code], how[code] = obs.value, obs.how
+            if obs.value is not None and not obs.sign_sure and obs.value != 0:
+                unsure.add(code)
+    state = State(values, how, unsure)
+    for code, seen in reading.conflicts.items():
+        state.note(code, "conflict", "read with different values: " +
+                   ", ".join(f"{fmt_amount(o.value)} ({o.where})" for o in seen))
+    return state
+
+
+def fix_deduct_signs(report: Report, st: State) -> None:
+    for code, line in report.lines.items():
+        v = st.values.get(code)
+        if line.sign == "nonpositive" and v is not None and v > 0:
+            st.values[code] = -v
+            st.how[code] = "sign-fixed"
+            st.unsure.discard(code)
+            st.note(code, "sign-fixed", f"{fmt_amount(v)} printed without parentheses; line {code} is a "
+                                        "deduction, so it is negative")
+
+
+def solve(report: Report, st: State, record_failures: bool = True) -> None:
+    """Apply the form's equations until nothing changes."""
+    eqs = _equations(report)
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in eqs:
+            terms = [total] + [p for _, p in parts]
+            unknown = [c for c in terms if st.term(c) is None]
+            if not unknown:
+                changed |= _check(st, total, parts, record_failures)
+            elif len(unknown) == 1:
+                changed |= _solve_one(report, st, total, parts, unknown[0])
+        changed |= _derived(report, st)
+
+
+def _sum(st: State, parts) -> int:
+    return sum(k * st.term(p) for k, p in parts)
+
+
+def _check(st: State, total: str, parts, record: bool) -> bool:
+    given, computed = st.term(total), _sum(st, parts)
+    if given == computed:
+        for c in [total] + [p for _, p in parts]:
+            if c in st.unsure:          # the total foots with this sign: settled
+                st.unsure.discard(c)
+                st.how[c] = "sign-fixed"
+                st.note(c, "sign-fixed", f"parenthesis unbalanced; the sign that makes line {total} "
+                                         f"= {_describe(total, parts)} foot is kept")
+        return False
+    # an uncertain sign that makes it foot
+    for code in [total] + [p for _, p in parts]:
+        if code in st.unsure:
+            st.values[code] = -st.values[code]
+            if st.term(total) == _sum(st, parts):
+                st.unsure.discard(code)
+                st.how[code] = "sign-fixed"
+                st.note(code, "sign-fixed", f"sign settled by line {total} = {_describe(total, parts)}")
+                return True
+            st.values[code] = -st.values[code]
+    if record and not any(f["line"] == total for f in st.edit_failures):
+        st.edit_failures.append({
+            "line": total, "kind": "edit-check",
+            "message": f"line {total} is {fmt_amount(given)} but {_describe(total, parts)} gives "
+                       f"{fmt_amount(computed)} (difference {fmt_amount(given - computed)})"})
+    return False
+
+
+def _describe(total: str, parts) -> str:
+    return " ".join(("+ " if k > 0 else "- ") + p for k, p in parts).lstrip("+ ")
+
+
+def _solve_one(report: Report, st: State, total: str, parts, unknown: str) -> bool:
+    if unknown == total:
+        value = _sum(st, parts)
+    else:
+        coef = next(k for k, p in parts if p == unknown)
+        rest = sum(k * st.term(p) for k, p in parts if p != unknown)
+        value = (st.term(total) - rest) * coef
+    line = report.lines[unknown]
+    if line.sign == "nonpositive" and value > 0:
+        st.note(unknown, "unsettled", f"line {total}'s arithmetic gives {fmt_amount(value)} for deduction "
+                                     f"line {unknown}, which cannot be positive: left unknown")
+        st.how[unknown] = "unreadable"
+        return False
+    if value == 0 and st.how[unknown] == "missing":
+        # nothing was printed where everything else was legible: blank (a 0 would read the same)
+        st.how[unknown] = "blank"
+        st.note(unknown, "blank", f"not on the page; line {total} = {_describe(total, parts)} gives 0, "
+                                  "so it is blank (or 0)")
+        return True
+    st.values[unknown] = value
+    st.how[unknown] = "reconstructed"
+    st.note(unknown, "reconstructed", f"{fmt_amount(value)} from line {total} = {_describe(total, parts)}")
+    return True
+
+
+def _derived(report: Report, st: State) -> bool:
+    """The one-way relations: greatest-of and percentage lines (checked, or computed forward)."""
+    changed = False
+    for code in report.order:
+        f = report.lines[code].formula
+        if f is None or f.op not in ("max", "pct"):
+            continue
+        args = [st.term(a) for a in f.args]
+        if f.op == "pct":
+            expected = percent_of(args[0], f.rate) if args[0] is not None else None
+        else:
+            expected = max((a for a in args), default=None) if all(a is not None for a in args) else None
+        if expected is None:
+            continue
+        if st.term(code) is None:
+            st.values[code] = expected
+            st.how[code] = "reconstructed"
+            st.note(code, "reconstructed", f"{fmt_amount(expected)} from {f.describe()}")
+            changed = True
+        elif st.term(code) != expected and not any(x["line"] == code for x in st.edit_failures):
+            st.edit_failures.append({"line": code, "kind": "edit-check",
+                                     "message": f"line {code} is {fmt_amount(st.term(code))} but {f.describe()} "
+                                                f"gives {fmt_amount(expected)}"})
+    return changed
+
+
+def _relations_hold(report: Report, st: State) -> tuple[int, int]:
+    """(how many fully known relations hold, how many fail) for the current values."""
+    held, failed = 0, 0
+    for total, parts in _equations(report):
+        if all(st.term(c) is not None for c in [total] + [p for _, p in parts]):
+            if st.term(total) == _sum(st, parts):
+                held += 1
+            else:
+                failed += 1
+    for code in report.order:
+        f = report.lines[code].formula
+        if f is None or st.term(code) is None:
+            continue
+        if f.op == "pct" and st.term(f.args[0]) is not None:
+            ok = percent_of(st.term(f.args[0]), f.rate) == st.term(code)
+        elif f.op == "max" and all(st.term(a) is not None for a in f.args):
+            ok = max(st.term(a) for a in f.args) == st.term(code)
+        elif f.op == "early_warning" and st.term(f.args[0]) is not None:
+            d = st.term(f.args[0])
+            ok = st.term(code) in {percent_of(d, r) for _, r, fr in f.cases} | \
+                {percent_of(d, fr) for _, r, fr in f.cases}
+        else:
+            continue
+        held += ok
+        failed += not ok
+    return held, failed
+
+
+def place_orphans(report: Report, st: State, reading: Reading, rows_of: dict[str, int],
+                  seen_rows: set[int]) -> None:
+    """Place amounts that lost both code and label, when the arithmetic singles out one placement."""
+    groups: dict[tuple[int, str], list] = {}
+    for o in reading.orphans:
+        groups.setdefault((o.after, o.cut[:1]), []).append(o)
+    for (after, prefix), orphans in groups.items():
+        later_seen = [r for r in seen_rows if r > after]
+        bound = min(later_seen) if later_seen else 10**9
+        candidates = [c for c in report.amount_codes
+                      if st.how[c] in ("missing", "unreadable") and after < rows_of[c] < bound
+                      and c.startswith(prefix)]
+        where = ", ".join(o.where for o in orphans)
+        amounts = ", ".join(fmt_amount(o.value * o.sign) for o in orphans)
+        if len(orphans) > len(candidates) or not candidates:
+            st.note(None, "orphan", f"{amounts} ({where}) could not be placed on any line")
+            continue
+        n_combos = 1
+        for k in range(len(orphans)):
+            n_combos = n_combos * (len(candidates) - k) // (k + 1)
+        if n_combos > MAX_PLACEMENTS:
+            st.note(None, "orphan", f"{amounts} ({where}): too many possible lines to place them")
+            continue
+        base, base_failed = _relations_hold(report, st)
+        scored = []
+        for combo in combinations(candidates, len(orphans)):
+            saved = {c: (st.values[c], st.how[c]) for c in combo}
+            for code, o in zip(combo, orphans):
+                st.values[code] = o.value * o.sign
+                st.how[code] = "code-lost"
+            held, failed = _relations_hold(report, st)
+            for c, (v, h) in saved.items():
+                st.values[c], st.how[c] = v, h
+            if failed <= base_failed:          # a placement may not break anything
+                scored.append((held, combo))
+        best = max((h for h, _ in scored), default=0)
+        winners = [c for h, c in scored if h == best]
+        if best > base and len(winners) == 1:
+            for code, o in zip(winners[0], orphans):
+                st.values[code] = o.value * o.sign
+                st.how[code] = "code-lost"
+                st.note(code, "placed", f"{fmt_amount(o.value * o.sign)} ({o.where}) lost its code; line {code} "
+                                        "is the only placement in the form's order that the arithmetic confirms")
+        else:
+            st.note(None, "orphan", f"{amounts} ({where}) lost code and label; no single line is confirmed "
+                                    "by the arithmetic, so none is guessed")
+
+
+def early_warning_backwards(report: Report, st: State, retail_forex: bool = False) -> None:
+    """7495 = rate x 7490 names the line that governs line D, which then equals line D."""
+    for code in report.order:
+        f = report.lines[code].formula
+        if f is None or f.op != "early_warning" or st.term(code) is None or st.term(f.args[0]) is None:
+            continue
+        d, level = st.term(f.args[0]), st.term(code)
+        matches = [(line, forex if retail_forex else rate) for line, rate, forex in f.cases
+                   if percent_of(d, forex if retail_forex else rate) == level]
+        governing = [line for line, _ in matches]
+        if len(governing) == 1 and st.term(governing[0]) is None:
+            g = governing[0]
+            st.values[g] = d
+            st.how[g] = "reconstructed"
+            st.note(g, "reconstructed", f"{fmt_amount(d)}: line {code} is {fmt_percent(matches[0][1])}% of "
+                    f"line {f.args[0]}, which the form's note gives only when line {g} governs line {f.args[0]}")
+
+
+def identities(report: Report, st: State) -> bool:
+    changed = False
+    for total, parts, note in report.identities:
+        terms = [total, *parts]
+        unknown = [c for c in terms if st.term(c) is None]
+        if len(unknown) == 1 and unknown[0] != total and st.how[unknown[0]] == "unreadable":
+            code = unknown[0]
+            value = st.term(total) - sum(st.term(p) for p in parts if p != code)
+            if value < 0:
+                continue
+            st.values[code] = value
+            st.how[code] = "reconstructed"
+            st.note(code, "assumed", f"{fmt_amount(value)} by assumption, not by a rule of the form: {note}. "
+                                     "Lower confidence: check against the source")
+            changed = True
+    return changed
+
+
+def settle(report: Report, reading: Reading, rows_of: dict[str, int]) -> State:
+    st = initial_state(report, reading)
+    fix_deduct_signs(report, st)
+    solve(report, st, record_failures=False)
+    place_orphans(report, st, reading, rows_of, reading.seen_rows)
+    solve(report, st, record_failures=False)
+    early_warning_backwards(report, st)
+    solve(report, st, record_failures=False)
+    if identities(report, st):
+        solve(report, st, record_failures=False)
+    solve(report, st, record_failures=True)      # what still does not foot is an edit-check failure
+    for code in sorted(st.unsure):
+        if st.values[code] is not None:
+            st.note(code, "unsettled", f"{fmt_amount(st.values[code])}: its sign could not be settled "
+                                       "(an unbalanced parenthesis); left unknown")
+            st.values[code] = None
+            st.how[code] = "unreadable"
+    for code in report.amount_codes:
+        if st.values[code] is None and st.how[code] in ("missing", "unreadable"):
+            if not any(f["line"] == code for f in st.findings):
+                st.note(code, st.how[code], "not found in the text" if st.how[code] == "missing"
+                        else "its cell is unreadable")
+    return st

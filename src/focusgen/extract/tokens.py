@@ -1,0 +1,122 @@
+"""Tokens of a line of filed text: amounts, line codes, blank cells and residue.
+
+Real filed text is messy (OCR of scans, WinJammer prints): commas read as periods, parentheses
+lost or unbalanced, codes split ("750 0"), cut ("749", "7") or glued to a "$" or ")", and dashes
+or underscores in empty cells. The tokenizer reads what is there and says how sure it is; it
+never decides which line an amount belongs to (reader.py does, from the form).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_MARKUP = re.compile(r"</?[a-zA-Z][^>]*>|\*\*|\\(?=[$_*\[\]])")
+# OCR reads Latin capitals as Greek or Cyrillic look-alikes ("Α. Cash" with a Greek Alpha),
+# and small digits as sub- or superscripts.
+_LOOKALIKES = str.maketrans("ΑΒΕΗΙΚΜΝΟΡΤΥΧΖАВЕКМНОРСТУХаеорсух₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹",
+                            "ABEHIKMNOPTYXZABEKMHOPCTYXaeopcyx01234567890123456789")
+
+# Ordered alternatives: the first that matches at a position wins.
+_TOKEN = re.compile(r"""
+    (?P<bracket>\[\s*(?P<bcode>\d{4}[A-C]?)\s*\])                       # [7010]
+  | (?P<split>(?<![\d,.])\$?\s?(?P<s3>\d{3})\s(?P<s1>\d)(?![\d,.]))      # 750 0
+  | (?<![\w.,])(?P<amount>
+        (?P<open>\()?\s?(?:(?P<minus>-)(?=\$?\d))?\$?\s?
+        (?P<num>\d{1,3}(?:[,.]\d{3})+|\d+|[oO](?=\s*(?:\)|\[|$)))
+        (?:\s?(?P<close>\)))?)
+  | (?P<blank>(?:[-—–·•](?:\s?[-—–·•.])*|\(\s*\)))                        # leaders, an empty "( )"
+  | (?P<junk>[^\sA-Za-z0-9$()\[\]:,.;'"&/%#-]+)                          # residue such as Ψ or _
+""", re.VERBOSE)
+
+
+@dataclass
+class Tok:
+    kind: str              # amount | code | cut | blank | junk | noise
+    text: str
+    start: int
+    value: int = 0         # amounts: absolute value
+    sign: int = 1          # -1 negative, +1 positive
+    sign_sure: bool = True # False: an unbalanced parenthesis
+    code: str = ""         # codes: the code; cut: the digits that survive
+    bracketed: bool = False
+    grouped: bool = False  # the amount has thousands separators
+    end: int = 0
+    gap: bool = False      # text other than white space was skipped right before this token
+
+
+def clean(line: str) -> str:
+    """Strip markup that text extraction leaves (**bold**, <u>underline</u>, escaped \\$)."""
+    return _MARKUP.sub(" ", line).replace("\u00a0", " ").translate(_LOOKALIKES)
+
+
+def tokenize(line: str, codes: frozenset[str]) -> list[Tok]:
+    """The tokens of one cleaned line. `codes` are the valid line codes of the report kind."""
+    toks: list[Tok] = []
+    pos = 0
+    skipped = False
+    while pos < len(line):
+        if line[pos].isspace():
+            pos += 1
+            continue
+        m = _TOKEN.match(line, pos)
+        if not m or m.end() == pos:
+            # skip a word (labels are handled by the reader) or one character
+            w = re.match(r"[A-Za-z][\w'’-]*|\S", line[pos:])
+            pos += w.end() if w else 1
+            skipped = True
+            continue
+        pos = m.end()
+        before = len(toks)
+        if m.group("bracket"):
+            toks.append(Tok("code", m.group(0), m.start(), code=m.group("bcode"), bracketed=True))
+        elif m.group("split"):
+            joined = m.group("s3") + m.group("s1")
+            if joined in codes:
+                toks.append(Tok("code", m.group(0), m.start(), code=joined))
+            else:   # not a code: read the two numbers again as what they are
+                first = m.start("s3")
+                toks += tokenize(line[first:first + 3], codes)
+                toks += [Tok("amount", m.group("s1"), m.start("s1"), value=int(m.group("s1")))]
+        elif m.group("amount"):
+            toks.append(_amount(m, codes))
+        elif m.group("blank"):
+            toks.append(Tok("blank", m.group(0).strip(), m.start()))
+        elif m.group("junk"):
+            toks.append(Tok("junk", m.group(0), m.start()))
+        for t in toks[before:]:
+            t.end = t.end or m.end()
+        if len(toks) > before:
+            toks[before].gap = skipped
+        skipped = False
+    return _merge_cut_codes(toks, codes)
+
+
+def _amount(m: re.Match, codes: frozenset[str]) -> Tok:
+    num = m.group("num")
+    text = m.group("amount").strip()
+    if num in ("o", "O"):
+        num = "0"           # OCR reads a zero as the letter o
+    grouped = bool(re.search(r"[,.]", num))
+    digits = re.sub(r"[,.]", "", num)
+    opened, closed = bool(m.group("open")), bool(m.group("close"))
+    if not grouped and len(digits) == 4 and digits in codes and not (opened or closed or m.group("minus")):
+        return Tok("code", digits, m.start(), code=digits)
+    if closed and not opened and not grouped and int(digits) != 0:
+        return Tok("noise", text, m.start())   # "line 8)": the end of a label, not an amount
+    negative = bool(m.group("minus")) or (opened and closed)
+    return Tok("amount", text, m.start(), value=int(digits), sign=-1 if negative else 1,
+               sign_sure=opened == closed, grouped=grouped)
+
+
+def _merge_cut_codes(toks: list[Tok], codes: frozenset[str]) -> list[Tok]:
+    """A short number right after an amount that only begins a code ("749", "7") is a cut code."""
+    out: list[Tok] = []
+    for t in toks:
+        if (t.kind == "amount" and not t.grouped and out and out[-1].kind == "amount" and out[-1].grouped
+                and len(t.text) in (1, 2, 3) and t.text.isdigit()
+                and any(c.startswith(t.text) for c in codes) and t.text not in ("0",)):
+            out.append(Tok("cut", t.text, t.start, code=t.text))
+        else:
+            out.append(t)
+    return out

@@ -1,0 +1,78 @@
+"""Terminal views of an extraction and of a check (rich tables)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from . import formdef
+from .money import fmt_amount
+
+
+def _m(v: int | None) -> str:
+    return "" if v is None else fmt_amount(v, "parens")
+
+
+def print_extraction(e, out: Console) -> None:
+    out.print(f"{e.firm or '(firm not found)'}: {e.report} as of {e.as_of or '(date not found)'}"
+              f"  [{e.method}: {e.source}]", markup=False)
+    rep = formdef.report(e.report)
+    table = Table(show_edge=False, pad_edge=False)
+    for col, just in (("Line", "left"), ("Label", "left"), ("Value", "right"), ("How", "left")):
+        table.add_column(col, justify=just, no_wrap=col != "Label")
+    for code in rep.amount_codes:
+        how = e.how[code]
+        style = "bold red" if e.lines[code] is None and how in ("missing", "unreadable") else \
+            "yellow" if how not in ("read", "blank") else ""
+        table.add_row(code, rep.lines[code].label[:60], _m(e.lines[code]), how, style=style)
+    out.print(table)
+    counts = {h: list(e.how.values()).count(h) for h in sorted(set(e.how.values()))}
+    out.print("values: " + ", ".join(f"{n} {h}" for h, n in counts.items()), markup=False)
+    for f in e.findings:
+        out.print(f"finding [{f['kind']}]{' line ' + f['line'] if f.get('line') else ''}: {f['message']}",
+                  markup=False)
+    for f in e.edit_failures:
+        out.print(f"EDIT CHECK FAILED: {f['message']}", style="bold red", markup=False)
+
+
+def print_comparison(result, out: Console) -> None:
+    c, p = result.current, result.prior
+    out.print(f"current {c.report} as of {c.as_of} ({c.source})\nprior   {p.report} as of {p.as_of} "
+              f"({p.source}, {p.method})", markup=False)
+    if result.differences:
+        table = Table(show_edge=False, pad_edge=False)
+        for col, just in (("Line", "left"), ("Label", "left"), ("Prior", "right"), ("Current", "right"),
+                          ("Difference", "right")):
+            table.add_column(col, justify=just, no_wrap=col != "Label")
+        for d in result.differences:
+            table.add_row(d["line"], d["label"][:50], _m(d["prior"]), _m(d["current"]), _m(d["difference"]))
+        out.print(table)
+    if result.not_compared:
+        out.print(f"not compared (unreadable in the prior): {', '.join(result.not_compared)}", markup=False)
+    if p.edit_failures:
+        out.print("prior filing's own arithmetic (edit checks):", markup=False)
+        for f in p.edit_failures:
+            out.print(f"  FAILED {f['message']}", style="bold red", markup=False)
+    out.print(f"{len(result.differences)} line(s) differ, {len(result.not_compared)} not compared, "
+              f"{len(p.edit_failures)} edit check failure(s) in the prior", markup=False)
+
+
+def print_check_summary(results, lonely_current, lonely_prior, unreadable, out: Console) -> None:
+    table = Table(show_edge=False, pad_edge=False, title="check", title_justify="left")
+    for col in ("Report", "As of", "Current", "Prior", "Differ", "Not compared", "Edit checks"):
+        table.add_column(col, no_wrap=True)
+    for r in results:
+        table.add_row(r.current.report, r.current.as_of, r.current.source.split("/")[-1],
+                      r.prior.source.split("/")[-1], str(len(r.differences)), str(len(r.not_compared)),
+                      "ok" if not r.prior.edit_failures else f"[bold red]{len(r.prior.edit_failures)} failed[/]")
+    for p in lonely_current:
+        table.add_row("", "", p.name, "[yellow]no prior[/]", "", "", "")
+    for p in lonely_prior:
+        table.add_row("", "", "[yellow]no current[/]", p.name, "", "", "")
+    for p, _ in unreadable:
+        table.add_row("", "", p.name, "[bold red]unreadable[/]", "", "", "")
+    out.print(table)
+    differ = sum(1 for r in results if r.failed)
+    out.print(f"{len(results)} pair(s), {differ} with differences or failed edit checks, "
+              f"{len(lonely_current) + len(lonely_prior)} without a partner, {len(unreadable)} unreadable",
+              markup=False)

@@ -1,0 +1,111 @@
+"""Extraction of prior filings. Expected values come from the hand transcriptions in
+tests/fixtures (the reference filings) or from focusgen's own JSON output, never from extract()."""
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, INPUTS
+from focusgen.extract import extract
+
+REFERENCES = ["hsbc-focus-ii-2020-11", "cs-daily-seg-2017-12-26"]
+
+
+@pytest.mark.parametrize("name", REFERENCES)
+def test_reference_text_gives_every_filed_value(name):
+    ref = json.loads((FIXTURES / f"{name}.lines.json").read_text())
+    e = extract(FIXTURES / f"{name}.txt")
+    assert e.report == ("daily-seg" if "daily" in name else "focus-ii")
+    assert e.as_of == ref["as_of"]
+    assert e.firm == ref["firm"]
+    for code, value in ref["values"].items():
+        if ref["basis"][code] == "unreadable":
+            assert e.lines[code] in (None, value), code      # may stay null, never wrong
+        else:
+            assert e.lines[code] == value, (code, e.lines[code], value, e.how[code])
+    for code, name_ in ref["names"].items():
+        assert e.names[code] == name_
+    assert e.edit_failures == []
+
+
+def test_hsbc_says_how_each_damaged_value_was_settled():
+    ref = json.loads((FIXTURES / "hsbc-focus-ii-2020-11.lines.json").read_text())
+    e = extract(FIXTURES / "hsbc-focus-ii-2020-11.txt")
+    # the transcriber's basis, where it is a statement about the damage (not about blanks)
+    assert e.how["7133"] == ref["basis"]["7133"] == "sign-fixed"
+    assert e.how["8570"] == ref["basis"]["8570"] == "reconstructed"
+    assert e.how["8580"] == ref["basis"]["8580"] == "sign-fixed"
+    assert e.how["7090"] == ref["basis"]["7090"] == "reconstructed"
+    assert e.how["7110"] == ref["basis"]["7110"] == "reconstructed"
+    assert e.how["7455"] == ref["basis"]["7455"] == "reconstructed"
+    for code in ("7030", "7120", "7190", "7317", "7490", "7495"):
+        assert e.how[code] == "code-lost", code
+    kinds = {f["kind"] for f in e.findings}
+    assert {"ghost", "assumed", "placed", "sign-fixed"} <= kinds
+    # the three ghost numbers on caption rows are reported, never used
+    ghosts = [f["message"] for f in e.findings if f["kind"] == "ghost"]
+    assert any("322,033,030" in g for g in ghosts) and any("20,000,041" in g for g in ghosts)
+    for code in ("7415", "7425", "7435", "7445", "7465", "7475"):
+        assert e.lines[code] is None and any(f["line"] == code for f in e.findings)
+
+
+@pytest.fixture(scope="module")
+def own(tmp_path_factory):
+    from focusgen.cli import main
+    out = tmp_path_factory.mktemp("own")
+    for stem in ("2020-11", "daily-seg-2017-12-26"):
+        assert main(["build", str(INPUTS / f"{stem}.yaml"), "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+@pytest.mark.parametrize("stem", ["2020-11", "daily-seg-2017-12-26"])
+@pytest.mark.parametrize("fmt", ["json", "txt", "pdf"])
+def test_own_outputs_extract_to_exactly_what_was_built(own, stem, fmt):
+    built = json.loads((own / f"{stem}.json").read_text())
+    e = extract(own / f"{stem}.{fmt}")
+    assert e.lines == built["lines"]
+    assert e.names == built["names"]
+    assert e.report == built["report"] and e.as_of == built["as_of"]
+    assert e.firm == built["firm"]["name"]
+    assert e.findings == [] and e.edit_failures == []
+
+
+def test_scanned_filing_is_read_by_ocr(own, tmp_path):
+    """focusgen's PDF rasterised at 150 dpi and rebuilt as an image-only PDF (a scan)."""
+    from PIL import Image
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(own / "2020-11.pdf"), str(tmp_path / "p")], check=True)
+    pages = [Image.open(p).convert("RGB") for p in sorted(tmp_path.glob("p-*.png"))]
+    scan = tmp_path / "scan.pdf"
+    pages[0].save(scan, save_all=True, append_images=pages[1:], resolution=150)
+    import pypdfium2 as pdfium
+    assert pdfium.PdfDocument(scan)[0].get_textpage().get_text_range().strip() == ""   # no text layer
+    built = json.loads((own / "2020-11.json").read_text())
+    e = extract(scan)
+    assert e.method == "ocr"
+    recovered = [c for c, v in built["lines"].items() if e.lines[c] == v]
+    assert len(recovered) >= 0.99 * len(built["lines"])
+    flagged = {f["line"] for f in e.findings}
+    for code, value in built["lines"].items():
+        if e.lines[code] is not None and e.lines[code] != value:   # a wrong value must be flagged
+            assert e.how[code] != "read" and code in flagged, code
+    assert e.firm == "HSBC SECURITIES (USA) INC." and e.as_of == "2020-11-30"
+
+
+def test_unusable_prior_files(run, tmp_path):
+    (tmp_path / "x.json").write_text('{"a": 1}')
+    (tmp_path / "bin.dat").write_bytes(b"\x00\x01\x02")
+    (tmp_path / "bad.pdf").write_bytes(b"%PDF-1.7 not really")
+    for name, code in (("nope.txt", "file-not-found"), ("x.json", "not-a-filing"), ("bin.dat", "not-text"),
+                       ("bad.pdf", "not-a-pdf")):
+        status, _, err = run("extract", tmp_path / name)
+        assert status == 2 and f"error[{code}]" in err, (name, err)
+
+
+def test_extract_cli_json(run):
+    status, out, _ = run("extract", FIXTURES / "cs-daily-seg-2017-12-26.txt", "--json")
+    assert status == 0
+    data = json.loads(out)
+    assert data["lines"]["8770"] == 173_296_584 and data["how"]["8770"] == "read"
+    assert set(data) >= {"report", "as_of", "firm", "lines", "how", "findings"}

@@ -270,11 +270,14 @@ class Reader:
         continuation = not labels and not any(t.kind == "code" for t in toks)
         if continuation:
             slots = [c for c in self.pending if c not in out.values]
-        amounts_at_end = all(t.kind not in ("amount", "code") for t in toks[toks.index(free[0]) + len(free):]) \
-            if free and all(toks.index(b) == toks.index(a) + 1 for a, b in zip(free, free[1:])) else False
-        if continuation or len(free) != len(slots) or not amounts_at_end:
-            # a small number without separators is an amount only as the last thing on a labelled
-            # line, where it fits a cell exactly ("(118,193) 173"); elsewhere it is label text
+        together = bool(free) and all(toks.index(b) == toks.index(a) + 1 and not b.gap
+                                      for a, b in zip(free, free[1:]))
+        at_end = together and all(t.kind not in ("amount", "code") for t in toks[toks.index(free[-1]) + 1:])
+        formatted = any(t.grouped or t.text.startswith("(") for t in free)
+        if continuation or len(free) != len(slots) or not (at_end and formatted and len(free) > 1):
+            # a small number without separators is an amount only beside a formatted one, as the
+            # last thing on a labelled line, filling its cells exactly ("(118,193) 173");
+            # anywhere else it may be label text ("subtract Line 7 Secure 1")
             free = [t for t in free if t.grouped or t.value == 0]
         if free and len(free) == len(slots):
             line_codes = {t.code for t in toks if t.kind == "code"}

@@ -71,7 +71,7 @@ def main() -> None:
 
     exe = str(Path(sys.executable).with_name("focusgen"))
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [exe, "build", str(example), "--out", tmp, "--quiet"]
+        cmd = [exe, "build", str(example), "--out", tmp, "--quiet", "--format", "pdf,txt,json"]
         base_cmd = [sys.executable, str(Path(__file__).with_name("plain_baseline.py")), str(example),
                     f"{tmp}/plain.pdf"]
         subprocess.run(cmd, check=True)
@@ -87,7 +87,8 @@ def main() -> None:
             folder.mkdir()
             make_daily_seg_inputs(folder, args.batch)
             t = time.perf_counter()
-            subprocess.run([exe, "build", str(folder), "--out", f"{tmp}/out", "--quiet"], check=True)
+            subprocess.run([exe, "build", str(folder), "--out", f"{tmp}/out", "--quiet", "--format", "pdf,txt,json"],
+                           check=True)
             elapsed = time.perf_counter() - t
             built = len(list(Path(tmp, "out").glob("*/*.pdf")))
             from focusgen.batch import build_many, expand

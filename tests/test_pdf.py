@@ -125,8 +125,14 @@ def test_byte_identical_across_processes(tmp_path):
         subprocess.run([exe, "build", str(INPUTS / "2020-11.yaml"), "--out", str(out), "--quiet"],
                        check=True, cwd=tmp_path)
         digests.append({p.name: p.read_bytes() for p in out.iterdir()})
+    # the manifest records the time of the build; every other output is byte-identical
+    manifests = [json.loads(d.pop("manifest.json")) for d in digests]
     assert digests[0] == digests[1]
-    assert set(digests[0]) == {"2020-11.pdf", "2020-11.txt", "2020-11.json"}
+    assert set(digests[0]) == {"2020-11.pdf", "2020-11.txt", "2020-11.json", "2020-11-review.pdf",
+                               "2020-11-review.html"}
+    for m in manifests:
+        m.pop("built_at")
+    assert manifests[0] == manifests[1]
 
 
 def test_pdf_dates_come_from_the_as_of_date(built):
@@ -140,4 +146,4 @@ def test_pdf_dates_come_from_the_as_of_date(built):
 def test_format_option_chooses_outputs(run, tmp_path):
     status, _, err = run("build", INPUTS / "2020-11.yaml", "--out", tmp_path, "--format", "pdf", "--quiet")
     assert status == 0, err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["2020-11.pdf"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2020-11.pdf", "manifest.json"]   # the manifest always

@@ -22,26 +22,23 @@ class Outcome:
     written: list[Path] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     summary: list[dict] = field(default_factory=list)
+    alerts: list[dict] = field(default_factory=list)
     max_rss_kb: int = 0          # the worker's peak memory after this build
 
 
 def build_one(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None = None) -> Outcome:
     from . import view
-    from .compute import compute
-    from .inputs import load_input
-    from .outputs import write_all
-    from .render import render_outputs
+    from .build import build
 
     outcome = Outcome(input=path)
     try:
-        filing = compute(load_input(path, meta))
+        built = build(path, out_dir, formats, meta)
     except InputProblems as exc:
         outcome.problems = exc.problems
         return outcome
-    files = render_outputs(filing, out_dir, path.stem, formats)
-    write_all(files)
-    outcome.written = list(files)
-    outcome.summary = view.summary(filing)
+    outcome.written = built.written
+    outcome.summary = view.summary(built.filing)
+    outcome.alerts = built.alerts
     outcome.max_rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return outcome
 

@@ -22,6 +22,8 @@ class Current:
     report: str
     as_of: str
     lines: dict[str, int | None]
+    adjusted_net_capital: int | None = None
+    summary: list | None = None
 
 
 @dataclass
@@ -50,11 +52,22 @@ def load_current(path: Path) -> Current:
     """A filing input is built in memory; focusgen's JSON output is read as it is."""
     if path.suffix.lower() == ".json":
         e = extract(path)
-        return Current(str(path), e.report, e.as_of or "", e.lines)
+        return Current(str(path), e.report, e.as_of or "", e.lines, e.extra.get("adjusted_net_capital"),
+                       e.extra.get("summary"))
+    from . import view
     from .compute import compute
     from .inputs import load_input
     filing = compute(load_input(path))
-    return Current(str(path), filing.report.kind, filing.header.as_of.isoformat(), dict(filing.values))
+    return Current(str(path), filing.report.kind, filing.header.as_of.isoformat(), dict(filing.values),
+                   filing.input.adjusted_net_capital, view.summary(filing))
+
+
+def load_any(path: Path) -> Current:
+    """A filing input, focusgen's JSON, or anything `extract` reads (a prior PDF, scan or text)."""
+    if path.suffix.lower() in (".yaml", ".yml", ".json"):
+        return load_current(path)
+    e = extract(path)
+    return Current(str(path), e.report, e.as_of or "", e.lines)
 
 
 def compare(current: Current, prior: Extraction, tolerance: int = 0) -> Comparison:

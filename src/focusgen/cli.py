@@ -13,8 +13,8 @@ from rich.console import Console
 from . import __version__
 from .problems import InputProblems, Problem
 
-FORMATS = ("pdf", "txt", "json")
-DEFAULT_FORMATS = ("pdf", "txt", "json")
+FORMATS = ("pdf", "txt", "json", "review")
+DEFAULT_FORMATS = ("pdf", "txt", "json", "review")
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -38,7 +38,27 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--meta", type=Path, help="YAML with report, as_of and firm, for a CSV input")
     b.add_argument("--format", type=_formats, default=DEFAULT_FORMATS,
                    help=f"comma-separated outputs among {','.join(FORMATS)} (default: {','.join(DEFAULT_FORMATS)})")
+    b.add_argument("--prior", type=Path, help="the prior period (input, built JSON or a filed PDF/text): "
+                   "adds the variance and the capital-drop alert")
+    b.add_argument("--history", type=Path, help="a folder of earlier built JSONs, for the review pack's charts")
     b.add_argument("--quiet", action="store_true", help="no summary on the terminal")
+
+    d = sub.add_parser("diff", help="every line that moved against a prior period, largest first")
+    d.add_argument("current", type=Path, help="an input, a built JSON or a filed PDF/text")
+    d.add_argument("prior", type=Path, help="an input, a built JSON or a filed PDF/text")
+    d.add_argument("--percent", type=float, help="flag movements of at least this per cent (default: the "
+                   "input's variance.percent, else 10)")
+    d.add_argument("--dollars", type=int, help="... and at least this many dollars (default 1,000,000)")
+    d.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    v = sub.add_parser("verify", help="re-hash a build's outputs against its manifest.json")
+    v.add_argument("folder", type=Path)
+
+    x = sub.add_parser("explain", help="show how a line's value was reached, down to inputs and accounts")
+    x.add_argument("input", type=Path, help="a filing input")
+    x.add_argument("line", help="a line code, such as 7190")
+    x.add_argument("--meta", type=Path, help="YAML with report, as_of and firm, for a CSV input")
+    x.add_argument("--json", action="store_true", help="print the tree as JSON")
 
     e = sub.add_parser("extract", help="read the line values of a prior filing (PDF, scan, text or JSON)")
     e.add_argument("prior", type=Path)
@@ -63,24 +83,21 @@ def print_problems(problems: list[Problem], console: Console, closing: bool = Tr
 def build(args: argparse.Namespace, out: Console, err: Console) -> int:
     if len(args.input) > 1 or args.input[0].is_dir():
         return build_batch(args, out, err)
-    from .compute import compute
-    from .inputs import load_input
-    from .outputs import write_all
-    from .render import render_outputs
-
+    from .build import build as build_filing
     path = args.input[0]
+    out_dir = args.out or Path("output") / path.stem
     try:
-        filing = compute(load_input(path, args.meta))
+        built = build_filing(path, out_dir, args.format, args.meta, args.prior, args.history)
     except InputProblems as exc:
         print_problems(exc.problems, err)
         return 2
-    out_dir = args.out or Path("output") / path.stem
-    files = render_outputs(filing, out_dir, path.stem, args.format)
-    write_all(files)
     if not args.quiet:
-        from .summary import print_summary
-        print_summary(filing, out)
-        for written in files:
+        from .summary import print_alerts, print_summary, print_variance
+        print_summary(built.filing, out)
+        print_alerts(built.alerts, built.unchecked, out)
+        if built.variance is not None:
+            print_variance(built.variance[:10], built.prior, out)
+        for written in built.written:
             out.print(f"wrote {written}", markup=False, highlight=False)
     return 0
 
@@ -91,10 +108,11 @@ def build_batch(args: argparse.Namespace, out: Console, err: Console) -> int:
     from .batch import build_many, expand
     from .summary import print_batch_summary
 
-    if args.meta is not None:
-        print_problems([Problem("bad-option", "--meta", "goes with a single CSV input",
-                                expected="YAML inputs for a batch")], err)
-        return 2
+    for option in ("meta", "prior", "history"):
+        if getattr(args, option) is not None:
+            print_problems([Problem("bad-option", f"--{option}", "goes with a single input",
+                                    expected="YAML inputs alone for a batch")], err)
+            return 2
     inputs = expand(args.input)
     if not inputs:
         print_problems([Problem("no-inputs", ", ".join(map(str, args.input)), "holds no .yaml inputs",
@@ -121,6 +139,12 @@ def main(argv: list[str] | None = None) -> int:
         return build(args, out, err)
     if args.command == "extract":
         return extract_cmd(args, out, err)
+    if args.command == "explain":
+        return explain_cmd(args, out, err)
+    if args.command == "diff":
+        return diff_cmd(args, out, err)
+    if args.command == "verify":
+        return verify_cmd(args, out, err)
     if args.command == "check":
         return check_cmd(args, out, err)
     return 2  # pragma: no cover - argparse rejects unknown commands
@@ -139,6 +163,81 @@ def _show(make, view, as_json: bool, out: Console, err: Console):
     else:
         view(result, out)
     return result
+
+
+def diff_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
+    import json
+    from decimal import Decimal
+
+    from .check import load_any
+    from .summary import print_variance
+    from .variance import variance
+    try:
+        current, prior = load_any(args.current), load_any(args.prior)
+        if current.report != prior.report:
+            raise InputProblems([Problem("report-mismatch", str(args.prior), f"is a {prior.report} filing, the "
+                                         f"current one is {current.report}", expected=f"a {current.report} filing")])
+        percent, dollars = Decimal(10), 1_000_000
+        if args.current.suffix.lower() in (".yaml", ".yml"):
+            from .inputs import load_input
+            v = load_input(args.current).header.variance
+            percent, dollars = v.percent, v.dollars
+    except InputProblems as exc:
+        print_problems(exc.problems, err, closing=False)
+        return 2
+    if args.percent is not None:
+        percent = Decimal(str(args.percent))
+    if args.dollars is not None:
+        dollars = args.dollars
+    moved = variance(current.report, current.lines, prior.lines, percent, dollars)
+    if args.json:
+        out.print_json(json.dumps({"current": {"source": current.source, "as_of": current.as_of},
+                                   "prior": {"source": prior.source, "as_of": prior.as_of},
+                                   "thresholds": {"percent": str(percent), "dollars": dollars}, "lines": moved}))
+    else:
+        print_variance(moved, prior, out, percent, dollars)
+    return 0
+
+
+def verify_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from .manifest import NAME, verify
+    try:
+        results = verify(args.folder)
+    except (OSError, ValueError, KeyError) as exc:
+        print_problems([Problem("no-manifest", str(args.folder / NAME), f"cannot be read: {exc}",
+                                expected="a folder written by focusgen build")], err, closing=False)
+        return 2
+    for r in results:
+        out.print(f"{r['status']:>8}  {r['path']}", markup=False)
+    bad = [r for r in results if r["status"] != "ok"]
+    out.print(f"{len(results) - len(bad)} unchanged, {len(bad)} changed or missing since the build",
+              markup=False)
+    return 1 if bad else 0
+
+
+def explain_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
+    import json
+
+    from .compute import compute
+    from .explain import explain, render_tree
+    from .inputs import load_input
+    try:
+        filing = compute(load_input(args.input, args.meta))
+    except InputProblems as exc:
+        print_problems(exc.problems, err)
+        return 2
+    code = args.line.strip().strip("[]")
+    if code not in filing.report.lines or filing.report.lines[code].kind == "text":
+        print_problems([Problem("unknown-line", str(args.input), f"{code!r} is not an amount line of the "
+                                f"{filing.report.kind} form", expected="a line code such as 7190")], err,
+                       closing=False)
+        return 2
+    tree = explain(filing, code)
+    if args.json:
+        out.print_json(json.dumps(tree))
+    else:
+        out.print(render_tree(tree))
+    return 0
 
 
 def extract_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:

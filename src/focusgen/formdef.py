@@ -122,6 +122,7 @@ class Report:
     statements: tuple[Statement, ...]
     cover: dict = field(repr=False)                  # cover-page wording (form/cftc.yaml)
     identities: tuple = field(repr=False)            # (total, parts, note): practice, not form rules
+    alerts: tuple = field(repr=False)                # regulatory notices checked on every build
     lines: dict[str, Line] = field(repr=False)      # every line, in form order
     order: tuple[str, ...] = field(repr=False)      # computed lines, each after its operands
 
@@ -292,8 +293,17 @@ def _build_report(kind: str, raw: dict) -> Report:
                     statements=tuple(statements), cover=spec.get("cover") or {},
                     identities=tuple((str(i["total"]), tuple(map(str, i["parts"])), i["note"])
                                      for i in raw.get("identities", ()) if _included(i, kind)),
+                    alerts=tuple(a for a in raw.get("alerts", ()) if kind in a["report"]),
                     lines=lines,
                     order=_topological(kind, lines))
+    derived = ("adjusted_net_capital", "excess_adjusted_net_capital")
+    for alert in report.alerts:
+        if set(alert) - {"id", "line", "below", "drop", "report", "rule", "notice"} or \
+                ("below" in alert) == ("drop" in alert):
+            raise FormDefinitionError(f"alert {alert.get('id')}: needs id, line, rule, notice and below or drop")
+        for ref in (alert["line"], alert.get("below")):
+            if isinstance(ref, str) and ref not in lines and ref not in derived:
+                raise FormDefinitionError(f"alert {alert['id']} names unknown line {ref}")
     for total, parts, _ in report.identities:
         for code in (total, *parts):
             if code not in lines:
@@ -342,7 +352,7 @@ def _topological(kind: str, lines: dict[str, Line]) -> tuple[str, ...]:
 def load_definition(raw: dict) -> dict[str, Report]:
     """Build and check every report kind from a parsed definition."""
     if not isinstance(raw, dict) or not {"revision", "reports", "statements"} <= set(raw) \
-            or set(raw) - {"revision", "reports", "statements", "identities"}:
+            or set(raw) - {"revision", "reports", "statements", "identities", "alerts"}:
         raise FormDefinitionError("the definition needs revision, reports and statements (and may have identities)")
     if set(raw["reports"]) != set(REPORT_KINDS):
         raise FormDefinitionError(f"the definition must declare exactly the reports {REPORT_KINDS}")

@@ -24,7 +24,8 @@ from .money import AmountError, parse_amount, parse_percent, to_dollars
 from .problems import InputProblems, Problem
 
 YAML_KEYS = ("report", "as_of", "period_begin", "submit_date", "firm", "lines", "names", "ledger",
-             "retail_forex", "filing_status", "filed_pursuant_to", "carries_customer_accounts")
+             "retail_forex", "filing_status", "filed_pursuant_to", "carries_customer_accounts",
+             "trial_balance", "mapping", "adjusted_net_capital", "variance")
 
 
 def _iso_date(value: Any) -> date:
@@ -67,6 +68,13 @@ class Firm(BaseModel):
     contact: Contact = Contact()
 
 
+class Variance(BaseModel):
+    """Thresholds for flagging a movement against the prior period (both must be passed)."""
+    model_config = ConfigDict(extra="forbid")
+    percent: Decimal = Decimal(10)
+    dollars: int = 1_000_000
+
+
 class Header(BaseModel):
     """The metadata of a filing input (the `lines` are checked against the form separately)."""
     model_config = ConfigDict(extra="forbid")
@@ -82,6 +90,10 @@ class Header(BaseModel):
     filed_pursuant_to: Literal["17a-5(a)", "17a-5(b)", "17a-11", "special-request", "other"] = "17a-5(a)"
     carries_customer_accounts: bool = True
     lines: Any = None           # checked against the form by _check_line, not here
+    trial_balance: Text | None = None     # general-ledger mapping (ledger.py): both or neither
+    mapping: Text | None = None
+    adjusted_net_capital: Any = None      # optional: enables the capital alerts
+    variance: Variance = Variance()
 
 
 @dataclass(frozen=True)
@@ -104,6 +116,9 @@ class FilingInput:
     sources: dict[str, Source]
     files: tuple[Path, ...]             # every file read, for hashes and the manifest
     digest: str = field(default="")     # sha256 over the files' bytes
+    postings: dict = field(default_factory=dict)    # line -> ledger.Posting list (mapped lines)
+    file_hashes: tuple = ()                         # (path, sha256) of each file read
+    adjusted_net_capital: int | None = None
 
     @property
     def kind(self) -> str:
@@ -175,27 +190,30 @@ def _read_yaml(path: Path, problems: list[Problem]) -> tuple[dict | None, bytes]
     return doc, data
 
 
-def _read_csv(path: Path, problems: list[Problem]) -> tuple[list[tuple[str, Any, str]], bytes]:
-    """Rows of a `line,amount[,label]` CSV as (code, amount text, where)."""
+def read_table(path: Path, problems: list[Problem], key: str = "line",
+               note: str = "label") -> tuple[list[tuple[str, Any, str, str]], bytes]:
+    """Rows of a `KEY,amount[,NOTE]` CSV as (key, amount text, where, note). Ledger balances use
+    line,amount,label; a trial balance account,amount,description."""
     read = _read_text(path, problems)
     if read is None:
         return [], b""
     text, data = read
     name = str(path)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[tuple[str, Any, str]] = []
+    rows: list[tuple[str, Any, str, str]] = []
     try:
         header = next(reader)
         columns = [c.strip().lower() for c in header]
-        if "line" not in columns or "amount" not in columns:
+        if key not in columns or "amount" not in columns:
             problems.append(Problem("csv-header", name, f"the first row {','.join(header)!r} is not a header",
-                                    "row 1", "a header row line,amount (and optionally label)"))
+                                    "row 1", f"a header row {key},amount (and optionally {note})"))
             return [], data
-        unknown = [c for c in columns if c not in ("line", "amount", "label")]
+        unknown = [c for c in columns if c not in (key, "amount", note)]
         if unknown:
             problems.append(Problem("csv-header", name, f"unknown column(s) {', '.join(unknown)}", "row 1",
-                                    "columns line, amount and optionally label"))
-        i_line, i_amount = columns.index("line"), columns.index("amount")
+                                    f"columns {key}, amount and optionally {note}"))
+        i_key, i_amount = columns.index(key), columns.index("amount")
+        i_note = columns.index(note) if note in columns else None
         for record in reader:
             where = f"row {reader.line_num}"
             if not any(cell.strip() for cell in record):
@@ -204,9 +222,10 @@ def _read_csv(path: Path, problems: list[Problem]) -> tuple[list[tuple[str, Any,
                 problems.append(Problem("csv-syntax", name, f"has {len(record)} cells, the header {len(columns)}",
                                         where, f"{len(columns)} cells per row"))
                 continue
-            rows.append((record[i_line].strip(), record[i_amount], where))
+            rows.append((record[i_key].strip(), record[i_amount], where,
+                         record[i_note].strip() if i_note is not None else ""))
     except StopIteration:
-        problems.append(Problem("csv-header", name, "has no header row", expected="a header row line,amount"))
+        problems.append(Problem("csv-header", name, "has no header row", expected=f"a header row {key},amount"))
     except csv.Error as exc:
         problems.append(Problem("csv-syntax", name, f"CSV syntax error: {exc}", f"row {reader.line_num}",
                                 "valid CSV"))
@@ -348,7 +367,7 @@ def load_input(path: Path | str, meta: Path | str | None = None) -> FilingInput:
         else:
             csv_file = (yaml_file.parent / header.ledger)
     if csv_file is not None:
-        csv_rows, data = _read_csv(csv_file, problems)
+        csv_rows, data = read_table(csv_file, problems)
         files.append(csv_file)
         blobs.append(data)
 
@@ -356,6 +375,27 @@ def load_input(path: Path | str, meta: Path | str | None = None) -> FilingInput:
     exact: dict[str, Decimal] = {}
     percents: dict[str, Fraction] = {}
     sources: dict[str, Source] = {}
+    postings: dict = {}
+    mapped: dict[str, Decimal] = {}
+    if header and bool(header.trial_balance) != bool(header.mapping):
+        problems.append(Problem("missing-field", yname, "trial_balance and mapping go together",
+                                "trial_balance" if not header.trial_balance else "mapping",
+                                "both trial_balance: and mapping:"))
+    elif header and header.trial_balance:
+        from .ledger import map_accounts
+        mapped, postings, read = map_accounts(header.report, yaml_file.parent / header.trial_balance,
+                                              yaml_file.parent / header.mapping, problems)
+        for p, blob in read:
+            files.append(p)
+            blobs.append(blob)
+    anc = None
+    if header and header.adjusted_net_capital is not None:
+        try:
+            value = parse_amount(header.adjusted_net_capital)
+            anc = to_dollars(value) if value is not None else None
+        except AmountError as exc:
+            problems.append(Problem("bad-amount", yname, f"adjusted_net_capital: {exc}", "adjusted_net_capital",
+                                    "an amount"))
     lines = doc.get("lines")
     # Check the lines whenever the report kind is known, even if other header fields are wrong,
     # so that one run shows every problem.
@@ -372,9 +412,13 @@ def load_input(path: Path | str, meta: Path | str | None = None) -> FilingInput:
             code = _code(key)
             src = Source(yname, f"yaml line {key_lines[key]}" if key in key_lines else "", str(raw))
             _check_line(kind, code, raw, src, problems, amounts, exact, percents, sources)
-        for code, raw, where in csv_rows:
+        for code, raw, where, _ in csv_rows:
             _check_line(kind, _code(code), raw, Source(str(csv_file), where, str(raw)), problems,
                         amounts, exact, percents, sources)
+        for code, total in mapped.items():
+            accounts = ", ".join(p.account for p in postings.get(code, ()))
+            _check_line(kind, code, total, Source(header.trial_balance, f"mapped from accounts {accounts}",
+                                                  str(total)), problems, amounts, exact, percents, sources)
         rep = formdef.report(kind)
         for code, name in (header.names.items() if header else ()):
             code = _code(code)
@@ -388,5 +432,8 @@ def load_input(path: Path | str, meta: Path | str | None = None) -> FilingInput:
     digest = hashlib.sha256()
     for blob in blobs:
         digest.update(hashlib.sha256(blob).digest())
+    file_hashes = tuple((str(p), hashlib.sha256(b).hexdigest()) for p, b in zip(files, blobs))
     return FilingInput(header=header, amounts=amounts, exact=exact, percents=percents, sources=sources,
-                       files=tuple(files), digest=digest.hexdigest())
+                       files=tuple(files), digest=digest.hexdigest(), postings=postings,
+                       file_hashes=file_hashes,
+                       adjusted_net_capital=anc)

@@ -9,10 +9,10 @@ from . import __version__, view
 from .compute import Filing
 
 
-def filing_dict(filing: Filing) -> dict:
+def filing_dict(filing: Filing, built=None) -> dict:
     h = filing.header
     rep = filing.report
-    return {
+    doc = {
         "report": rep.kind,
         "form": rep.form_name,
         "form_revision": rep.revision,
@@ -25,9 +25,19 @@ def filing_dict(filing: Filing) -> dict:
         "names": filing.names,
         "targets": {code: filing.target(code) for code, line in rep.lines.items() if line.target_of},
         "summary": view.summary(filing),
+        "adjusted_net_capital": filing.input.adjusted_net_capital,
         "generator": {"name": "focusgen", "version": __version__, "input_sha256": filing.input.digest},
     }
+    if built is not None:
+        doc["alerts"] = built.alerts
+        doc["alerts_not_checked"] = built.unchecked
+        if built.variance is not None:
+            v = h.variance
+            doc["variance"] = {"prior": {"source": built.prior.source, "as_of": built.prior.as_of},
+                               "thresholds": {"percent": str(v.percent), "dollars": v.dollars},
+                               "lines": built.variance}
+    return doc
 
 
-def render_json(filing: Filing) -> str:
-    return json.dumps(filing_dict(filing), indent=2, ensure_ascii=False) + "\n"
+def render_json(filing: Filing, built=None) -> str:
+    return json.dumps(filing_dict(filing, built), indent=2, ensure_ascii=False) + "\n"

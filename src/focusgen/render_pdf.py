@@ -126,14 +126,15 @@ def render_html(filing: Filing) -> str:
         pages=view.pages(filing))
 
 
-def html_to_pdf(html: str, epoch: int = 0) -> bytes:
-    """Any HTML through the locked-down pipeline (also what the security tests exercise)."""
+def html_to_pdf(html: str, epoch: int = 0, form_stylesheet: bool = True) -> bytes:
+    """Any HTML through the locked-down pipeline (also what the security tests exercise).
+    form_stylesheet=False for documents that carry their own styles (the review pack)."""
     _, fetcher, fonts, css = _engine()
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     try:
         doc = HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher)
-        return doc.write_pdf(stylesheets=[css], font_config=fonts)
+        return doc.write_pdf(stylesheets=[css] if form_stylesheet else [], font_config=fonts)
     finally:
         if previous is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)

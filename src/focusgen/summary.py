@@ -27,7 +27,7 @@ def print_summary(filing: Filing, console: Console) -> None:
     table.add_column("Target", justify="right")
     table.add_column("Over (under) target", justify="right")
     for entry in view.summary(filing):
-        if "requirement" in entry:
+        if "early_warning" in entry:
             table.add_row(f"{entry['name']}, line D [{entry['requirement']['line']}]",
                           _money(entry["requirement"]["value"]), "", "")
             table.add_row(f"  early warning level [{entry['early_warning']['line']}]",
@@ -58,7 +58,40 @@ def print_batch_summary(outcomes, console: Console) -> None:
             value = figure["value"]
             if value is not None:
                 parts.append(f"{entry['name']} {_money(value)}")
+        if o.alerts:
+            parts.append(f"[bold red]{len(o.alerts)} alert(s)[/]: " + ", ".join(a["id"] for a in o.alerts))
         table.add_row(o.input.name, "built", "; ".join(parts))
     console.print(table)
     built = sum(1 for o in outcomes if not o.problems)
-    console.print(f"{built} built, {len(outcomes) - built} failed", markup=False)
+    alerted = sum(1 for o in outcomes if o.alerts)
+    console.print(f"{built} built, {len(outcomes) - built} failed, {alerted} with alerts", markup=False)
+
+
+def print_alerts(alerts: list[dict], unchecked: list[str], console: Console) -> None:
+    for a in alerts:
+        console.print(f"[bold red]ALERT[/] {a['rule']}: {a['message']}. Calls for: [bold]{a['notice']}[/].")
+    if not alerts:
+        console.print("No regulatory alert.")
+    for u in unchecked:
+        console.print(f"not checked: {u}", markup=False, style="dim")
+
+
+def print_variance(moved: list[dict], prior, console: Console, percent=None, dollars=None) -> None:
+    console.print(f"Movements against {prior.source} (as of {prior.as_of}), largest first"
+                  + (f"; flagged: at least {percent}% and ${dollars:,}" if percent is not None else ""),
+                  markup=False)
+    if not moved:
+        console.print("No line moved.", markup=False)
+        return
+    labels = console.width >= 110          # a narrow terminal keeps the numbers whole, not the labels
+    table = Table(show_edge=False, pad_edge=False)
+    for col, just in (("Line", "left"), ("Label", "left"), ("Prior", "right"), ("Current", "right"),
+                      ("Change", "right"), ("%", "right"), ("", "left")):
+        if col != "Label" or labels:
+            table.add_column(col, justify=just, no_wrap=True, overflow="ellipsis",
+                             max_width=40 if col == "Label" else None)
+    for m in moved:
+        cells = [m["line"], m["label"]] if labels else [m["line"]]
+        table.add_row(*cells, _money(m["prior"]), _money(m["current"]), _money(m["change"]),
+                      m["percent"] or "new", "[bold red]FLAG[/]" if m["flagged"] else "")
+    console.print(table)

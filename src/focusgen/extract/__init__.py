@@ -35,6 +35,7 @@ class Extraction:
     findings: list[dict] = field(default_factory=list)
     edit_failures: list[dict] = field(default_factory=list)
     method: str = "text"            # json | text | pdf-text | ocr
+    extra: dict = field(default_factory=dict)   # focusgen JSON: adjusted_net_capital, summary
 
     def as_dict(self) -> dict:
         return {"source": self.source, "report": self.report, "as_of": self.as_of, "firm": self.firm,
@@ -81,8 +82,10 @@ def _from_json(path: Path, text: str) -> Extraction:
     how = {c: ("read" if c in doc["lines"] and v is not None else "blank" if c in doc["lines"] else "missing")
            for c, v in lines.items()}
     firm = doc.get("firm", {}).get("name") if isinstance(doc.get("firm"), dict) else None
+    extra = {"adjusted_net_capital": doc.get("adjusted_net_capital")
+             if type(doc.get("adjusted_net_capital")) is int else None, "summary": doc.get("summary")}
     return Extraction(str(path), doc["report"], doc.get("as_of"), firm, lines, how,
-                      names=dict(doc.get("names") or {}), method="json")
+                      names=dict(doc.get("names") or {}), method="json", extra=extra)
 
 
 def _pdf_pages(path: Path, data: bytes) -> tuple[list[str], str]:

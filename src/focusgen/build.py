@@ -1,0 +1,75 @@
+"""One build, as `focusgen build` runs it for each input: read and check the input, compute the
+filing, compare it with a prior period (variance, the capital-drop alert), compute the alerts,
+render every output in memory, add the audit manifest, and only then write, atomically.
+Nothing is written when anything before the writing fails."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .problems import InputProblems, Problem
+
+
+@dataclass
+class Built:
+    filing: object
+    written: list[Path] = field(default_factory=list)
+    alerts: list[dict] = field(default_factory=list)
+    unchecked: list[str] = field(default_factory=list)
+    variance: list[dict] | None = None
+    prior: object = None
+
+
+def load_history(folder: Path, kind: str) -> list[dict]:
+    """Earlier built JSONs of the same report kind: [{as_of, summary}], oldest first."""
+    if not folder.is_dir():
+        raise InputProblems([Problem("file-not-found", str(folder), "is not a folder",
+                                     expected="a folder of earlier built JSON outputs")])
+    found = {}
+    for path in sorted(folder.rglob("*.json")):
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            continue
+        if isinstance(doc, dict) and doc.get("report") == kind and isinstance(doc.get("summary"), list) \
+                and isinstance(doc.get("as_of"), str):
+            found[doc["as_of"]] = doc["summary"]
+    return [{"as_of": k, "summary": found[k]} for k in sorted(found)]
+
+
+def build(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None = None,
+          prior_path: Path | None = None, history_dir: Path | None = None) -> Built:
+    from . import view
+    from .alerts import alerts
+    from .check import load_any
+    from .compute import compute
+    from .inputs import load_input
+    from .manifest import NAME, manifest
+    from .outputs import write_all
+    from .render import render_outputs
+    from .variance import variance
+
+    filing = compute(load_input(path, meta))
+    kind = filing.report.kind
+    built = Built(filing)
+    prior_excess = None
+    if prior_path is not None:
+        prior = load_any(prior_path)
+        if prior.report != kind:
+            raise InputProblems([Problem("report-mismatch", str(prior_path), f"is a {prior.report} filing, "
+                                         f"this one is {kind}", expected=f"a prior {kind} filing")])
+        built.prior = prior
+        v = filing.header.variance
+        built.variance = variance(kind, filing.values, prior.lines, v.percent, v.dollars)
+        if prior.adjusted_net_capital is not None and prior.lines.get("7490") is not None:
+            prior_excess = prior.adjusted_net_capital - prior.lines["7490"]
+    built.alerts, built.unchecked = alerts(filing, prior_excess)
+    history = load_history(history_dir, kind) if history_dir is not None else []
+    history.append({"as_of": filing.header.as_of.isoformat(), "summary": view.summary(filing)})
+    files = render_outputs(filing, out_dir, path.stem, formats, built, history)
+    files[out_dir / NAME] = manifest(filing, files, built.alerts, out_dir)
+    write_all(files)
+    built.written = list(files)
+    return built

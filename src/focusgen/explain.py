@@ -1,0 +1,82 @@
+"""How a line's value was reached: a tree from the line down to the input lines and, where a
+general-ledger mapping was used, the accounts and their balances."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .compute import Filing
+from .money import fmt_amount, fmt_percent
+
+
+def explain(filing: Filing, code: str, coef: int = 1) -> dict:
+    rep = filing.report
+    line = rep.lines[code]
+    value = filing.values.get(code)
+    node = {"line": code, "label": line.label, "value": value, "sign": "+" if coef > 0 else "-"}
+    fi = filing.input
+    if line.formula is not None:
+        f = line.formula
+        node["rule"] = f.describe()
+        if f.op == "sum":
+            node["parts"] = [explain(filing, a) for a in f.args]
+        elif f.op == "sub":
+            node["parts"] = [explain(filing, f.args[0]), explain(filing, f.args[1], -1)]
+        elif f.op in ("max", "pct"):
+            node["parts"] = [explain(filing, a) for a in f.args]
+        else:   # early warning: the governing line of line D and the rate the form's note gives it
+            node["parts"] = [explain(filing, a) for a in f.args]
+            node["rule"] += "; retail forex rates" if fi.header.retail_forex else ""
+        node["how"] = "computed"
+        return node
+    if code in fi.percents:
+        node["how"] = "target"
+        node["rule"] = f"{fmt_percent(fi.percents[code])}% of line {line.target_of}, half up"
+        node["parts"] = [explain(filing, line.target_of)]
+        return node
+    if code in fi.postings:
+        node["how"] = "ledger"
+        node["accounts"] = [{"account": p.account, "description": p.description, "balance": str(p.balance),
+                             "flip": p.flip, "amount": str(p.amount), "where": p.where}
+                            for p in fi.postings[code]]
+        exact = fi.exact.get(code, sum((p.amount for p in fi.postings[code]), 0))
+        node["exact"] = str(exact)
+        node["rule"] = f"{len(fi.postings[code])} account(s) sum to {exact:,}, rounded half up to whole dollars"
+        return node
+    if code in fi.sources:
+        src = fi.sources[code]
+        node["how"] = "input"
+        node["source"] = str(src)
+        node["given"] = src.given
+        return node
+    if value is not None and line.default is not None:
+        node["how"] = "default"
+        node["rule"] = "the form's default when the input does not give it"
+        return node
+    node["how"] = "blank"
+    return node
+
+
+def render_tree(node: dict):
+    """The explanation as a rich Tree for the terminal."""
+    from rich.markup import escape
+    from rich.tree import Tree
+
+    def label(n: dict) -> str:
+        value = "(blank)" if n["value"] is None else fmt_amount(n["value"], "parens")
+        text = f"{n['sign'] if n['sign'] == '-' else ''}[bold]{n['line']}[/] {escape(n['label'][:70])} = [bold]{value}[/]"
+        extra = n.get("rule") or n.get("source") or ""
+        return text + (f"  [dim]{escape(extra)}[/]" if extra else "") + f"  [cyan]{n['how']}[/]"
+
+    def grow(tree, n: dict) -> None:
+        for child in n.get("parts", []):
+            grow(tree.add(label(child)), child)
+        for a in n.get("accounts", []):
+            flip = " (sign flipped)" if a["flip"] else ""
+            tree.add(f"account {escape(a['account'])} {escape(a['description'][:60])}: "
+                     f"{escape(format(Decimal(a['balance']), ','))}{flip} "
+                     f"[dim]{escape(a['where'])}[/]")
+
+    root = Tree(label(node))
+    grow(root, node)
+    return root

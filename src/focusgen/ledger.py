@@ -1,0 +1,176 @@
+"""General-ledger mapping: a trial balance and a mapping become the filing's input lines.
+
+Trial balance CSV: `account,amount[,description]` (amounts read as everywhere: accounting
+formats, exact decimals). Mapping YAML:
+
+    accounts:
+      - {account: "100100", line: 7010}                 # one account
+      - {range: ["110000", "110999"], line: 7020}       # a range, inclusive
+      - {pattern: "2033*", line: 7033, flip: true}      # a glob; flip: the ledger's sign is reversed
+      - {account: "900000", line: none, note: "house" } # known, deliberately not on the form
+
+Each line's value is the exact sum of its accounts' balances (flipped where the mapping says),
+rounded to whole dollars once, like any input line. Every problem is reported at once: an account
+with a balance that maps nowhere, an account mapped by two entries, a mapping to a computed,
+unknown or other report's line, a trial balance account listed twice.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from . import formdef
+from .money import AmountError, parse_amount
+from .problems import Problem
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One account's contribution to a line: shown by `explain`."""
+    account: str
+    description: str
+    balance: Decimal           # as in the trial balance
+    flip: bool
+    where: str                 # the trial balance row
+
+    @property
+    def amount(self) -> Decimal:
+        return -self.balance if self.flip else self.balance
+
+
+@dataclass(frozen=True)
+class Rule:
+    number: int
+    line: str | None           # None: deliberately left off the form
+    flip: bool
+    account: str | None = None
+    low: str | None = None
+    high: str | None = None
+    pattern: str | None = None
+    where: str = ""
+
+    def matches(self, account: str) -> bool:
+        if self.account is not None:
+            return account == self.account
+        if self.pattern is not None:
+            return fnmatch.fnmatchcase(account, self.pattern)
+        if account.isdigit() and self.low.isdigit() and self.high.isdigit():
+            return int(self.low) <= int(account) <= int(self.high)
+        return self.low <= account <= self.high
+
+    def describe(self) -> str:
+        if self.account is not None:
+            return f"account {self.account}"
+        if self.pattern is not None:
+            return f"pattern {self.pattern}"
+        return f"range {self.low}-{self.high}"
+
+
+def _rules(doc, name: str, kind: str, problems: list[Problem]) -> list[Rule]:
+    entries = doc.get("accounts") if isinstance(doc, dict) else None
+    if not isinstance(entries, list):
+        problems.append(Problem("bad-mapping", name, "has no list under accounts:",
+                                expected="accounts: [{account: ..., line: ...}, ...]"))
+        return []
+    rep = formdef.report(kind)
+    rules = []
+    for n, entry in enumerate(entries, 1):
+        where = f"mapping entry {n}" + (f" (yaml line {entry.lines['line']})"
+                                        if isinstance(entry, dict) and "line" in getattr(entry, "lines", {}) else "")
+        if not isinstance(entry, dict):
+            problems.append(Problem("bad-mapping", name, "is not a mapping", where, "{account: ..., line: ...}"))
+            continue
+        unknown = set(entry) - {"account", "range", "pattern", "line", "flip", "note"}
+        selectors = [k for k in ("account", "range", "pattern") if k in entry]
+        if unknown or len(selectors) != 1 or "line" not in entry:
+            problems.append(Problem("bad-mapping", name, f"entry {dict(entry)!r} is not understood", where,
+                                    "exactly one of account, range or pattern; a line; optionally flip, note"))
+            continue
+        flip = entry.get("flip", False)
+        if not isinstance(flip, bool):
+            problems.append(Problem("bad-mapping", name, f"flip: {flip!r} is not true or false", where, "true or false"))
+            continue
+        raw_line = entry["line"]
+        line = None if raw_line in (None, "none") else str(raw_line).strip()
+        if line is not None:
+            target = rep.lines.get(line)
+            if target is None:
+                owners = formdef.all_codes().get(line)
+                problems.append(Problem("wrong-report-line" if owners else "unknown-line", name,
+                                        f"maps to line {line}, " + (f"a line of {', '.join(owners)}, not {kind}"
+                                                                    if owners else "which is no line of any form"),
+                                        where, f"an input line of the {kind} form"))
+                continue
+            if target.kind == "computed":
+                problems.append(Problem("computed-line", name, f"maps to line {line}, which is computed "
+                                        f"({target.formula.describe()})", where,
+                                        f"one of the lines it is computed from: {', '.join(target.operands)}"))
+                continue
+            if target.kind == "text":
+                problems.append(Problem("text-line", name, f"maps to line {line}, a name field", where,
+                                        "an amount line"))
+                continue
+        rule = Rule(number=n, line=line, flip=flip, where=where)
+        if "account" in entry:
+            rule = Rule(n, line, flip, account=str(entry["account"]).strip(), where=where)
+        elif "pattern" in entry:
+            rule = Rule(n, line, flip, pattern=str(entry["pattern"]).strip(), where=where)
+        else:
+            bounds = entry["range"]
+            if not (isinstance(bounds, list) and len(bounds) == 2):
+                problems.append(Problem("bad-mapping", name, f"range {bounds!r} is not [low, high]", where,
+                                        "range: [\"100000\", \"100999\"]"))
+                continue
+            rule = Rule(n, line, flip, low=str(bounds[0]).strip(), high=str(bounds[1]).strip(), where=where)
+        rules.append(rule)
+    return rules
+
+
+def map_accounts(kind: str, tb_path: Path, map_path: Path, problems: list[Problem]):
+    """(line -> exact total, line -> postings, [(path, bytes)] read). Problems are appended."""
+    from .inputs import _read_yaml, read_table
+
+    rows, tb_bytes = read_table(tb_path, problems, key="account", note="description")
+    doc, map_bytes = _read_yaml(map_path, problems)
+    rules = _rules(doc, str(map_path), kind, problems) if doc is not None else []
+    tb_name = str(tb_path)
+    totals: dict[str, Decimal] = {}
+    postings: dict[str, list[Posting]] = {}
+    seen: dict[str, str] = {}
+    for account, raw, where, description in rows:
+        if not account:
+            problems.append(Problem("bad-account", tb_name, "has no account number", where, "an account"))
+            continue
+        if account in seen:
+            problems.append(Problem("duplicate-account", tb_name, f"account {account} is listed twice "
+                                    f"(also {seen[account]})", where, "each account once"))
+            continue
+        seen[account] = where
+        try:
+            balance = parse_amount(raw) or Decimal(0)
+        except AmountError as exc:
+            problems.append(Problem("bad-amount", tb_name, f"account {account}: {exc}", where,
+                                    "an amount such as 1,443,907,046.25 or (52,837,332)"))
+            continue
+        matched = [r for r in rules if r.matches(account)]
+        if len(matched) > 1:
+            problems.append(Problem("account-mapped-twice", tb_name, f"account {account} is mapped by "
+                                    + " and by ".join(f"{r.where} ({r.describe()} -> {r.line})" for r in matched),
+                                    where, "each account mapped by one entry"))
+            continue
+        if not matched:
+            if balance != 0:
+                problems.append(Problem("unmapped-account", tb_name, f"account {account} ({description or 'no description'}) "
+                                        f"has a balance of {raw.strip()} but maps to no line", where,
+                                        f"an entry for it in {map_path.name} (line: none to leave it off the form)"))
+            continue
+        rule = matched[0]
+        if rule.line is None:
+            continue
+        posting = Posting(account, description, balance, rule.flip, where)
+        postings.setdefault(rule.line, []).append(posting)
+        totals[rule.line] = totals.get(rule.line, Decimal(0)) + posting.amount
+    return totals, postings, [(tb_path, tb_bytes), (map_path, map_bytes)]

@@ -1,0 +1,18 @@
+"""The review pack (not part of the filing) as HTML and PDF, from templates/review.html.j2.
+The HTML is self-contained; the PDF goes through the same locked-down pipeline as the filing."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from .compute import Filing
+from .review import pack
+
+
+def render_review(filing: Filing, built, history: list[dict]) -> tuple[str, bytes]:
+    from .render_pdf import _engine, html_to_pdf
+    env = _engine()[0].environment
+    html = env.get_template("review.html.j2").render(p=pack(filing, built, history))
+    as_of = filing.header.as_of
+    epoch = int(datetime(as_of.year, as_of.month, as_of.day, tzinfo=timezone.utc).timestamp())
+    return html, html_to_pdf(html, epoch, form_stylesheet=False)

@@ -1,0 +1,96 @@
+"""The review pack's content: key figures of each statement, the alerts, the largest movements
+against the prior period, and a chart per statement of its excess and target over the periods
+given. All numbers and chart coordinates are computed here; the template only draws them."""
+
+from __future__ import annotations
+
+from .compute import Filing
+from .money import fmt_amount
+
+W, H = 500, 150
+LEFT, RIGHT, TOP, BOTTOM = 84, 36, 10, 30
+ROLES = ("requirement", "funds", "excess", "target", "over_target")
+
+
+def _m(v):
+    return "" if v is None else fmt_amount(v, "parens")
+
+
+def key_figures(filing: Filing, summary: list[dict]) -> list[dict]:
+    rows = []
+    for entry in summary:
+        cells = {role: entry[role] for role in ROLES if role in entry}
+        if "early_warning" in entry:
+            cells = {"requirement": entry["requirement"], "early_warning": entry["early_warning"]}
+        rows.append({"name": entry["name"], "cells": {r: {"line": c["line"], "value": _m(c["value"]),
+                                                         "negative": (c["value"] or 0) < 0}
+                                                     for r, c in cells.items()}})
+    anc = filing.input.adjusted_net_capital
+    if anc is not None:
+        rows.append({"name": "Adjusted net capital (input)", "cells": {"funds": {"line": "", "value": _m(anc),
+                                                                               "negative": anc < 0}}})
+    return rows
+
+
+def chart(history: list[dict], statement: str) -> dict | None:
+    periods = []
+    for h in history:
+        entry = next((e for e in h["summary"] if e.get("statement") == statement), None)
+        if entry and "excess" in entry:
+            periods.append((h["as_of"], entry["excess"]["value"], entry.get("target", {}).get("value")))
+    values = [v for _, e, t in periods for v in (e, t) if v is not None]
+    if not values:
+        return None
+    lo, hi = min(0, *values), max(0, *values)
+    if hi == lo:
+        hi = lo + 1
+    n = len(periods)
+
+    def x(i):
+        return LEFT + (W - LEFT - RIGHT) * (i / (n - 1) if n > 1 else 0.5)
+
+    def y(v):
+        return TOP + (hi - v) * (H - TOP - BOTTOM) / (hi - lo)
+
+    def series(k):
+        pts = [(x(i), y(p[k])) for i, p in enumerate(periods) if p[k] is not None]
+        return " ".join(f"{a:.1f},{b:.1f}" for a, b in pts), [(f"{a:.1f}", f"{b:.1f}") for a, b in pts]
+
+    excess, excess_dots = series(1)
+    target, target_dots = series(2)
+    step = max(1, n // 6)
+    return {"width": W, "height": H, "left": LEFT, "right": W - RIGHT, "zero": f"{y(0):.1f}",
+            "excess": excess, "excess_dots": excess_dots, "target": target, "target_dots": target_dots,
+            "x_labels": [(f"{x(i):.1f}", p[0]) for i, p in enumerate(periods) if i % step == 0 or i == n - 1],
+            "y_labels": [(f"{y(v):.1f}", _m(v)) for v in sorted({lo, hi, 0})],
+            "baseline": f"{H - BOTTOM:.1f}", "periods": n}
+
+
+def pack(filing: Filing, built, history: list[dict]) -> dict:
+    from . import __version__, view
+    summary = history[-1]["summary"] if history else view.summary(filing)
+    movements = []
+    if built is not None and built.variance:
+        movements = [dict(m, prior=_m(m["prior"]), current=_m(m["current"]), change=_m(m["change"]))
+                     for m in built.variance[:12]]
+    charts = []
+    for entry in summary:
+        if "excess" in entry:
+            c = chart(history, entry["statement"])
+            if c:
+                charts.append({"name": entry["name"], "line": entry["excess"]["line"],
+                               "target_line": entry.get("target", {}).get("line"), "chart": c})
+    return {
+        "firm": filing.header.firm.name, "form": filing.report.form_name,
+        "as_of": view.mmddyyyy(filing.header.as_of), "version": __version__,
+        "input_hash": filing.input.digest[:12],
+        "figures": key_figures(filing, summary),
+        "alerts": [dict(a, amount=_m(a["amount"])) for a in (built.alerts if built else [])],
+        "unchecked": built.unchecked if built else [],
+        "movements": movements,
+        "prior": None if built is None or built.prior is None else
+        {"source": built.prior.source, "as_of": built.prior.as_of},
+        "thresholds": {"percent": str(filing.header.variance.percent),
+                       "dollars": fmt_amount(filing.header.variance.dollars)},
+        "charts": charts,
+    }

@@ -92,13 +92,12 @@ def main() -> None:
             elapsed = time.perf_counter() - t
             built = len(list(Path(tmp, "out").glob("*/*.pdf")))
             from focusgen.batch import build_many, expand
-            small = expand([folder])[:40]
-            outcomes = build_many(small, Path(tmp) / "mem", ("pdf", "txt", "json"), workers=2)
-            rss = [o.max_rss_kb for o in outcomes]
+            rss: list[int] = []
+            build_many(expand([folder])[:120], Path(tmp) / "mem", ("pdf", "txt", "json"), workers=2,
+                       progress=lambda o: rss.append(o.max_rss_kb // 1024))
         print(f"3. {built} Daily Seg filings, focusgen build on both cores: {elapsed:.1f} s "
               f"({elapsed / built * 1000:.0f} ms each)")
-        print(f"   worker peak memory over 40 filings: first {rss[0] / 1024:.0f} MiB, "
-              f"last {rss[-1] / 1024:.0f} MiB")
+        print(f"   workers' peak memory (MiB) after every 10th of 120 filings: {rss[::10]}")
 
 
 if __name__ == "__main__":

@@ -97,3 +97,16 @@ def test_many_at_once_pairs_by_kind_and_date(run, built, tmp_path):
     assert [p.split("/")[-1] for p in data["current_without_prior"]] == ["oct.yaml"]
     status, out, _ = run("check", cur, "--against", filed)
     assert "2 pair(s)" in out and "1 without a partner" in out
+
+
+def test_a_one_dollar_change_on_any_line_of_the_prior(run, built, tmp_path):
+    """Every line of the form, computed ones included, moved by a dollar in the prior."""
+    doc = json.loads((built / "2020-11.json").read_text())
+    for code in formdef.report("focus-ii").amount_codes:
+        changed = json.loads(json.dumps(doc))
+        changed["lines"][code] = (changed["lines"][code] or 0) + 1
+        (tmp_path / "prior.json").write_text(json.dumps(changed))
+        status, out, _ = run("check", built / "2020-11.json", "--against", tmp_path / "prior.json", "--json")
+        data = json.loads(out)
+        assert status == 1, code
+        assert [(d["line"], d["difference"]) for d in data["differences"]] == [(code, -1)]

@@ -110,10 +110,15 @@ def test_daily_seg_banner_on_every_page(built):
 
 
 def test_no_weasyprint_warnings(caplog):
+    from focusgen import view
     from focusgen.render_pdf import render_pdf
+    from focusgen.render_review import render_review
     with caplog.at_level(logging.DEBUG, logger="weasyprint"):
         for stem, _ in EXAMPLES:
-            render_pdf(compute(load_input(INPUTS / f"{stem}.yaml")))
+            filing = compute(load_input(INPUTS / f"{stem}.yaml"))
+            render_pdf(filing)
+            history = [{"as_of": a, "summary": view.summary(filing)} for a in ("2020-10-31", "2020-11-30")]
+            render_review(filing, None, history)
     assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 

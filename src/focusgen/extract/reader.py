@@ -204,7 +204,7 @@ class Reader:
                         self._leftover([carry], [], out, cursor, carry_where)
                     carry = None
                 cursor = self._line(toks, labels, raw, out, cursor, where)
-                if toks and toks[-1].kind == "amount" and toks[-1].grouped and getattr(toks[-1], "_free", False):
+                if toks and toks[-1].kind == "amount" and toks[-1].grouped and toks[-1].free:
                     carry, carry_where = toks[-1], where
                     out.orphans = [o for o in out.orphans if not (o.where == where and o.value == carry.value)]
         return out
@@ -312,7 +312,7 @@ class Reader:
         rest = [t for t in toks if t.kind == "amount" and id(t) not in used and t.grouped]
         cut = next((t.code for t in toks if t.kind == "cut"), "")
         for t in self._leftover(rest, labels, out, cursor, where, cut):
-            t._free = True          # an orphan: may still pair with a code on the next line
+            t.free = True           # an orphan: may still pair with a code on the next line
         return cursor
 
     def _leftover(self, rest, labels, out: Reading, cursor: int, where: str, cut: str = "") -> list[Tok]:

@@ -43,6 +43,7 @@ class Tok:
     grouped: bool = False  # the amount has thousands separators
     end: int = 0
     gap: bool = False      # text other than white space was skipped right before this token
+    free: bool = False     # (reader) an orphan amount that may still pair with a code below it
 
 
 def clean(line: str) -> str:

@@ -18,7 +18,10 @@ def test_every_line_exactly_once(run, tmp_path, name, kind):
     codes_in_text = re.findall(r"\[(\d{4}[A-C]?)\]", text)
     assert sorted(codes_in_text) == sorted(rep.lines)          # each once, none extra
     data = json.loads((tmp_path / f"{name}.json").read_text())
-    assert list(data["lines"]) == rep.amount_codes
+    uncoded = data.get("uncoded", {})
+    assert sorted(list(data["lines"]) + list(uncoded)) == sorted(rep.amount_codes)     # each exactly once
+    assert list(data["lines"]) == rep.coded_amount_codes                              # in the form's order
+    assert all(not rep.lines[c].coded for c in uncoded) and all(rep.lines[c].coded for c in data["lines"])
     assert list(data["names"]) == rep.text_codes
     assert set(data["lines"]).isdisjoint(data["names"])
     assert all(v is None or type(v) is int for v in data["lines"].values())

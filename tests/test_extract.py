@@ -65,7 +65,8 @@ def own(tmp_path_factory):
 def test_own_outputs_extract_to_exactly_what_was_built(own, stem, fmt):
     built = json.loads((own / f"{stem}.json").read_text())
     e = extract(own / f"{stem}.{fmt}")
-    assert e.lines == built["lines"]
+    uncoded = {c: u["value"] for c, u in built.get("uncoded", {}).items()}
+    assert e.lines == {**built["lines"], **uncoded}
     assert e.names == built["names"]
     assert e.report == built["report"] and e.as_of == built["as_of"]
     assert e.firm == built["firm"]["name"]
@@ -109,3 +110,10 @@ def test_extract_cli_json(run):
     data = json.loads(out)
     assert data["lines"]["8770"] == 173_296_584 and data["how"]["8770"] == "read"
     assert set(data) >= {"report", "as_of", "firm", "lines", "how", "findings"}
+
+
+def test_report_kind_is_read_from_the_form_not_the_filing_system():
+    from focusgen.extract import detect_kind
+    assert detect_kind("WINJAMMER FILING\nForm:Daily Seg - FOCUS II Submit Date:12/27/2017") == "daily-seg"
+    assert detect_kind("WINJAMMER FILING\nForm:FOCUS Report Part II") == "focus-ii"
+    assert detect_kind("Daily Segregation - Secured Amounts") == "daily-seg"

@@ -131,6 +131,11 @@ class Report:
         return [c for c, line in self.lines.items() if line.kind != "text"]
 
     @property
+    def coded_amount_codes(self) -> list[str]:
+        """Amount lines the form prints a code for (Daily Seg's 12 A/B/C have none)."""
+        return [c for c in self.amount_codes if self.lines[c].coded]
+
+    @property
     def text_codes(self) -> list[str]:
         return [c for c, line in self.lines.items() if line.kind == "text"]
 

@@ -21,13 +21,17 @@ def filing_dict(filing: Filing, built=None) -> dict:
         "submit_date": h.submit_date.isoformat() if h.submit_date else None,
         "filing_status": h.filing_status,
         "firm": h.firm.model_dump(),
-        "lines": {code: filing.values[code] for code in rep.amount_codes},
+        "lines": {code: filing.values[code] for code in rep.coded_amount_codes},
         "names": filing.names,
         "targets": {code: filing.target(code) for code, line in rep.lines.items() if line.target_of},
         "summary": view.summary(filing),
         "adjusted_net_capital": filing.input.adjusted_net_capital,
         "generator": {"name": "focusgen", "version": __version__, "input_sha256": filing.input.digest},
     }
+    uncoded = [c for c in rep.amount_codes if not rep.lines[c].coded]
+    if uncoded:     # lines the form prints without a code (Daily Seg cleared swaps 12 A/B/C)
+        doc["uncoded"] = {c: {"label": f"{rep.lines[c].num} {rep.lines[c].label}", "value": filing.values[c]}
+                          for c in uncoded}
     if built is not None:
         doc["alerts"] = built.alerts
         doc["alerts_not_checked"] = built.unchecked

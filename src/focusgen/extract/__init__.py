@@ -75,11 +75,14 @@ def _from_json(path: Path, text: str) -> Extraction:
         raise _problem(path, "not-a-filing", "is not focusgen's JSON output (report and lines)",
                        "a JSON written by focusgen build")
     rep = formdef.report(doc["report"])
-    lines = {c: doc["lines"].get(c) for c in rep.amount_codes}
+    given = dict(doc["lines"])
+    for code, entry in (doc.get("uncoded") or {}).items():     # Daily Seg 12 A/B/C
+        given[code] = entry.get("value") if isinstance(entry, dict) else entry
+    lines = {c: given.get(c) for c in rep.amount_codes}
     bad = [c for c, v in lines.items() if v is not None and (type(v) is not int)]
     if bad:
         raise _problem(path, "bad-amount", f"lines {', '.join(bad)} are not whole-dollar integers", "integers")
-    how = {c: ("read" if c in doc["lines"] and v is not None else "blank" if c in doc["lines"] else "missing")
+    how = {c: ("read" if c in given and v is not None else "blank" if c in given else "missing")
            for c, v in lines.items()}
     firm = doc.get("firm", {}).get("name") if isinstance(doc.get("firm"), dict) else None
     extra = {"adjusted_net_capital": doc.get("adjusted_net_capital")
@@ -113,7 +116,9 @@ def _pdf_pages(path: Path, data: bytes) -> tuple[list[str], str]:
 
 
 def detect_kind(text: str) -> str:
-    if re.search(r"daily\s*seg", text, re.I) or "WINJAMMER" in text.upper():
+    """Daily Seg says so in its banner and titles; anything else is read as FOCUS II (WinJammer
+    files monthly FOCUS II reports too, so "WINJAMMER" alone decides nothing)."""
+    if re.search(r"daily\s*seg", text, re.I):
         return "daily-seg"
     return "focus-ii"
 

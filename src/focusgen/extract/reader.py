@@ -142,12 +142,15 @@ class Reader:
         # the best matches first; a line position belongs to one label only
         found = []
         taken = [False] * len(flat)
-        for _, idx, start, size in sorted(candidates, key=lambda c: (-c[0], c[1])):
+        self.exact_end = -1          # where the last exactly matched label ends on this line
+        for quality, idx, start, size in sorted(candidates, key=lambda c: (-c[0], c[1])):
             if any(taken[start:start + size]):
                 continue
             for k in range(start, start + size):
                 taken[k] = True
             found.append((idx, index[start], index[start + size - 1] + 1))
+            if quality == 2.0:
+                self.exact_end = max(self.exact_end, index[start + size - 1] + 1)
         if not found:
             # nothing near the cursor: a long label further ahead re-anchors it (a scan has no codes)
             for info in self.rows[cursor + WINDOW:]:
@@ -175,6 +178,7 @@ class Reader:
         out = Reading()
         self.pending: list[str] = []
         cursor = 0
+        self.exact_end = -1
         started = False
         carry: Tok | None = None          # an amount ending a line, waiting for a code below it
         for page_no, page in enumerate(pages, 1):
@@ -274,7 +278,14 @@ class Reader:
                                       for a, b in zip(free, free[1:]))
         at_end = together and all(t.kind not in ("amount", "code") for t in toks[toks.index(free[-1]) + 1:])
         formatted = any(t.grouped or t.text.startswith("(") for t in free)
-        if continuation or len(free) != len(slots) or not (at_end and formatted and len(free) > 1):
+        tail = continuation and free and self._ends_pending_label(raw, free[0])
+        if tail:
+            slots = [c for c in tail if c not in out.values]     # the row whose label this line ends
+        right_after = bool(free) and self.exact_end >= 0 and \
+            not re.sub(r"[\s$]", "", clean(raw)[self.exact_end:free[0].start])
+        if (tail or (right_after and not continuation)) and len(free) == len(slots) and at_end:
+            pass    # "A. Cash 5" or "market) 463": a whole label, then nothing but its amount
+        elif continuation or len(free) != len(slots) or not (at_end and formatted and len(free) > 1):
             # a small number without separators is an amount only beside a formatted one, as the
             # last thing on a labelled line, filling its cells exactly ("(118,193) 173");
             # anywhere else it may be label text ("subtract Line 7 Secure 1")
@@ -330,6 +341,13 @@ class Reader:
                                      "message": f"{t.text} stands on a caption row that carries no amount "
                                                 "(a ghost of a neighbouring value); ignored"})
         return []
+
+    def _ends_pending_label(self, raw: str, first: Tok) -> list[str]:
+        """The waiting codes of the row whose label ends with the text before the first amount."""
+        before = _norm(clean(raw)[:first.start])
+        if len(before) < 3:
+            return []
+        return [c for c in self.pending if self.rows[self.row_of_code[c]].key.endswith(before)]
 
     def _slots(self, labels) -> list[str]:
         return [code for idx, _, _ in labels for code in self.rows[idx].amount_codes]

@@ -73,25 +73,28 @@ def test_own_outputs_extract_to_exactly_what_was_built(own, stem, fmt):
     assert e.findings == [] and e.edit_failures == []
 
 
-def test_scanned_filing_is_read_by_ocr(own, tmp_path):
-    """focusgen's PDF rasterised at 150 dpi and rebuilt as an image-only PDF (a scan)."""
+@pytest.mark.parametrize("stem,share", [("2020-11", 0.99), ("daily-seg-2017-12-26", 0.95)])
+def test_scanned_filing_is_read_by_ocr(own, tmp_path, stem, share):
+    """focusgen's PDF rasterised at 150 dpi and rebuilt as an image-only PDF (a scan). The issue's
+    bar (99%) is for the FOCUS II scan; OCR of the Daily Seg loses a zero to "(e)" (left null)."""
     from PIL import Image
-    subprocess.run(["pdftoppm", "-r", "150", "-png", str(own / "2020-11.pdf"), str(tmp_path / "p")], check=True)
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(own / f"{stem}.pdf"), str(tmp_path / "p")], check=True)
     pages = [Image.open(p).convert("RGB") for p in sorted(tmp_path.glob("p-*.png"))]
     scan = tmp_path / "scan.pdf"
     pages[0].save(scan, save_all=True, append_images=pages[1:], resolution=150)
     import pypdfium2 as pdfium
     assert pdfium.PdfDocument(scan)[0].get_textpage().get_text_range().strip() == ""   # no text layer
-    built = json.loads((own / "2020-11.json").read_text())
+    built = json.loads((own / f"{stem}.json").read_text())
+    expected = {**built["lines"], **{c: u["value"] for c, u in built.get("uncoded", {}).items()}}
     e = extract(scan)
     assert e.method == "ocr"
-    recovered = [c for c, v in built["lines"].items() if e.lines[c] == v]
-    assert len(recovered) >= 0.99 * len(built["lines"])
+    recovered = [c for c, v in expected.items() if e.lines[c] == v]
+    assert len(recovered) >= share * len(expected)
     flagged = {f["line"] for f in e.findings}
-    for code, value in built["lines"].items():
+    for code, value in expected.items():
         if e.lines[code] is not None and e.lines[code] != value:   # a wrong value must be flagged
             assert e.how[code] != "read" and code in flagged, code
-    assert e.firm == "HSBC SECURITIES (USA) INC." and e.as_of == "2020-11-30"
+    assert e.firm == built["firm"]["name"] and e.as_of == built["as_of"]
 
 
 def test_unusable_prior_files(run, tmp_path):

@@ -302,6 +302,13 @@ class Reader:
             free = []
 
         line_codes = {t.code for t in toks if t.kind == "code"}
+        if labels and not free and not line_codes and not any(t.kind == "amount" and id(t) not in used for t in toks):
+            # residue where the amount should be ("(@)"): printed but unreadable, not absent
+            residue = [t for t in toks if t.kind == "junk" or (t.kind == "noise")]
+            after = [t for t in residue if t.start >= labels[-1][2]]
+            remaining = [c for c in self._slots(labels) if c not in out.values]
+            if after and len(remaining) == 1:
+                out.values[remaining[0]] = Obs(None, "unreadable", where=where)
         self.pending = [c for c in self._slots(labels) if c not in out.values and c not in line_codes] \
             if labels else []
 

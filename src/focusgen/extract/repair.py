@@ -134,12 +134,39 @@ def _check(st: State, total: str, parts, record: bool) -> bool:
                 st.note(code, "sign-fixed", f"sign settled by line {total} = {_describe(total, parts)}")
                 return True
             st.values[code] = -st.values[code]
+    # a value placed by its row (its code was not beside it) that OCR cut or misread: the total's
+    # arithmetic gives it back when the digits read are part of it or differ in at most two places
+    fixes = []
+    for k, code in [(1, total)] + list(parts):
+        if st.how.get(code) != "code-lost" or st.values[code] is None:
+            continue
+        rest = sum(kk * st.term(p) for kk, p in parts if p != code)
+        want = rest if code == total else (st.term(total) - rest) * k
+        if _ocr_alike(st.values[code], want):
+            fixes.append((code, want))
+    if len(fixes) == 1:
+        code, want = fixes[0]
+        st.note(code, "corrected", f"read as {fmt_amount(st.values[code])}, which does not foot; line {total} = "
+                                   f"{_describe(total, parts)} gives {fmt_amount(want)}, which has the digits read")
+        st.values[code] = want
+        st.how[code] = "reconstructed"
+        return True
     if record and not any(f["line"] == total for f in st.edit_failures):
         st.edit_failures.append({
             "line": total, "kind": "edit-check",
             "message": f"line {total} is {fmt_amount(given)} but {_describe(total, parts)} gives "
                        f"{fmt_amount(computed)} (difference {fmt_amount(given - computed)})"})
     return False
+
+
+def _ocr_alike(read: int, want: int) -> bool:
+    """OCR damage that arithmetic may undo: digits cut off one end, or at most two misread."""
+    if read == want or (read < 0) != (want < 0) and read != 0:
+        return False
+    a, b = str(abs(read)), str(abs(want))
+    if len(a) >= 3 and len(b) > len(a) and (b.startswith(a) or b.endswith(a)):
+        return True
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) <= 2
 
 
 def _describe(total: str, parts) -> str:

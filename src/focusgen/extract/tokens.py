@@ -23,7 +23,7 @@ _TOKEN = re.compile(r"""
   | (?P<split>(?<![\d,.])\$?\s?(?P<s3>\d{3})\s(?P<s1>\d)(?![\d,.]))      # 750 0
   | (?<![\w.,])(?P<amount>
         (?P<open>\()?\s?(?:(?P<minus>-)(?=\$?\d))?\$?\s?
-        (?P<num>\d{1,3}(?:[,.]\d{3})+|\d+|[oO](?=\s*(?:\)|\[|$)))
+        (?P<num>\d{1,3}(?:\s?[,.]\d{3}(?!\d))+|\d+|[oO](?=\s*(?:\)|\[|$)))     # "1,137 ,433" is one
         (?:\s?(?P<close>\)))?)
   | (?P<blank>(?:[-—–·•](?:\s?[-—–·•.])*|\(\s*\)))                        # leaders, an empty "( )"
   | (?P<junk>[^\sA-Za-z0-9$()\[\]:,.;'"&/%#-]+)                          # residue such as Ψ or _
@@ -99,7 +99,7 @@ def _amount(m: re.Match, codes: frozenset[str]) -> Tok:
     if num in ("o", "O"):
         num = "0"           # OCR reads a zero as the letter o
     grouped = bool(re.search(r"[,.]", num))
-    digits = re.sub(r"[,.]", "", num)
+    digits = re.sub(r"[,.\s]", "", num)
     opened, closed = bool(m.group("open")), bool(m.group("close"))
     if not grouped and len(digits) == 4 and digits in codes and not (opened or closed or m.group("minus")):
         return Tok("code", digits, m.start(), code=digits)

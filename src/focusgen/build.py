@@ -43,7 +43,6 @@ def build(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None
           prior_path: Path | None = None, history_dir: Path | None = None) -> Built:
     from . import view
     from .alerts import alerts
-    from .check import load_any
     from .compute import compute
     from .inputs import load_input
     from .manifest import NAME, manifest
@@ -56,6 +55,7 @@ def build(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None
     built = Built(filing)
     prior_excess = None
     if prior_path is not None:
+        from .check import load_any         # the extraction machinery, only when there is a prior
         prior = load_any(prior_path)
         if prior.report != kind:
             raise InputProblems([Problem("report-mismatch", str(prior_path), f"is a {prior.report} filing, "

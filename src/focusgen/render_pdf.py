@@ -98,12 +98,6 @@ def _engine():
     return env.get_template("filing.html.j2"), fetcher, fonts, css
 
 
-PURSUANT = (("17a-5(a)", "Rule 17a-5(a)", "16"), ("17a-5(b)", "Rule 17a-5(b)", "17"),
-            ("17a-11", "Rule 17a-11", "18"),
-            ("special-request", "Special request by designated examining authority", "19"),
-            ("other", "Other", "26"))
-
-
 def render_html(filing: Filing) -> str:
     template = _engine()[0]
     h = filing.header
@@ -120,7 +114,7 @@ def render_html(filing: Filing) -> str:
         as_of=view.mmddyyyy(h.as_of), as_of_short=view.mmddyy(h.as_of),
         input_hash=filing.input.digest[:12], winjammer=daily, banner=view.banner(filing),
         cover=filing.report.cover, cover_fields=[] if daily else view.cover_fields(filing),
-        pursuant=[] if daily else [(label, box, key == h.filed_pursuant_to) for key, label, box in PURSUANT],
+        pursuant=view.pursuant(filing),
         carries=h.carries_customer_accounts, contact=contact,
         targets=view.residual_interest_targets(filing) if daily else [],
         pages=view.pages(filing))

@@ -71,7 +71,8 @@ def _cover(filing: Filing) -> list[str]:
     out.append("")
     for label, box, value in view.cover_fields(filing):
         out.append(f"{label}: {value} [{box}]")
-    out.append(f"Rule being filed pursuant to: {h.filed_pursuant_to}")
+    chosen = [f"{label} [{box}]" for label, box, checked in view.pursuant(filing) if checked]
+    out.append(f"Rule being filed pursuant to: {', '.join(chosen)}")
     out.append(f"Does respondent carry its own customer accounts? {'YES' if h.carries_customer_accounts else 'NO'}")
     return out
 

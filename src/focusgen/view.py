@@ -117,19 +117,23 @@ def residual_interest_targets(filing: Filing) -> list[TargetChoice]:
 
 
 def cover_fields(filing: Filing) -> list[tuple[str, str, str]]:
-    """The FOCUS II cover: (label as printed, box number, value)."""
+    """The FOCUS II cover, as the form definition lays it out: (label as printed, box, value)."""
     h = filing.header
-    f = h.firm
-    return [
-        ("NAME OF BROKER-DEALER", "13", f.name),
-        ("SEC. FILE NO.", "14", f.sec_file_no or ""),
-        ("ADDRESS OF PRINCIPAL PLACE OF BUSINESS", "20", f.address or ""),
-        ("FIRM ID NO.", "15", f.firm_id or ""),
-        ("FOR PERIOD BEGINNING (MM/DD/YY)", "24", mmddyy(h.period_begin)),
-        ("AND ENDING (MM/DD/YY)", "25", mmddyy(h.as_of)),
-        ("NAME OF PERSON TO CONTACT IN REGARD TO THIS REPORT", "30", f.contact.name or ""),
-        ("(Area code) - Telephone No.", "31", f.contact.phone or ""),
-    ]
+    found = []
+    for label, box, field in filing.report.cover.get("fields", ()):
+        value: object = h
+        for part in field.split("."):
+            value = getattr(value, part, None)
+        if isinstance(value, date):
+            value = mmddyy(value)
+        found.append((label, box, value or ""))
+    return found
+
+
+def pursuant(filing: Filing) -> list[tuple[str, str, bool]]:
+    """The "filed pursuant to" boxes: (label, box, checked)."""
+    chosen = filing.header.filed_pursuant_to
+    return [(label, box, key == chosen) for key, label, box in filing.report.cover.get("pursuant", ())]
 
 
 def summary(filing: Filing) -> list[dict]:

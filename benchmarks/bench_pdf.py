@@ -21,11 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(Path(__file__).parent))
-
-from timing import median_time  # noqa: E402
+from timing import ROOT, median_time
 
 
 

@@ -3,7 +3,6 @@ tests/fixtures (the reference filings) or from focusgen's own JSON output, never
 
 import json
 import subprocess
-from pathlib import Path
 
 import pytest
 

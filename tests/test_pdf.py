@@ -94,7 +94,7 @@ def test_focus_ii_has_every_page_and_the_cover(built):
         assert expected in text, expected
     # the audit footer: as-of date, version, short hash of the input
     digest = built["2020-11"]["json"]["generator"]["input_sha256"][:12]
-    assert f"as of 11/30/2020 · focusgen" in text and f"input {digest}" in text
+    assert "as of 11/30/2020 · focusgen" in text and f"input {digest}" in text
 
 
 def test_daily_seg_banner_on_every_page(built):

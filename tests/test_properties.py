@@ -3,7 +3,6 @@
 The sums below are written out from the form's rules (reference README), independently of the
 definition file, so a wrong formula in the definition fails here."""
 
-import random
 from fractions import Fraction
 
 from hypothesis import given, settings

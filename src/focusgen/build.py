@@ -69,7 +69,7 @@ def build(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None
     history = load_history(history_dir, kind) if history_dir is not None else []
     history.append({"as_of": filing.header.as_of.isoformat(), "summary": view.summary(filing)})
     files = render_outputs(filing, out_dir, path.stem, formats, built, history)
-    files[out_dir / NAME] = manifest(filing, files, built.alerts, out_dir)
+    files[out_dir / NAME] = manifest(filing, files, built.alerts)
     write_all(files)
     built.written = list(files)
     return built

@@ -156,4 +156,4 @@ def pair_folders(current_dir: Path, prior_dir: Path, progress=None, workers: int
     pairs = [(keyed_current[k], keyed_prior[k]) for k in keyed_current if k in keyed_prior]
     lonely_current = [keyed_current[k] for k in keyed_current if k not in keyed_prior]
     lonely_prior = [Path(keyed_prior[k].source) for k in keyed_prior if k not in keyed_current]
-    return pairs, lonely_current, lonely_prior, unreadable, len(currents) + len(priors)
+    return pairs, lonely_current, lonely_prior, unreadable

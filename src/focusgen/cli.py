@@ -279,7 +279,7 @@ def check_many(args: argparse.Namespace, out: Console, err: Console) -> int:
     with Progress(TextColumn("reading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err,
                   disable=not err.is_terminal) as bar:
         task = bar.add_task("read", total=total)
-        pairs, lonely_current, lonely_prior, unreadable, _ = pair_folders(
+        pairs, lonely_current, lonely_prior, unreadable = pair_folders(
             args.current, args.against, progress=lambda: bar.advance(task))
     results = []
     for cur_path, prior in pairs:

@@ -21,7 +21,7 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def manifest(filing, outputs: dict[Path, bytes], alerts: list[dict], out_dir: Path) -> bytes:
+def manifest(filing, outputs: dict[Path, bytes], alerts: list[dict]) -> bytes:
     doc = {
         "focusgen_version": __version__,
         "form_revision": filing.report.revision,

@@ -181,6 +181,7 @@ class Reader:
         self.exact_end = -1
         started = False
         carry: Tok | None = None          # an amount ending a line, waiting for a code below it
+        carry_where = ""
         for page_no, page in enumerate(pages, 1):
             for line_no, raw in enumerate(page.splitlines(), 1):
                 where = f"page {page_no} line {line_no}" if len(pages) > 1 else f"line {line_no}"

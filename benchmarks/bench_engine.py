@@ -28,9 +28,9 @@ def main() -> None:
     args = ap.parse_args()
 
     from focusgen.compute import compute, compute_values
-    from focusgen.inputs import load_input
-    from focusgen.render_json import render_json
-    from focusgen.render_text import render_text
+    from focusgen.inputs.load import load_input
+    from focusgen.render.jsondoc import render_json
+    from focusgen.render.text import render_text
 
     example = ROOT / "inputs" / "2020-11.yaml"
     fi = load_input(example)

@@ -27,8 +27,8 @@ def main() -> None:
 
     from focusgen.compute import compute
     from focusgen.extract import extract
-    from focusgen.inputs import load_input
-    from focusgen.render_pdf import render_pdf
+    from focusgen.inputs.load import load_input
+    from focusgen.render.pdf import render_pdf
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

@@ -51,9 +51,9 @@ def main() -> None:
     from plain_baseline import plain_html
     from weasyprint import HTML
 
-    from focusgen import render_pdf
+    from focusgen.render import pdf as render_pdf
     from focusgen.compute import compute
-    from focusgen.inputs import load_input
+    from focusgen.inputs.load import load_input
 
     example = ROOT / "inputs" / "2020-11.yaml"
     filing = compute(load_input(example))

@@ -12,9 +12,9 @@ sys.path.insert(0, str(ROOT / "src"))
 import jinja2  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
-from focusgen import view  # noqa: E402
+from focusgen.render import view  # noqa: E402
 from focusgen.compute import compute  # noqa: E402
-from focusgen.inputs import load_input  # noqa: E402
+from focusgen.inputs.load import load_input  # noqa: E402
 from focusgen.money import fmt_amount  # noqa: E402
 
 

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from conftest import FIXTURES, INPUTS
-from focusgen import formdef
+from focusgen.form import formdef
 
 
 @pytest.fixture(scope="module")

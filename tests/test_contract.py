@@ -6,7 +6,7 @@ import re
 import pytest
 
 from conftest import INPUTS
-from focusgen import formdef
+from focusgen.form import formdef
 
 
 @pytest.mark.parametrize("name,kind", [("2020-11", "focus-ii"), ("daily-seg-2017-12-26", "daily-seg")])

@@ -126,7 +126,7 @@ def test_report_kind_is_read_from_the_form_not_the_filing_system():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from focusgen import formdef  # noqa: E402
+from focusgen.form import formdef  # noqa: E402
 
 
 @st.composite
@@ -153,9 +153,9 @@ def filings(draw):
 @given(filings())
 def test_any_filing_reads_back_exactly_from_its_text_and_pdf(tmp_path_factory, example):
     from focusgen.compute import compute
-    from focusgen.inputs import load_input
-    from focusgen.render_pdf import render_pdf
-    from focusgen.render_text import render_text
+    from focusgen.inputs.load import load_input
+    from focusgen.render.pdf import render_pdf
+    from focusgen.render.text import render_text
     kind, text = example
     tmp = tmp_path_factory.mktemp("rt")
     (tmp / "in.yaml").write_text(text)

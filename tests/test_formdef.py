@@ -5,8 +5,8 @@ import copy
 import pytest
 import yaml
 
-from focusgen import formdef
-from focusgen.formdef import FormDefinitionError, load_definition
+from focusgen.form import formdef
+from focusgen.form.formdef import FormDefinitionError, load_definition
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from conftest import INPUTS
-from focusgen import formdef
+from focusgen.form import formdef
 
 
 def build_json(run, path, out, *extra):

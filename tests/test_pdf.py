@@ -11,9 +11,9 @@ import pytest
 from PIL import ImageChops, ImageStat
 
 from conftest import INPUTS
-from focusgen import formdef
+from focusgen.form import formdef
 from focusgen.compute import compute
-from focusgen.inputs import load_input
+from focusgen.inputs.load import load_input
 from focusgen.money import fmt_amount
 from pdfutil import GOLDEN, page_images, pdf_text
 
@@ -110,9 +110,9 @@ def test_daily_seg_banner_on_every_page(built):
 
 
 def test_no_weasyprint_warnings(caplog):
-    from focusgen import view
-    from focusgen.render_pdf import render_pdf
-    from focusgen.render_review import render_review
+    from focusgen.render import view
+    from focusgen.render.pdf import render_pdf
+    from focusgen.render.review_out import render_review
     with caplog.at_level(logging.DEBUG, logger="weasyprint"):
         for stem, _ in EXAMPLES:
             filing = compute(load_input(INPUTS / f"{stem}.yaml"))

@@ -8,7 +8,7 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from focusgen import formdef
+from focusgen.form import formdef
 from focusgen.compute import compute_values
 
 PARTS = {

@@ -27,7 +27,7 @@ class Outcome:
 
 
 def build_one(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None = None) -> Outcome:
-    from . import view
+    from .render import view
     from .build import build
 
     outcome = Outcome(input=path)
@@ -56,7 +56,7 @@ def expand(paths: list[Path]) -> list[Path]:
 
 def _warm() -> None:
     # Start the PDF engine once per worker, before the first filing arrives.
-    from . import render_pdf
+    from .render import pdf as render_pdf
     render_pdf._engine()
 
 

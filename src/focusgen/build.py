@@ -41,14 +41,14 @@ def load_history(folder: Path, kind: str) -> list[dict]:
 
 def build(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None = None,
           prior_path: Path | None = None, history_dir: Path | None = None) -> Built:
-    from . import view
-    from .alerts import alerts
+    from .render import view
+    from .close.alerts import alerts
     from .compute import compute
-    from .inputs import load_input
-    from .manifest import NAME, manifest
+    from .inputs.load import load_input
+    from .close.manifest import NAME, manifest
     from .outputs import write_all
     from .render import render_outputs
-    from .variance import variance
+    from .close.variance import variance
 
     filing = compute(load_input(path, meta))
     kind = filing.report.kind

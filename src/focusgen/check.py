@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import formdef
+from .form import formdef
 from .extract import Extraction, extract
 from .problems import InputProblems, Problem
 
@@ -54,9 +54,9 @@ def load_current(path: Path) -> Current:
         e = extract(path)
         return Current(str(path), e.report, e.as_of or "", e.lines, e.extra.get("adjusted_net_capital"),
                        e.extra.get("summary"))
-    from . import view
+    from .render import view
     from .compute import compute
-    from .inputs import load_input
+    from .inputs.load import load_input
     filing = compute(load_input(path))
     return Current(str(path), filing.report.kind, filing.header.as_of.isoformat(), dict(filing.values),
                    filing.input.adjusted_net_capital, view.summary(filing))

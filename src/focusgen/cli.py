@@ -92,7 +92,7 @@ def build(args: argparse.Namespace, out: Console, err: Console) -> int:
         print_problems(exc.problems, err)
         return 2
     if not args.quiet:
-        from .summary import print_alerts, print_summary, print_variance
+        from .render.summary import print_alerts, print_summary, print_variance
         print_summary(built.filing, out)
         print_alerts(built.alerts, built.unchecked, out)
         if built.variance is not None:
@@ -106,7 +106,7 @@ def build_batch(args: argparse.Namespace, out: Console, err: Console) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .batch import build_many, expand
-    from .summary import print_batch_summary
+    from .render.summary import print_batch_summary
 
     for option in ("meta", "prior", "history"):
         if getattr(args, option) is not None:
@@ -170,8 +170,8 @@ def diff_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
     from decimal import Decimal
 
     from .check import load_any
-    from .summary import print_variance
-    from .variance import variance
+    from .render.summary import print_variance
+    from .close.variance import variance
     try:
         current, prior = load_any(args.current), load_any(args.prior)
         if current.report != prior.report:
@@ -179,7 +179,7 @@ def diff_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
                                          f"current one is {current.report}", expected=f"a {current.report} filing")])
         percent, dollars = Decimal(10), 1_000_000
         if args.current.suffix.lower() in (".yaml", ".yml"):
-            from .inputs import load_input
+            from .inputs.load import load_input
             v = load_input(args.current).header.variance
             percent, dollars = v.percent, v.dollars
     except InputProblems as exc:
@@ -200,7 +200,7 @@ def diff_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def verify_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from .manifest import NAME, verify
+    from .close.manifest import NAME, verify
     try:
         results = verify(args.folder)
     except (OSError, ValueError, KeyError) as exc:
@@ -219,8 +219,8 @@ def explain_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
     import json
 
     from .compute import compute
-    from .explain import explain, render_tree
-    from .inputs import load_input
+    from .close.explain import explain, render_tree
+    from .inputs.load import load_input
     try:
         filing = compute(load_input(args.input, args.meta))
     except InputProblems as exc:
@@ -242,14 +242,14 @@ def explain_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 def extract_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
     from .extract import extract
-    from .report_views import print_extraction
+    from .render.check_views import print_extraction
     result = _show(lambda: extract(args.prior), print_extraction, args.json, out, err)
     return 2 if result is None else 0
 
 
 def check_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
     from .check import check_one
-    from .report_views import print_comparison
+    from .render.check_views import print_comparison
     if args.tolerance < 0:
         print_problems([Problem("bad-option", "--tolerance", f"{args.tolerance} is negative",
                                 expected="a whole number of dollars >= 0")], err, closing=False)
@@ -269,7 +269,7 @@ def check_many(args: argparse.Namespace, out: Console, err: Console) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .check import CURRENT_SUFFIXES, PRIOR_SUFFIXES, compare, load_current, pair_folders
-    from .report_views import print_check_summary
+    from .render.check_views import print_check_summary
     if not (args.current.is_dir() and args.against.is_dir()):
         print_problems([Problem("bad-option", str(args.current), "a folder is checked against a folder",
                                 expected="check FOLDER --against FOLDER")], err, closing=False)

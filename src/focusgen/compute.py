@@ -16,9 +16,9 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Mapping
 
-from . import formdef
-from .formdef import Report
-from .inputs import FilingInput
+from .form import formdef
+from .form.formdef import Report
+from .inputs.load import FilingInput
 from .money import percent_of
 
 _SUM, _SUB, _MAX, _PCT, _EWL, _TARGET = range(6)

@@ -14,8 +14,8 @@ sys.path.insert(0, str(HERE.parent))
 from pdfutil import page_images  # noqa: E402
 
 from focusgen.compute import compute  # noqa: E402
-from focusgen.inputs import load_input  # noqa: E402
-from focusgen.render_pdf import render_pdf  # noqa: E402
+from focusgen.inputs.load import load_input  # noqa: E402
+from focusgen.render.pdf import render_pdf  # noqa: E402
 
 EXAMPLES = ("2020-11", "daily-seg-2017-12-26")
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .. import formdef
+from ..form import formdef
 from ..problems import InputProblems, Problem
 from .reader import Reader
 from .repair import settle

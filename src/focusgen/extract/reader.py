@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from ..formdef import Report
+from ..form.formdef import Report
 from .tokens import Tok, clean, tokenize
 
 WINDOW = 10          # how many rows ahead of the cursor a label may be found

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from ..formdef import Report
+from ..form.formdef import Report
 from ..money import fmt_amount, fmt_percent, percent_of
 from .reader import Reading
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-FORM_FILE = Path(__file__).with_name("form") / "cftc.yaml"
+FORM_FILE = Path(__file__).with_name("cftc.yaml")
 REPORT_KINDS = ("focus-ii", "daily-seg")
 OPS = ("sum", "sub", "max", "pct", "early_warning")
 
@@ -52,7 +52,7 @@ class Formula:
 
 
 def _pct(rate: Fraction | None) -> str:
-    from .money import fmt_percent
+    from ..money import fmt_percent
     return fmt_percent(rate) if rate is not None else "?"
 
 

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from . import formdef
-from .money import AmountError, parse_amount
-from .problems import Problem
+from ..form import formdef
+from ..money import AmountError, parse_amount
+from ..problems import Problem
+from .formats import read_table, read_yaml
 
 
 @dataclass(frozen=True)
@@ -131,10 +132,8 @@ def _rules(doc, name: str, kind: str, problems: list[Problem]) -> list[Rule]:
 
 def map_accounts(kind: str, tb_path: Path, map_path: Path, problems: list[Problem]):
     """(line -> exact total, line -> postings, [(path, bytes)] read). Problems are appended."""
-    from .inputs import _read_yaml, read_table
-
     rows, tb_bytes = read_table(tb_path, problems, key="account", note="description")
-    doc, map_bytes = _read_yaml(map_path, problems)
+    doc, map_bytes = read_yaml(map_path, problems)
     rules = _rules(doc, str(map_path), kind, problems) if doc is not None else []
     tb_name = str(tb_path)
     totals: dict[str, Decimal] = {}

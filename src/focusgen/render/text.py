@@ -8,8 +8,8 @@ from __future__ import annotations
 import textwrap
 
 from . import view
-from .compute import Filing
-from .money import fmt_amount
+from ..compute import Filing
+from ..money import fmt_amount
 
 WIDTH = 128
 LABEL_W = 78            # label area; amounts start after it

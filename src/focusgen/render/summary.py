@@ -7,8 +7,8 @@ from rich.console import Console
 from rich.table import Table
 
 from . import view
-from .compute import Filing
-from .money import fmt_amount
+from ..compute import Filing
+from ..money import fmt_amount
 
 
 def _money(value: int | None) -> str:

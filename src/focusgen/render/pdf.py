@@ -19,11 +19,12 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import __version__, view
-from .compute import Filing
-from .money import fmt_amount
+from .. import __version__
+from . import view
+from ..compute import Filing
+from ..money import fmt_amount
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 ASSETS = TEMPLATES / "assets"
 
 # Must be set before WeasyPrint (and so Pango and fontconfig) is first imported.

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from . import formdef
-from .money import fmt_amount
+from ..form import formdef
+from ..money import fmt_amount
 
 
 def _m(v: int | None) -> str:

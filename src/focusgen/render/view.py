@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .compute import Filing
-from .formdef import Line, Row
-from .money import fmt_percent
+from ..compute import Filing
+from ..form.formdef import Line, Row
+from ..money import fmt_percent
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from .compute import Filing
+from ..compute import Filing
 from .review import pack
 
 
 def render_review(filing: Filing, built, history: list[dict]) -> tuple[str, bytes]:
-    from .render_pdf import _engine, html_to_pdf
+    from .pdf import _engine, html_to_pdf
     env = _engine()[0].environment
     html = env.get_template("review.html.j2").render(p=pack(filing, built, history))
     as_of = filing.header.as_of

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 
-from . import __version__, view
-from .compute import Filing
+from .. import __version__
+from . import view
+from ..compute import Filing
 
 
 def filing_dict(filing: Filing, built=None) -> dict:

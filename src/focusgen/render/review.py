@@ -4,8 +4,8 @@ given. All numbers and chart coordinates are computed here; the template only dr
 
 from __future__ import annotations
 
-from .compute import Filing
-from .money import fmt_amount
+from ..compute import Filing
+from ..money import fmt_amount
 
 W, H = 500, 150
 LEFT, RIGHT, TOP, BOTTOM = 84, 36, 10, 30
@@ -67,7 +67,8 @@ def chart(history: list[dict], statement: str) -> dict | None:
 
 
 def pack(filing: Filing, built, history: list[dict]) -> dict:
-    from . import __version__, view
+    from .. import __version__
+    from . import view
     summary = history[-1]["summary"] if history else view.summary(filing)
     movements = []
     if built is not None and built.variance:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .compute import Filing
-from .money import fmt_amount
+from ..compute import Filing
+from ..money import fmt_amount
 
 
 def _value(filing: Filing, name: str, anc: int | None) -> int | None:

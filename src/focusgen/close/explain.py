@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .compute import Filing
-from .money import fmt_amount, fmt_percent
+from ..compute import Filing
+from ..money import fmt_amount, fmt_percent
 
 
 def explain(filing: Filing, code: str, coef: int = 1) -> dict:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from . import formdef
+from ..form import formdef
 
 
 def variance(kind: str, current: dict, prior: dict, percent: Decimal = Decimal(10),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .compute import Filing
+from ..compute import Filing
 
 
 def render_outputs(filing: Filing, out_dir: Path, stem: str, formats: tuple[str, ...], built=None,
@@ -13,16 +13,16 @@ def render_outputs(filing: Filing, out_dir: Path, stem: str, formats: tuple[str,
     files: dict[Path, bytes] = {}
     for fmt in formats:
         if fmt == "txt":
-            from .render_text import render_text
+            from .text import render_text
             files[out_dir / f"{stem}.txt"] = render_text(filing).encode("utf-8")
         elif fmt == "json":
-            from .render_json import render_json
+            from .jsondoc import render_json
             files[out_dir / f"{stem}.json"] = render_json(filing, built).encode("utf-8")
         elif fmt == "pdf":
-            from .render_pdf import render_pdf
+            from .pdf import render_pdf
             files[out_dir / f"{stem}.pdf"] = render_pdf(filing)
         elif fmt == "review":
-            from .render_review import render_review
+            from .review_out import render_review
             html, pdf = render_review(filing, built, history or [])
             files[out_dir / f"{stem}-review.html"] = html.encode("utf-8")
             files[out_dir / f"{stem}-review.pdf"] = pdf

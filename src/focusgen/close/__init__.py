@@ -1,0 +1,1 @@
+"""Month-end close: explain, variance, alerts and the audit manifest."""

@@ -1,0 +1,1 @@
+"""The form definition (cftc.yaml) and its loader, which checks it when it is read."""

@@ -9,10 +9,28 @@ form foots; percentage lines round their exact product the same way.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import (ROUND_HALF_UP, Context, Decimal, DivisionByZero, Inexact, InvalidOperation, Overflow,
+                     localcontext)
 from fractions import Fraction
 
 ONE = Decimal(1)
+
+# Limits of an amount a filing can hold. The largest FCM balances are around 10^11 dollars; an amount
+# of 10^15 dollars or more is a typing or export error, never a balance. Fraction digits are capped so
+# that every sum below stays exact (see EXACT).
+MAX_DOLLARS = 10 ** 15
+MAX_FRACTION_DIGITS = 60
+
+# Decimal's default context keeps 28 digits and rounds silently: -Decimal("0.4999...9") with 29 digits
+# becomes -0.5 and then rounds to -1. All money arithmetic runs in EXACT instead: wide enough for any
+# sum of amounts within the limits above (15 + 60 digits, plus carries of a million rows), and an
+# inexact result raises instead of passing as a number.
+EXACT = Context(prec=200, rounding=ROUND_HALF_UP, traps=[InvalidOperation, Inexact, Overflow, DivisionByZero])
+
+
+def exact():
+    """`with exact():` runs Decimal arithmetic in the EXACT context."""
+    return localcontext(EXACT)
 
 # 1,443,907,046   (52,837,332)   -4,057,550   $1,234.56   ($ 12)   1443907046.50
 _AMOUNT_RE = re.compile(
@@ -42,11 +60,11 @@ def parse_amount(value: object) -> Decimal | None:
     if isinstance(value, bool):
         raise AmountError(f"a boolean ({str(value).lower()}) is not an amount")
     if isinstance(value, int):
-        return Decimal(value)
+        return _within_limits(Decimal(value), value)
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise AmountError(f"{value} is not a finite amount")
-        return value
+        return _within_limits(value, value)
     if isinstance(value, float):
         # Never reached from our loaders; a float would already have lost cents.
         raise AmountError("a binary float is not an exact amount; write it as text or an integer")
@@ -54,6 +72,8 @@ def parse_amount(value: object) -> Decimal | None:
         text = value.strip()
         if text == "":
             return None
+        if len(text) > 120:
+            raise AmountError(f"{text[:20]!r}... ({len(text)} characters) is too long to be an amount")
         m = _AMOUNT_RE.match(text)
         if not m:
             raise AmountError(f"{value!r} is not an amount")
@@ -65,12 +85,22 @@ def parse_amount(value: object) -> Decimal | None:
             amount = Decimal(m.group("num").replace(",", ""))
         except InvalidOperation:  # pragma: no cover - the regex admits only digits
             raise AmountError(f"{value!r} is not an amount") from None
-        return -amount if (m.group("open") or m.group("minus")) else amount
+        # copy_negate is exact; unary minus would round to the context's precision
+        return _within_limits(amount.copy_negate() if (m.group("open") or m.group("minus")) else amount, value)
     if isinstance(value, (list, tuple)):
         raise AmountError("a list is not an amount")
     if isinstance(value, dict):
         raise AmountError("a mapping is not an amount")
     raise AmountError(f"a {type(value).__name__} is not an amount")
+
+
+def _within_limits(amount: Decimal, written: object) -> Decimal:
+    shown = str(written) if len(str(written)) <= 40 else f"{str(written)[:20]}... ({len(str(written))} characters)"
+    if amount.copy_abs() >= MAX_DOLLARS:
+        raise AmountError(f"{shown} is {MAX_DOLLARS:,} dollars or more: no filing holds such an amount")
+    if -amount.as_tuple().exponent > MAX_FRACTION_DIGITS:
+        raise AmountError(f"{shown} has more than {MAX_FRACTION_DIGITS} digits after the decimal point")
+    return amount
 
 
 def parse_percent(value: object) -> Fraction | None:
@@ -88,7 +118,8 @@ def parse_percent(value: object) -> Fraction | None:
 
 def to_dollars(amount: Decimal) -> int:
     """Round an exact amount to whole dollars, half up (away from zero)."""
-    return int(amount.quantize(ONE, rounding=ROUND_HALF_UP))
+    # quantize in a context wide enough for any amount within the limits (never the 28-digit default)
+    return int(amount.quantize(ONE, rounding=ROUND_HALF_UP, context=Context(prec=200)))
 
 
 def round_half_up(value: Fraction) -> int:

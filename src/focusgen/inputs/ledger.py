@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..form import formdef
-from ..money import AmountError, parse_amount
+from ..money import AmountError, exact, parse_amount
 from ..problems import Problem
 from .formats import read_table, read_yaml
 
@@ -39,7 +39,7 @@ class Posting:
 
     @property
     def amount(self) -> Decimal:
-        return -self.balance if self.flip else self.balance
+        return self.balance.copy_negate() if self.flip else self.balance   # exact, never rounded
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,12 @@ def _rules(doc, name: str, kind: str, problems: list[Problem]) -> list[Rule]:
             problems.append(Problem("bad-mapping", name, f"flip: {flip!r} is not true or false", where, "true or false"))
             continue
         raw_line = entry["line"]
-        line = None if raw_line in (None, "none") else str(raw_line).strip()
+        if raw_line is None or (isinstance(raw_line, str) and not raw_line.strip()):
+            # an empty `line:` or `~` is a slip, not a decision: only the word none leaves a balance off
+            problems.append(Problem("bad-mapping", name, "has line: left empty", where,
+                                    "a line code, or none to leave these accounts off the form deliberately"))
+            continue
+        line = None if raw_line == "none" else str(raw_line).strip()
         if line is not None:
             target = rep.lines.get(line)
             if target is None:
@@ -171,5 +176,6 @@ def map_accounts(kind: str, tb_path: Path, map_path: Path, problems: list[Proble
             continue
         posting = Posting(account, description, balance, rule.flip, where)
         postings.setdefault(rule.line, []).append(posting)
-        totals[rule.line] = totals.get(rule.line, Decimal(0)) + posting.amount
+        with exact():        # a sum of long amounts is never rounded to 28 digits
+            totals[rule.line] = totals.get(rule.line, Decimal(0)) + posting.amount
     return totals, postings, [(tb_path, tb_bytes), (map_path, map_bytes)]

@@ -2,13 +2,19 @@
 
 Built on yaml.SafeLoader / CSafeLoader (no tag can build a Python object), and further:
 - a duplicate key is recorded as a problem instead of silently keeping the last value;
-- floats are loaded as exact Decimal from their text (1443907046.50 stays exact);
+- numbers are read as the digits the user wrote: a plain decimal integer (leading zeros allowed:
+  0001500 is 1500, never octal) is an int that remembers its text (`0080` stays "0080" where text is
+  wanted, such as an account number); a decimal fraction is an exact Decimal (1443907046.50 stays
+  exact); every other YAML 1.1 number form (0x10, 0o17, 0b11, 1_000, 1:30, 1.5e+3, .inf, .nan) stays the
+  text it is, so an amount written that way is refused by name instead of read as another number;
+- only true/false are booleans (YAML 1.1's yes/no/on/off stay text: a firm named NO is a name);
 - dates are kept as text, so an impossible date is reported by validation, not as a crash;
 - the source line of every mapping key is kept, so problems can say where they are.
 """
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 import yaml
@@ -46,18 +52,52 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> KeyLines:
     return result
 
 
+class Written(int):
+    """A plain decimal integer as written: its value for arithmetic, its text wherever text is wanted
+    (str(), format()), so `firm_id: 019585` or `account: 0080` keep their leading zeros."""
+
+    text: str
+
+    def __new__(cls, text: str):
+        self = super().__new__(cls, int(text, 10))
+        self.text = text
+        return self
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __format__(self, spec: str) -> str:
+        return format(self.text, spec) if not spec or spec[-1] == "s" else super().__format__(spec)
+
+    def __reduce__(self):
+        return (Written, (self.text,))
+
+
+_DECIMAL_INT = re.compile(r"[-+]?[0-9]{1,60}")
+# No exponent: 1.23457E+15 is how spreadsheets display a number they have cut short.
+_DECIMAL_FRACTION = re.compile(r"[-+]?(?:[0-9]{1,60}\.[0-9]{0,200}|\.[0-9]{1,200})")
+
+
+def _construct_int(loader: _Loader, node: yaml.ScalarNode):
+    text = loader.construct_scalar(node)
+    if _DECIMAL_INT.fullmatch(text):
+        return Written(text)
+    return text     # 0x10, 0o17, 0b11, 1_000, 1:30, or too many digits: left as text, refused as an amount
+
+
 def _construct_float(loader: _Loader, node: yaml.ScalarNode):
-    text = loader.construct_scalar(node).replace("_", "").lower()
-    if text in (".nan",):
-        return Decimal("NaN")
-    if text in (".inf", "+.inf"):
-        return Decimal("Infinity")
-    if text == "-.inf":
-        return Decimal("-Infinity")
-    try:
-        return Decimal(text)
-    except InvalidOperation:  # e.g. sexagesimal 1:30.5, which YAML 1.1 calls a float
-        return loader.construct_scalar(node)
+    text = loader.construct_scalar(node)
+    if _DECIMAL_FRACTION.fullmatch(text):
+        try:
+            return Decimal(text)
+        except InvalidOperation:  # pragma: no cover - the pattern admits only decimal digits
+            pass
+    return text     # .inf, .nan, 1_000.5, 1:30.5: left as text, refused as an amount
+
+
+def _construct_bool(loader: _Loader, node: yaml.ScalarNode):
+    text = loader.construct_scalar(node)
+    return {"true": True, "false": False}.get(text.lower(), text)
 
 
 def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> str:
@@ -66,6 +106,8 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> str:
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Loader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 

@@ -1,0 +1,163 @@
+"""Hostile inputs, class by class (issue 9): amounts are read as the digits the user wrote or refused by
+name, never silently read as another number; arithmetic is exact at any size."""
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from focusgen.money import AmountError, parse_amount, to_dollars
+
+HEAD = "report: focus-ii\nas_of: 2020-11-30\nfirm: {name: ACME FUTURES LLC}\n"
+
+
+def build(run, tmp_path, text, name="in.yaml"):
+    path = tmp_path / name
+    path.write_text(text)
+    out = tmp_path / "out"
+    status, stdout, err = run("build", path, "--out", out, "--format", "json")
+    data = json.loads((out / f"{path.stem}.json").read_text()) if status == 0 else None
+    return status, err, data, out
+
+
+# --- YAML 1.1 number forms: the digits as written, or refused by name -------------------------------
+
+@pytest.mark.parametrize("written,dollars", [
+    ("0001500", 1500),          # YAML 1.1 reads it as octal 832
+    ("017", 17),                # octal 15
+    ("0000", 0),
+    ("-0042", -42),
+    ("+25", 25),
+    ("00012.50", 13),           # half up
+    ("'0001500'", 1500),
+])
+def test_leading_zeros_are_decimal(run, tmp_path, written, dollars):
+    line = "7020" if not written.lstrip("'").startswith("-") else "7033"
+    status, err, data, _ = build(run, tmp_path, HEAD + f"lines:\n  7010: 1\n  {line}: {written}\n")
+    assert status == 0, err
+    assert data["lines"][line] == dollars
+
+
+@pytest.mark.parametrize("written", [
+    "1:30",          # sexagesimal 90
+    "1:30.5",
+    "0x10",          # hex 16
+    "0o17",
+    "0b11",          # binary 3
+    "1_000",         # underscores
+    "1_000.50",
+    ".inf", "-.inf", "+.inf", ".nan", ".NaN",
+    "1e3", "1.5e3", "1.5e+3",
+    "true", "false", "yes", "no", "on", "off",
+    "'1.2.3'", "'--5'", "'(5'", "'$-'",
+])
+def test_other_number_forms_are_refused_by_name(run, tmp_path, written):
+    status, err, data, out = build(run, tmp_path, HEAD + f"lines:\n  7010: 1\n  7020: {written}\n")
+    assert status == 2, err
+    assert "error[bad-amount]" in err and "line 7020" in err
+    assert "Traceback" not in err and not out.exists()
+
+
+@pytest.mark.parametrize("written,fragment", [
+    ("10000000000000000000000000000", "or more"),              # 10^28
+    ("1000000000000000", "or more"),                           # 10^15: the limit itself
+    ("-1000000000000000", "or more"),
+    ("1" * 5000, "too long"),                                  # over Python's 4,300-digit int limit
+    ("'" + "9" * 5000 + "'", "too long"),
+    ("0." + "1" * 61, "digits after the decimal point"),
+])
+def test_absurd_magnitudes_are_named_errors(run, tmp_path, written, fragment):
+    status, err, data, out = build(run, tmp_path, HEAD + f"lines:\n  7010: 1\n  7020: {written}\n")
+    assert status == 2 and "error[bad-amount]" in err and fragment in err, err
+    assert "Traceback" not in err
+
+
+def test_largest_amount_below_the_limit_is_exact(run, tmp_path):
+    status, err, data, _ = build(run, tmp_path, HEAD + "lines:\n  7010: 999999999999999\n  7020: 1\n")
+    assert status == 0, err
+    assert data["lines"]["7040"] == 1000000000000000        # 7010 + 7020 = 999,999,999,999,999 + 1, by hand
+
+
+# --- exact decimal arithmetic beyond 28 digits ---------------------------------------------------
+
+NEAR_HALF = "0." + "4" + "9" * 28        # 29 significant digits, just under a half
+
+
+@pytest.mark.parametrize("text,dollars", [
+    (NEAR_HALF, 0),
+    ("(" + NEAR_HALF + ")", 0),            # the 28-digit default context made this -0.5 and then -1
+    ("-" + NEAR_HALF, 0),
+    ("0." + "5" + "0" * 40, 1),
+    ("(0." + "5" + "0" * 40 + ")", -1),
+    ("12345678901234." + "4" + "9" * 40, 12345678901234),
+])
+def test_rounding_is_exact_at_any_length(text, dollars):
+    assert to_dollars(parse_amount(text)) == dollars
+
+
+def test_trial_balance_sums_of_long_amounts_are_exact(run, tmp_path):
+    # three balances with 34 significant digits each; their exact sum, by hand:
+    #   123456789012345.0000000000000000001
+    # + 123456789012345.0000000000000000001
+    # + 123456789012345.4999999999999999997  (flipped: a credit)
+    # 123456789012345 * 3 = 370370367037035; fractions .0...01 + .0...01 - .4999...97 -> as a debit total
+    # 370370367037035.4999999999999999999 -> rounds half up to 370,370,367,037,035.
+    # Under a 28-digit context the last addend alone rounds to ...345.5000000000000 and the total to ...036.
+    tb = ("account,amount\n"
+          "1001,123456789012345.0000000000000000001\n"
+          "1002,123456789012345.0000000000000000001\n"
+          "1003,123456789012345.4999999999999999997\n")
+    mapping = "accounts:\n  - {range: [\"1001\", \"1003\"], line: 7010}\n"
+    (tmp_path / "tb.csv").write_text(tb)
+    (tmp_path / "map.yaml").write_text(mapping)
+    status, err, data, _ = build(run, tmp_path, HEAD + "trial_balance: tb.csv\nmapping: map.yaml\n")
+    assert status == 0, err
+    assert data["lines"]["7010"] == 370370367037035
+
+
+# --- account numbers are text ------------------------------------------------------------------
+
+def test_unquoted_mapping_range_keeps_leading_zeros(run, tmp_path):
+    # [0100, 0199] once became 64-199 and swept in account 0080
+    (tmp_path / "tb.csv").write_text("account,amount\n0080,500\n0150,700\n")
+    (tmp_path / "map.yaml").write_text("accounts:\n  - {range: [0100, 0199], line: 7010}\n")
+    status, err, data, out = build(run, tmp_path, HEAD + "trial_balance: tb.csv\nmapping: map.yaml\n")
+    assert status == 2 and "error[unmapped-account]" in err and "0080" in err, err
+
+
+def test_unquoted_account_keeps_leading_zeros(run, tmp_path):
+    (tmp_path / "tb.csv").write_text("account,amount\n0080,500\n80,7\n")
+    (tmp_path / "map.yaml").write_text("accounts:\n  - {account: 0080, line: 7010}\n  - {account: 80, line: 7070}\n")
+    status, err, data, _ = build(run, tmp_path, HEAD + "trial_balance: tb.csv\nmapping: map.yaml\n")
+    assert status == 0, err
+    assert data["lines"]["7010"] == 500 and data["lines"]["7070"] == 7
+
+
+@pytest.mark.parametrize("entry", ["line:", "line: ~", "line: null", "line: ''", "line: '  '"])
+def test_an_empty_mapping_line_is_an_error_not_a_drop(run, tmp_path, entry):
+    (tmp_path / "tb.csv").write_text("account,amount\n1001,500\n")
+    (tmp_path / "map.yaml").write_text("accounts:\n  - account: '1001'\n    " + entry + "\n")
+    status, err, data, out = build(run, tmp_path, HEAD + "trial_balance: tb.csv\nmapping: map.yaml\n")
+    assert status == 2 and "error[bad-mapping]" in err and "left empty" in err, err
+
+
+def test_explicit_none_leaves_a_balance_off(run, tmp_path):
+    (tmp_path / "tb.csv").write_text("account,amount\n1001,500\n1002,9\n")
+    (tmp_path / "map.yaml").write_text("accounts:\n  - {account: '1001', line: none}\n"
+                                       "  - {account: '1002', line: 7010}\n")
+    status, err, data, _ = build(run, tmp_path, HEAD + "trial_balance: tb.csv\nmapping: map.yaml\n")
+    assert status == 0, err
+    assert data["lines"]["7010"] == 9
+
+
+def test_text_fields_keep_what_was_written(run, tmp_path):
+    status, err, data, _ = build(run, tmp_path, "report: focus-ii\nas_of: 2020-11-30\n"
+                                 "firm: {name: NO, firm_id: 0019585, sec_file_no: 8-041562}\nlines: {7010: 1}\n")
+    assert status == 0, err
+    assert data["firm"]["name"] == "NO" and data["firm"]["firm_id"] == "0019585"
+
+
+@pytest.mark.parametrize("value", [True, 1.5, [1], {"a": 1}, Decimal("NaN"), Decimal("Infinity")])
+def test_parse_amount_refuses_non_amounts(value):
+    with pytest.raises(AmountError):
+        parse_amount(value)

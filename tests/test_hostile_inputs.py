@@ -161,3 +161,60 @@ def test_text_fields_keep_what_was_written(run, tmp_path):
 def test_parse_amount_refuses_non_amounts(value):
     with pytest.raises(AmountError):
         parse_amount(value)
+
+
+# --- the general-ledger mapping scales near-linearly and finds exactly what Rule.matches finds -----
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from focusgen.inputs.ledger import Matcher, Rule  # noqa: E402
+
+_acct = st.text(alphabet="0123456789AB-", min_size=1, max_size=4)
+
+
+@st.composite
+def _rules(draw):
+    rules = []
+    for n in range(1, draw(st.integers(0, 12)) + 1):
+        kind = draw(st.sampled_from(["account", "range", "pattern"]))
+        if kind == "account":
+            rules.append(Rule(n, "7010", False, account=draw(_acct)))
+        elif kind == "pattern":
+            rules.append(Rule(n, "7010", False, pattern=draw(st.text(alphabet="0123456789A*?", min_size=1,
+                                                                       max_size=4))))
+        else:
+            a, b = sorted([draw(_acct), draw(_acct)])
+            rules.append(Rule(n, "7010", False, low=a, high=b))
+    return rules
+
+
+@settings(max_examples=300, deadline=None)
+@given(_rules(), st.lists(_acct, max_size=30, unique=True))
+def test_matcher_finds_what_each_rule_matches(rules, accounts):
+    # the reference is Rule.matches, one rule at a time: accounts x rules
+    expected = {a: [r.number for r in rules if r.matches(a)] for a in accounts}
+    found = Matcher(rules).match(accounts)
+    for a in accounts:
+        got = [r.number for r in found.get(a, [])]
+        if len(expected[a]) <= 1:
+            assert got == expected[a], a
+        else:
+            assert len(got) >= 2 and set(got) <= set(expected[a]), a
+
+
+def test_a_hundred_thousand_accounts_each_with_its_own_entry(tmp_path):
+    import subprocess
+    import sys
+    n = 100_000
+    (tmp_path / "tb.csv").write_text("account,amount\n" + "".join(f"{100000 + i},1\n" for i in range(n)))
+    (tmp_path / "map.yaml").write_text("accounts:\n" + "".join(
+        f"  - {{account: '{100000 + i}', line: 7010}}\n" if i % 2 else
+        f"  - {{range: ['{100000 + i}', '{100000 + i}'], line: 7020}}\n" for i in range(n)))
+    (tmp_path / "in.yaml").write_text(HEAD + "trial_balance: tb.csv\nmapping: map.yaml\n")
+    # a bound against the accounts x entries behaviour (minutes), not a speed target: see benchmarks/
+    proc = subprocess.run([sys.executable, "-m", "focusgen.cli", "build", str(tmp_path / "in.yaml"), "--out",
+                           str(tmp_path / "out"), "--format", "json", "--quiet"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads((tmp_path / "out" / "in.json").read_text())
+    assert data["lines"]["7010"] == n // 2 and data["lines"]["7020"] == n // 2

@@ -5,6 +5,7 @@ Exit status: 0 built; 2 the input has problems (all printed, nothing written).""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from rich.console import Console
 
 from . import __version__
 from .problems import InputProblems, Problem
+from .inputs.formats import ALLOW_OUTSIDE_ENV
+from .render import terminal
 
 FORMATS = ("pdf", "txt", "json", "review")
 DEFAULT_FORMATS = ("pdf", "txt", "json", "review")
@@ -42,14 +45,18 @@ def _parser() -> argparse.ArgumentParser:
                    "adds the variance and the capital-drop alert")
     b.add_argument("--history", type=Path, help="a folder of earlier built JSONs, for the review pack's charts")
     b.add_argument("--quiet", action="store_true", help="no summary on the terminal")
+    b.add_argument("--allow-outside-paths", action="store_true",
+                   help="let an input name ledger, trial balance and mapping files outside its own folder")
 
     d = sub.add_parser("diff", help="every line that moved against a prior period, largest first")
     d.add_argument("current", type=Path, help="an input, a built JSON or a filed PDF/text")
     d.add_argument("prior", type=Path, help="an input, a built JSON or a filed PDF/text")
-    d.add_argument("--percent", type=float, help="flag movements of at least this per cent (default: the "
+    d.add_argument("--percent", help="flag movements of at least this per cent (default: the "
                    "input's variance.percent, else 10)")
     d.add_argument("--dollars", type=int, help="... and at least this many dollars (default 1,000,000)")
     d.add_argument("--json", action="store_true", help="print the result as JSON")
+    d.add_argument("--allow-outside-paths", action="store_true",
+                   help="let an input name ledger, trial balance and mapping files outside its own folder")
 
     v = sub.add_parser("verify", help="re-hash a build's outputs against its manifest.json")
     v.add_argument("folder", type=Path)
@@ -59,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument("line", help="a line code, such as 7190")
     x.add_argument("--meta", type=Path, help="YAML with report, as_of and firm, for a CSV input")
     x.add_argument("--json", action="store_true", help="print the tree as JSON")
+    x.add_argument("--allow-outside-paths", action="store_true",
+                   help="let an input name ledger, trial balance and mapping files outside its own folder")
 
     e = sub.add_parser("extract", help="read the line values of a prior filing (PDF, scan, text or JSON)")
     e.add_argument("prior", type=Path)
@@ -70,14 +79,20 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--tolerance", type=int, default=0, metavar="DOLLARS",
                    help="differences up to this many dollars are not reported (default 0)")
     c.add_argument("--json", action="store_true", help="print the result as JSON")
+    c.add_argument("--allow-outside-paths", action="store_true",
+                   help="let an input name ledger, trial balance and mapping files outside its own folder")
     return p
 
 
 def print_problems(problems: list[Problem], console: Console, closing: bool = True) -> None:
     for problem in problems:
-        console.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+        console.print(terminal.literal(problem), soft_wrap=True)
+    more = getattr(problems, "more", 0)
+    if more:
+        console.print(f"... and {more} more problem(s) of the same input, not shown", markup=False,
+                      highlight=False)
     if closing:
-        console.print(f"{len(problems)} problem(s); nothing was written.", markup=False, highlight=False)
+        console.print(f"{len(problems) + more} problem(s); nothing was written.", markup=False, highlight=False)
 
 
 def build(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -98,7 +113,7 @@ def build(args: argparse.Namespace, out: Console, err: Console) -> int:
         if built.variance is not None:
             print_variance(built.variance[:10], built.prior, out)
         for written in built.written:
-            out.print(f"wrote {written}", markup=False, highlight=False)
+            out.print(f"wrote {terminal.literal(written)}")
     return 0
 
 
@@ -131,10 +146,44 @@ def build_batch(args: argparse.Namespace, out: Console, err: Console) -> int:
     return 2 if any(o.problems for o in outcomes) else 0
 
 
+def _option_problems(args: argparse.Namespace, argv: list[str]) -> list[Problem]:
+    """Options argparse accepts but no build can use: each a named bad-option problem."""
+    found = []
+    # argparse turns --out "" into Path("."), the current folder: an empty --out is refused instead
+    if any((a == "--out" and i + 1 < len(argv) and not argv[i + 1].strip())
+           or (a.startswith("--out=") and not a[len("--out="):].strip()) for i, a in enumerate(argv)):
+        found.append(Problem("bad-option", "--out", "is empty", expected="a folder to write the outputs into"))
+    if getattr(args, "jobs", None) is not None and args.jobs < 1:
+        found.append(Problem("bad-option", "--jobs", f"{args.jobs} is not a number of workers",
+                             expected="1 or more"))
+    if getattr(args, "percent", None) is not None:
+        from decimal import Decimal, InvalidOperation
+        try:
+            value = Decimal(str(args.percent).strip())
+            if not value.is_finite() or value < 0:
+                raise InvalidOperation
+            args.percent = value
+        except InvalidOperation:
+            found.append(Problem("bad-option", "--percent", f"{args.percent!r} is not a percentage",
+                                 expected="a number of per cent, 0 or more, such as 10 or 2.5"))
+    if getattr(args, "dollars", None) is not None and args.dollars < 0:
+        found.append(Problem("bad-option", "--dollars", f"{args.dollars} is negative", expected="0 or more"))
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(argv)
-    out = Console(highlight=False)
-    err = Console(stderr=True, highlight=False)
+    out, err = terminal.console(), terminal.console(stderr=True)
+    bad = _option_problems(args, argv)
+    if bad:
+        print_problems(bad, err, closing=False)
+        return 2
+    # an environment variable rather than a parameter, so batch workers in other processes see it too
+    if getattr(args, "allow_outside_paths", False):
+        os.environ[ALLOW_OUTSIDE_ENV] = "1"
+    else:
+        os.environ.pop(ALLOW_OUTSIDE_ENV, None)
     if args.command == "build":
         return build(args, out, err)
     if args.command == "extract":

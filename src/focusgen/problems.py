@@ -29,9 +29,35 @@ class Problem:
                 "message": self.message, "expected": self.expected}
 
 
+MAX_PROBLEMS = 200
+
+
+class Problems(list):
+    """The problems of one input, at most MAX_PROBLEMS kept: a file of a million bad rows must not
+    take a million messages' worth of memory. The rest are counted, and said in one closing line."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.more = 0
+
+    def append(self, problem: Problem) -> None:
+        if len(self) < MAX_PROBLEMS:
+            super().append(problem)
+        else:
+            self.more += 1
+
+    def extend(self, problems) -> None:
+        for problem in problems:
+            self.append(problem)
+
+    @property
+    def total(self) -> int:
+        return len(self) + self.more
+
+
 class InputProblems(Exception):
     """Raised once with every problem an input has."""
 
     def __init__(self, problems: list[Problem]):
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = problems
+        super().__init__(f"{len(problems) + getattr(problems, 'more', 0)} problem(s)")
+        self.problems = problems if isinstance(problems, Problems) else Problems(problems)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +17,43 @@ import yaml
 from ..problems import Problem
 from . import yamlsafe
 
-def read_text(path: Path, problems: list[Problem]) -> tuple[str, bytes] | None:
+# The largest input file read at all. A trial balance of 100,000 accounts is about 5 MB; anything past
+# these sizes is an export gone wrong, and refusing it before reading keeps memory bounded.
+MAX_BYTES = {"yaml": 8 * 2**20, "table": 64 * 2**20}
+
+
+# Set by `--allow-outside-paths` (an environment variable, so batch workers see it too).
+ALLOW_OUTSIDE_ENV = "FOCUSGEN_ALLOW_OUTSIDE_PATHS"
+
+
+def confined(base: Path, given: str, field: str, file: str, problems: list[Problem]) -> Path | None:
+    """The file an input names (ledger:, trial_balance:, mapping:), relative to the input's folder.
+    By default it must stay inside that folder: an absolute path, `..` or a symlink that leads out is
+    refused, so an input cannot make focusgen read (and quote) files it was not given."""
+    path = base / given
+    if os.environ.get(ALLOW_OUTSIDE_ENV) == "1":
+        return path
+    try:
+        inside = path.resolve().is_relative_to(base.resolve()) and not Path(given).is_absolute()
+    except (OSError, RuntimeError):       # a symlink loop
+        inside = False
+    if not inside:
+        problems.append(Problem("path-outside", file, f"{field}: {given!r} leads outside the input's folder",
+                                field, "a file in the input's folder or below it "
+                                "(focusgen build --allow-outside-paths allows others)"))
+        return None
+    return path
+
+
+def read_bytes(path: Path, problems: list[Problem], limit: int, expected: str = "an input file") -> bytes | None:
+    """The bytes of a regular file of at most `limit` bytes, or None with a problem. A FIFO, a device
+    (/dev/zero, /dev/urandom), a socket or a directory is refused before anything is read from it:
+    opened non-blocking (a FIFO never waits for a writer) and checked with fstat on the open file."""
     name = str(path)
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        problems.append(Problem("file-not-found", name, "no such file", expected="an existing input file"))
+        problems.append(Problem("file-not-found", name, "no such file", expected=f"an existing {expected}"))
         return None
     except IsADirectoryError:
         problems.append(Problem("file-unreadable", name, "is a directory", expected="a file"))
@@ -28,6 +61,44 @@ def read_text(path: Path, problems: list[Problem]) -> tuple[str, bytes] | None:
     except OSError as exc:
         problems.append(Problem("file-unreadable", name, f"cannot be read: {exc.strerror}",
                                 expected="a readable file"))
+        return None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            problems.append(Problem("file-unreadable", name, "is a directory", expected="a file"))
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            kind = ("a FIFO" if stat.S_ISFIFO(info.st_mode) else "a device" if stat.S_ISCHR(info.st_mode)
+                    or stat.S_ISBLK(info.st_mode) else "a socket" if stat.S_ISSOCK(info.st_mode) else "not a file")
+            problems.append(Problem("not-a-regular-file", name, f"is {kind}, not a regular file",
+                                    expected=f"{expected} (a regular file)"))
+            return None
+        if info.st_size > limit:
+            problems.append(Problem("file-too-large", name, f"has {info.st_size:,} bytes",
+                                    expected=f"at most {limit:,} bytes"))
+            return None
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=True) as fh:
+            fd = -1
+            data = fh.read(limit + 1)       # never more than the limit, even if the file grows meanwhile
+    except OSError as exc:
+        problems.append(Problem("file-unreadable", name, f"cannot be read: {exc.strerror}",
+                                expected="a readable file"))
+        return None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(data) > limit:
+        problems.append(Problem("file-too-large", name, f"has more than {limit:,} bytes",
+                                expected=f"at most {limit:,} bytes"))
+        return None
+    return data
+
+
+def read_text(path: Path, problems: list[Problem], limit: int = MAX_BYTES["table"]) -> tuple[str, bytes] | None:
+    name = str(path)
+    data = read_bytes(path, problems, limit)
+    if data is None:
         return None
     if b"\x00" in data:
         problems.append(Problem("not-text", name, "contains NUL bytes: not a text file",
@@ -46,7 +117,7 @@ def read_text(path: Path, problems: list[Problem]) -> tuple[str, bytes] | None:
 
 
 def read_yaml(path: Path, problems: list[Problem]) -> tuple[dict | None, bytes]:
-    read = read_text(path, problems)
+    read = read_text(path, problems, MAX_BYTES["yaml"])
     if read is None:
         return None, b""
     text, data = read
@@ -60,6 +131,11 @@ def read_yaml(path: Path, problems: list[Problem]) -> tuple[dict | None, bytes]:
         problems.append(Problem("yaml-tag" if tag else "yaml-syntax", name,
                                 f"refused: {exc.problem}" if tag else str(exc.problem), where,
                                 "plain YAML values (no !!python or other object tags)" if tag else "valid YAML"))
+        return None, data
+    except yamlsafe.LimitError as exc:
+        mark = exc.problem_mark
+        problems.append(Problem("yaml-too-large", name, exc.problem, f"yaml line {mark.line + 1}" if mark else "",
+                                f"at most {yamlsafe.MAX_DEPTH} levels and {yamlsafe.MAX_NODES:,} values"))
         return None, data
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -93,8 +169,15 @@ def read_table(path: Path, problems: list[Problem], key: str = "line",
         header = next(reader)
         columns = [c.strip().lower() for c in header]
         if key not in columns or "amount" not in columns:
-            problems.append(Problem("csv-header", name, f"the first row {','.join(header)!r} is not a header",
-                                    "row 1", f"a header row {key},amount (and optionally {note})"))
+            # the row is not quoted: a file that is not an input must not have its contents echoed
+            problems.append(Problem("csv-header", name, f"the first row ({len(header)} cells) has no "
+                                    f"{key!r} and 'amount' columns", "row 1",
+                                    f"a header row {key},amount (and optionally {note})"))
+            return [], data
+        twice = sorted({c for c in columns if columns.count(c) > 1})
+        if twice:
+            problems.append(Problem("csv-header", name, f"column(s) {', '.join(twice)} named twice", "row 1",
+                                    "each column once"))
             return [], data
         unknown = [c for c in columns if c not in (key, "amount", note)]
         if unknown:

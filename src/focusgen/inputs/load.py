@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from ..form import formdef
-from .formats import read_table, read_yaml
+from .formats import confined, read_table, read_yaml
 from ..money import AmountError, parse_amount, parse_percent, to_dollars
-from ..problems import InputProblems, Problem
+from ..problems import InputProblems, Problem, Problems
 
 YAML_KEYS = ("report", "as_of", "period_begin", "submit_date", "firm", "lines", "names", "ledger",
              "retail_forex", "filing_status", "filed_pursuant_to", "carries_customer_accounts",
@@ -49,8 +49,28 @@ def _text(value: Any) -> Any:
     return value
 
 
+MAX_TEXT = 200      # characters in any text field: the longest registered firm names are about 100
+
+
+def _plain(value: str) -> str:
+    # A newline or control character in a name could forge a banner line in the text output.
+    bad = next((c for c in value if not c.isprintable()), None)
+    if bad is not None:
+        raise ValueError(f"holds the control character {bad!r}; text fields are one line of printable text")
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"is {len(value):,} characters long; at most {MAX_TEXT}")
+    return value
+
+
+def _nonblank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("is empty")
+    return value.strip()
+
+
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-Text = Annotated[str, BeforeValidator(_text)]
+Text = Annotated[str, BeforeValidator(_text), AfterValidator(_plain)]
+Name = Annotated[Text, AfterValidator(_nonblank)]
 
 
 class Contact(BaseModel):
@@ -62,7 +82,7 @@ class Contact(BaseModel):
 
 class Firm(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: Text
+    name: Name
     sec_file_no: Text | None = None
     firm_id: Text | None = None
     address: Text | None = None
@@ -72,8 +92,8 @@ class Firm(BaseModel):
 class Variance(BaseModel):
     """Thresholds for flagging a movement against the prior period (both must be passed)."""
     model_config = ConfigDict(extra="forbid")
-    percent: Decimal = Decimal(10)
-    dollars: int = 1_000_000
+    percent: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)] = Decimal(10)
+    dollars: Annotated[int, Field(ge=0)] = 1_000_000
 
 
 class Header(BaseModel):
@@ -225,7 +245,7 @@ def _header_problems(exc: ValidationError, file: str, doc: dict) -> list[Problem
 def load_input(path: Path | str, meta: Path | str | None = None) -> FilingInput:
     """Read and check a filing input. Raises InputProblems with every problem found."""
     path = Path(path)
-    problems: list[Problem] = []
+    problems: list[Problem] = Problems()
     files: list[Path] = []
     blobs: list[bytes] = []
     csv_rows: list[tuple[str, Any, str]] = []
@@ -250,6 +270,9 @@ def load_input(path: Path | str, meta: Path | str | None = None) -> FilingInput:
     except ValidationError as exc:
         problems.extend(_header_problems(exc, yname, doc))
         header = None
+    if header and header.submit_date and header.submit_date < header.as_of:
+        problems.append(Problem("bad-date", yname, f"submit_date {header.submit_date} is before as_of "
+                                f"{header.as_of}", "submit_date", "a submit date on or after the as-of date"))
     if header and header.period_begin and header.period_begin > header.as_of:
         problems.append(Problem("bad-date", yname, f"period_begin {header.period_begin} is after as_of "
                                 f"{header.as_of}", "period_begin", "period_begin on or before as_of"))
@@ -259,7 +282,7 @@ def load_input(path: Path | str, meta: Path | str | None = None) -> FilingInput:
             problems.append(Problem("bad-field", yname, "ledger: is given while building a CSV directly",
                                     "ledger", "one CSV of balances"))
         else:
-            csv_file = (yaml_file.parent / header.ledger)
+            csv_file = confined(yaml_file.parent, header.ledger, "ledger", yname, problems)
     if csv_file is not None:
         csv_rows, data = read_table(csv_file, problems)
         files.append(csv_file)
@@ -277,11 +300,13 @@ def load_input(path: Path | str, meta: Path | str | None = None) -> FilingInput:
                                 "both trial_balance: and mapping:"))
     elif header and header.trial_balance:
         from .ledger import map_accounts
-        mapped, postings, read = map_accounts(header.report, yaml_file.parent / header.trial_balance,
-                                              yaml_file.parent / header.mapping, problems)
-        for p, blob in read:
-            files.append(p)
-            blobs.append(blob)
+        tb = confined(yaml_file.parent, header.trial_balance, "trial_balance", yname, problems)
+        mp = confined(yaml_file.parent, header.mapping, "mapping", yname, problems)
+        if tb is not None and mp is not None:
+            mapped, postings, read = map_accounts(header.report, tb, mp, problems)
+            for p, blob in read:
+                files.append(p)
+                blobs.append(blob)
     anc = None
     if header and header.adjusted_net_capital is not None:
         try:

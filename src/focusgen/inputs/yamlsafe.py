@@ -111,11 +111,82 @@ _Loader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
+MAX_DEPTH = 64             # nesting of mappings and sequences; an input needs 4
+MAX_NODES = 2_000_000      # nodes with every alias expanded; a mapping of 100,000 accounts has ~500,000
+
+
+class LimitError(yaml.YAMLError):
+    """A document past MAX_DEPTH or MAX_NODES: refused before it is built."""
+
+    def __init__(self, problem: str, mark):
+        super().__init__(problem)
+        self.problem, self.problem_mark = problem, mark
+
+
+def _check_limits(text: str) -> None:
+    """Walk the event stream (libyaml's parser is iterative; composing nodes is recursive and a
+    50,000-deep document crashes it) counting depth and the size of every alias once expanded, so a
+    413-byte "billion laughs" is refused in microseconds instead of taking gigabytes downstream."""
+    loader = _Loader(text)
+    try:
+        sizes: dict[str, int] = {}
+        stack: list[list] = []          # open collections: [anchor, expanded size so far]
+        total = 0
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    raise LimitError(f"nests deeper than {MAX_DEPTH} levels", event.start_mark)
+                stack.append([event.anchor, 1])
+                continue
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                anchor, size = stack.pop()
+            elif isinstance(event, yaml.ScalarEvent):
+                anchor, size = event.anchor, 1
+            elif isinstance(event, yaml.AliasEvent):
+                anchor, size = None, sizes.get(event.anchor, 1)
+            else:
+                continue
+            if anchor is not None:
+                sizes[anchor] = size
+            if stack:
+                stack[-1][1] += size
+            else:
+                total += size
+            if total > MAX_NODES or (stack and stack[-1][1] > MAX_NODES):
+                raise LimitError(f"expands to more than {MAX_NODES:,} values (aliases counted each time "
+                                 "they are used)", event.start_mark)
+    finally:
+        loader.dispose()
+
+
+_INDENT = re.compile(r"^[ \t?:-]*", re.M)
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _surely_within_limits(text: str) -> bool:
+    """A cheap, conservative test that lets a large plain document skip the event walk: no anchor or
+    alias at all, block nesting bounded by the widest indentation (every level takes at least one
+    character of it), flow nesting by the brackets (quoted brackets only make it more cautious)."""
+    if "&" in text or "*" in text or "<<" in text:
+        return False
+    if max(map(len, _INDENT.findall(text)), default=0) >= MAX_DEPTH // 2:
+        return False
+    depth = deepest = 0
+    for m in _BRACKETS.finditer(text):
+        depth += 1 if m.group() in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest + MAX_DEPTH // 2 < MAX_DEPTH
+
+
 def load(text: str):
     """Parse YAML text. Returns (data, duplicates) with duplicates as (key, first line, again line).
 
-    Raises yaml.YAMLError for syntax errors and for tags that would build objects.
+    Raises yaml.YAMLError for syntax errors, for tags that would build objects, and LimitError for a
+    document too deep or too large once its aliases are expanded.
     """
+    if not _surely_within_limits(text):
+        _check_limits(text)
     loader = _Loader(text)
     loader.duplicates = []
     try:

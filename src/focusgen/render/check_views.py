@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ..form import formdef
 from ..money import fmt_amount
+from .terminal import lit, literal
 
 
 def _m(v: int | None) -> str:
@@ -14,8 +16,8 @@ def _m(v: int | None) -> str:
 
 
 def print_extraction(e, out: Console) -> None:
-    out.print(f"{e.firm or '(firm not found)'}: {e.report} as of {e.as_of or '(date not found)'}"
-              f"  [{e.method}: {e.source}]", markup=False)
+    out.print(f"{literal(e.firm or '(firm not found)')}: {e.report} as of {literal(e.as_of or '(date not found)')}"
+              f"  [{e.method}: {literal(e.source)}]")
     rep = formdef.report(e.report)
     table = Table(show_edge=False, pad_edge=False)
     for col, just in (("Line", "left"), ("Label", "left"), ("Value", "right"), ("How", "left")):
@@ -27,18 +29,17 @@ def print_extraction(e, out: Console) -> None:
         table.add_row(code, rep.lines[code].label[:60], _m(e.lines[code]), how, style=style)
     out.print(table)
     counts = {h: list(e.how.values()).count(h) for h in sorted(set(e.how.values()))}
-    out.print("values: " + ", ".join(f"{n} {h}" for h, n in counts.items()), markup=False)
+    out.print("values: " + ", ".join(f"{n} {h}" for h, n in counts.items()))
     for f in e.findings:
-        out.print(f"finding [{f['kind']}]{' line ' + f['line'] if f.get('line') else ''}: {f['message']}",
-                  markup=False)
+        out.print(f"finding [{f['kind']}]{' line ' + f['line'] if f.get('line') else ''}: {literal(f['message'])}")
     for f in e.edit_failures:
-        out.print(f"EDIT CHECK FAILED: {f['message']}", style="bold red", markup=False)
+        out.print(f"EDIT CHECK FAILED: {f['message']}", style="bold red")
 
 
 def print_comparison(result, out: Console) -> None:
     c, p = result.current, result.prior
-    out.print(f"current {c.report} as of {c.as_of} ({c.source})\nprior   {p.report} as of {p.as_of} "
-              f"({p.source}, {p.method})", markup=False)
+    out.print(f"current {c.report} as of {literal(c.as_of)} ({literal(c.source)})")
+    out.print(f"prior   {p.report} as of {literal(p.as_of)} ({literal(p.source)}, {p.method})")
     if result.differences:
         table = Table(show_edge=False, pad_edge=False)
         for col, just in (("Line", "left"), ("Label", "left"), ("Prior", "right"), ("Current", "right"),
@@ -48,13 +49,13 @@ def print_comparison(result, out: Console) -> None:
             table.add_row(d["line"], d["label"][:50], _m(d["prior"]), _m(d["current"]), _m(d["difference"]))
         out.print(table)
     if result.not_compared:
-        out.print(f"not compared (unreadable in the prior): {', '.join(result.not_compared)}", markup=False)
+        out.print(f"not compared (unreadable in the prior): {', '.join(result.not_compared)}")
     if p.edit_failures:
-        out.print("prior filing's own arithmetic (edit checks):", markup=False)
+        out.print("prior filing's own arithmetic (edit checks):")
         for f in p.edit_failures:
-            out.print(f"  FAILED {f['message']}", style="bold red", markup=False)
+            out.print(f"  FAILED {f['message']}", style="bold red")
     out.print(f"{len(result.differences)} line(s) differ, {len(result.not_compared)} not compared, "
-              f"{len(p.edit_failures)} edit check failure(s) in the prior", markup=False)
+              f"{len(p.edit_failures)} edit check failure(s) in the prior")
 
 
 def print_check_summary(results, lonely_current, lonely_prior, unreadable, out: Console) -> None:
@@ -62,15 +63,15 @@ def print_check_summary(results, lonely_current, lonely_prior, unreadable, out: 
     for col in ("Report", "As of", "Current", "Prior", "Differ", "Not compared", "Edit checks"):
         table.add_column(col, no_wrap=True)
     for r in results:
-        table.add_row(r.current.report, r.current.as_of, r.current.source.split("/")[-1],
-                      r.prior.source.split("/")[-1], str(len(r.differences)), str(len(r.not_compared)),
-                      "ok" if not r.prior.edit_failures else f"[bold red]{len(r.prior.edit_failures)} failed[/]")
+        table.add_row(r.current.report, lit(r.current.as_of), lit(r.current.source.split("/")[-1]),
+                      lit(r.prior.source.split("/")[-1]), str(len(r.differences)), str(len(r.not_compared)),
+                      "ok" if not r.prior.edit_failures else Text(f"{len(r.prior.edit_failures)} failed", "bold red"))
     for p in lonely_current:
-        table.add_row("", "", p.name, "[yellow]no prior[/]", "", "", "")
+        table.add_row("", "", lit(p.name), Text("no prior", "yellow"), "", "", "")
     for p in lonely_prior:
-        table.add_row("", "", "[yellow]no current[/]", p.name, "", "", "")
+        table.add_row("", "", Text("no current", "yellow"), lit(p.name), "", "", "")
     for p, _ in unreadable:
-        table.add_row("", "", p.name, "[bold red]unreadable[/]", "", "", "")
+        table.add_row("", "", lit(p.name), Text("unreadable", "bold red"), "", "", "")
     out.print(table)
     differ = sum(1 for r in results if r.failed)
     out.print(f"{len(results)} pair(s), {differ} with differences or failed edit checks, "

@@ -5,22 +5,27 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from . import view
+from .terminal import lit, literal
 from ..compute import Filing
 from ..money import fmt_amount
 
 
-def _money(value: int | None) -> str:
+RED = "bold red"
+
+
+def _money(value: int | None) -> Text:
     if value is None:
-        return ""
-    text = fmt_amount(value, "parens")
-    return f"[bold red]{text}[/]" if value < 0 else text
+        return Text("")
+    return Text(fmt_amount(value, "parens"), style=RED if value < 0 else "")
 
 
 def print_summary(filing: Filing, console: Console) -> None:
     h = filing.header
-    console.print(f"{h.firm.name}\n{filing.report.form_name}, as of {view.mmddyyyy(h.as_of)}", markup=False)
+    console.print(lit(h.firm.name))
+    console.print(f"{filing.report.form_name}, as of {view.mmddyyyy(h.as_of)}")
     table = Table(show_edge=False, pad_edge=False)
     table.add_column("Statement", no_wrap=True)
     table.add_column("Excess (deficiency)", justify="right")
@@ -34,9 +39,9 @@ def print_summary(filing: Filing, console: Console) -> None:
                           _money(entry["early_warning"]["value"]), "", "")
             continue
         excess = entry["excess"]
-        name = f"{entry['name']} [{excess['line']}]"
+        name = Text(f"{entry['name']} [{excess['line']}]")
         if excess["value"] is not None and excess["value"] < 0:
-            name += " [bold red]DEFICIENCY[/]"
+            name.append(" DEFICIENCY", style=RED)
         table.add_row(name, _money(excess["value"]), _money(entry.get("target", {}).get("value")),
                       _money(entry.get("over_target", {}).get("value")))
     console.print(table)
@@ -50,17 +55,18 @@ def print_batch_summary(outcomes, console: Console) -> None:
     table.add_column("Excess (deficiency) by statement", justify="left")
     for o in outcomes:
         if o.problems:
-            table.add_row(o.input.name, "[bold red]failed[/]", f"{len(o.problems)} problem(s), nothing written")
+            table.add_row(lit(o.input.name), Text("failed", style=RED),
+                          f"{len(o.problems) + getattr(o.problems, 'more', 0)} problem(s), nothing written")
             continue
         parts = []
         for entry in o.summary:
             figure = entry.get("excess") or entry.get("requirement")
             value = figure["value"]
             if value is not None:
-                parts.append(f"{entry['name']} {_money(value)}")
+                parts.append(Text.assemble(f"{entry['name']} ", _money(value)))
         if o.alerts:
-            parts.append(f"[bold red]{len(o.alerts)} alert(s)[/]: " + ", ".join(a["id"] for a in o.alerts))
-        table.add_row(o.input.name, "built", "; ".join(parts))
+            parts.append(Text.assemble((f"{len(o.alerts)} alert(s)", RED), ": " + ", ".join(a["id"] for a in o.alerts)))
+        table.add_row(lit(o.input.name), "built", Text("; ").join(parts))
     console.print(table)
     built = sum(1 for o in outcomes if not o.problems)
     alerted = sum(1 for o in outcomes if o.alerts)
@@ -69,7 +75,8 @@ def print_batch_summary(outcomes, console: Console) -> None:
 
 def print_alerts(alerts: list[dict], unchecked: list[str], console: Console) -> None:
     for a in alerts:
-        console.print(f"[bold red]ALERT[/] {a['rule']}: {a['message']}. Calls for: [bold]{a['notice']}[/].")
+        console.print(Text.assemble(("ALERT", RED), f" {a['rule']}: {a['message']}. Calls for: ",
+                                    (a["notice"], "bold"), "."))
     if not alerts:
         console.print("No regulatory alert.")
     for u in unchecked:
@@ -77,7 +84,7 @@ def print_alerts(alerts: list[dict], unchecked: list[str], console: Console) -> 
 
 
 def print_variance(moved: list[dict], prior, console: Console, percent=None, dollars=None) -> None:
-    console.print(f"Movements against {prior.source} (as of {prior.as_of}), largest first"
+    console.print(f"Movements against {literal(prior.source)} (as of {literal(prior.as_of)}), largest first"
                   + (f"; flagged: at least {percent}% and ${dollars:,}" if percent is not None else ""),
                   markup=False)
     if not moved:
@@ -93,5 +100,5 @@ def print_variance(moved: list[dict], prior, console: Console, percent=None, dol
     for m in moved:
         cells = [m["line"], m["label"]] if labels else [m["line"]]
         table.add_row(*cells, _money(m["prior"]), _money(m["current"]), _money(m["change"]),
-                      m["percent"] or "new", "[bold red]FLAG[/]" if m["flagged"] else "")
+                      m["percent"] or "new", Text("FLAG", style=RED) if m["flagged"] else "")
     console.print(table)

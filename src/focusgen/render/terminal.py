@@ -1,0 +1,32 @@
+"""The terminal shows user text literally.
+
+Every console focusgen prints on has rich's markup, emoji codes and highlighting off, so a firm named
+`[red]X` or a file named `:x:.yaml` prints as written; styles come only from Text objects focusgen
+makes itself. Control and format characters (a newline in a file name, an escape sequence, a
+right-to-left override) are shown escaped, so no user text can forge a line or move the cursor.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from rich.console import Console
+from rich.text import Text
+
+
+def literal(value: object) -> str:
+    """str(value) with every control or format character written as an escape (\\n, \\x1b, \\u202e)."""
+    text = str(value)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or (c == " ") else
+                   (repr(c)[1:-1] if unicodedata.category(c)[0] in "CZ" else c) for c in text)
+
+
+def lit(value: object, style: str = "") -> Text:
+    """User text as a rich Text: printed as written, never read as markup."""
+    return Text(literal(value), style=style)
+
+
+def console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, markup=False, emoji=False)

@@ -212,9 +212,9 @@ def test_review_pack(run, tmp_path):
         (tmp_path / f"{month}.yaml").write_text(text.replace("as_of: 2020-11-30", f"as_of: 2020-{month}-{day}")
                                                  .replace("period_begin: 2020-11-01", f"period_begin: 2020-{month}-01")
                                                  .replace("8630: 469259990", f"8630: 4{month}000000"))
-        build_json(run, tmp_path / f"{month}.yaml", hist)
+        build_json(run, tmp_path / f"{month}.yaml", hist / month)     # one output folder per filing
     status, _, err = run("build", INPUTS / "2020-11.yaml", "--out", tmp_path / "out", "--prior",
-                         hist / "10.json", "--history", hist)
+                         hist / "10" / "10.json", "--history", hist)
     assert status == 0, err
     html = (tmp_path / "out" / "2020-11-review.html").read_text()
     assert "Review pack: HSBC SECURITIES (USA) INC." in html
@@ -237,7 +237,7 @@ def test_manifest_and_verify(run, tmp_path):
     for entry in manifest["outputs"]:
         assert hashlib.sha256((out / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
     status, stdout, _ = run("verify", out)
-    assert status == 0 and "0 changed or missing" in stdout
+    assert status == 0 and "0 changed, missing, unlisted or refused" in stdout
     pdf = out / "2020-11-gl.pdf"
     pdf.write_bytes(pdf.read_bytes() + b"\n")
     (out / "2020-11-gl.txt").unlink()

@@ -46,10 +46,14 @@ def build(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None
     from .compute import compute
     from .inputs.load import load_input
     from .close.manifest import NAME, manifest
-    from .outputs import write_all
+    from .outputs import write_set
     from .render import render_outputs
     from .close.variance import variance
 
+    if f"{path.stem}.json" == NAME:
+        # its JSON would take the audit manifest's place (or the manifest its JSON's)
+        raise InputProblems([Problem("reserved-name", str(path), f"would write {path.stem}.json, the name of "
+                                     "the audit manifest", expected="an input with another name")])
     filing = compute(load_input(path, meta))
     kind = filing.report.kind
     built = Built(filing)
@@ -70,6 +74,5 @@ def build(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None
     history.append({"as_of": filing.header.as_of.isoformat(), "summary": view.summary(filing)})
     files = render_outputs(filing, out_dir, path.stem, formats, built, history)
     files[out_dir / NAME] = manifest(filing, files, built.alerts)
-    write_all(files)
-    built.written = list(files)
+    built.written = write_set(out_dir, {p.name: data for p, data in files.items()})
     return built

@@ -252,15 +252,19 @@ def verify_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
     from .close.manifest import NAME, verify
     try:
         results = verify(args.folder)
-    except (OSError, ValueError, KeyError) as exc:
-        print_problems([Problem("no-manifest", str(args.folder / NAME), f"cannot be read: {exc}",
+    except (OSError, UnicodeDecodeError) as exc:
+        print_problems([Problem("no-manifest", str(args.folder / NAME),
+                                f"cannot be read: {getattr(exc, 'strerror', None) or exc}",
                                 expected="a folder written by focusgen build")], err, closing=False)
         return 2
+    except (ValueError, RecursionError) as exc:     # JSON syntax, or not focusgen's manifest
+        print_problems([Problem("bad-manifest", str(args.folder / NAME), str(exc)[:200],
+                                expected="the manifest.json focusgen build wrote")], err, closing=False)
+        return 2
     for r in results:
-        out.print(f"{r['status']:>8}  {r['path']}", markup=False)
+        out.print(f"{r['status']:>8}  {terminal.literal(r['path'])}")
     bad = [r for r in results if r["status"] != "ok"]
-    out.print(f"{len(results) - len(bad)} unchanged, {len(bad)} changed or missing since the build",
-              markup=False)
+    out.print(f"{len(results) - len(bad)} unchanged, {len(bad)} changed, missing, unlisted or refused")
     return 1 if bad else 0
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import __version__
 
-NAME = "manifest.json"
+from ..outputs import MANIFEST as NAME
 
 
 def sha256(data: bytes) -> str:
@@ -36,15 +36,41 @@ def manifest(filing, outputs: dict[Path, bytes], alerts: list[dict]) -> bytes:
 
 
 def verify(out_dir: Path) -> list[dict]:
-    """Each output of the manifest: ok, changed or missing. Raises FileNotFoundError / ValueError."""
-    doc = json.loads((out_dir / NAME).read_text(encoding="utf-8"))
-    results = []
-    for entry in doc["outputs"]:
-        path = out_dir / entry["path"]
-        if not path.is_file():
-            results.append({"path": entry["path"], "status": "missing"})
+    """Each file of the folder against the manifest: ok, changed, missing, unlisted (in the folder but
+    not in the manifest) or refused (a manifest entry that is not a plain file of this folder).
+
+    Only files inside the folder are ever read: an entry such as /etc/shadow or ../x, or a symlink,
+    is refused, never hashed. Raises ValueError for a manifest that is not focusgen's or lists nothing.
+    """
+    raw = (out_dir / NAME).read_bytes()
+    if len(raw) > 1_000_000:
+        raise ValueError("is larger than any manifest focusgen writes")
+    doc = json.loads(raw.decode("utf-8"))
+    entries = doc.get("outputs") if isinstance(doc, dict) else None
+    if not isinstance(entries, list) or not all(
+            isinstance(e, dict) and isinstance(e.get("path"), str) and isinstance(e.get("sha256"), str)
+            for e in entries):
+        raise ValueError("is not a focusgen manifest (outputs: a list of {path, sha256})")
+    if not entries:
+        raise ValueError("lists no outputs: an emptied manifest proves nothing")
+    results, listed = [], set()
+    for entry in entries:
+        name = entry["path"]
+        path = out_dir / name
+        if (not name or name in (".", "..", NAME) or "/" in name or "\\" in name or "\x00" in name
+                or name in listed):
+            results.append({"path": name, "status": "refused"})
+            continue
+        listed.add(name)
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            results.append({"path": name, "status": "refused"})
+        elif not path.is_file():
+            results.append({"path": name, "status": "missing"})
         elif sha256(path.read_bytes()) != entry["sha256"]:
-            results.append({"path": entry["path"], "status": "changed"})
+            results.append({"path": name, "status": "changed"})
         else:
-            results.append({"path": entry["path"], "status": "ok"})
+            results.append({"path": name, "status": "ok"})
+    for path in sorted(out_dir.iterdir()):
+        if path.name != NAME and path.name not in listed:
+            results.append({"path": path.name, "status": "unlisted"})
     return results

@@ -220,3 +220,97 @@ def test_verify_refuses_a_malformed_manifest(run, built, text):
     (built / "manifest.json").write_text(text)
     status, _, err = run("verify", built)
     assert status == 2 and "error[bad-manifest]" in err and "Traceback" not in err
+
+
+# --- class 5: interruption ------------------------------------------------------------------------
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                stat = (d / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(d.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _batch(tmp_path: Path, n: int) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = (INPUTS / "daily-seg-2017-12-26.yaml").read_text()
+    csv = (INPUTS / "daily-seg-2017-12-26.csv").read_text()
+    (folder / "daily-seg-2017-12-26.csv").write_text(csv)
+    for i in range(n):
+        (folder / f"f{i:03d}.yaml").write_text(text)
+    return folder
+
+
+def test_ctrl_c_stops_a_batch_within_seconds(tmp_path):
+    folder = _batch(tmp_path, 40)
+    # as from a terminal: SIGINT not ignored (a background job of a script would inherit it ignored)
+    proc = subprocess.Popen(FOCUSGEN + ["build", str(folder), "--out", str(tmp_path / "out"), "--jobs", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (tmp_path / "out").exists():
+        time.sleep(0.1)
+    workers = _children(proc.pid)
+    proc.send_signal(signal.SIGINT)
+    started = time.monotonic()
+    stdout, stderr = proc.communicate(timeout=30)
+    assert time.monotonic() - started < 10
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and "interrupted" in stderr
+    assert "not built (interrupted)" in stdout
+    time.sleep(0.5)
+    assert not [w for w in workers if _alive(w)]
+    for out in (tmp_path / "out").iterdir():              # every folder is a whole set
+        names = sorted(p.name for p in out.iterdir())
+        assert "manifest.json" in names and len(names) == 6, names
+
+
+def test_killing_the_parent_kills_its_workers(tmp_path):
+    folder = _batch(tmp_path, 40)
+    proc = subprocess.Popen(FOCUSGEN + ["build", str(folder), "--out", str(tmp_path / "out"), "--jobs", "2",
+                                        "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    workers = []
+    while time.monotonic() < deadline and len(workers) < 2:
+        workers = _children(proc.pid)
+        time.sleep(0.1)
+    assert workers
+    proc.kill()
+    proc.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and [w for w in workers if _alive(w)]:
+        time.sleep(0.1)
+    assert not [w for w in workers if _alive(w)]
+
+
+def test_jobs_is_capped_at_the_number_of_inputs(tmp_path):
+    from focusgen import batch
+    folder = _batch(tmp_path, 2)
+    seen = {}
+    real = batch.ProcessPoolExecutor
+
+    class Spy(real):
+        def __init__(self, max_workers=None, **kw):
+            seen["workers"] = max_workers
+            super().__init__(max_workers=max_workers, **kw)
+    batch.ProcessPoolExecutor = Spy
+    try:
+        outcomes = batch.build_many(batch.expand([folder]), tmp_path / "out", ("txt",), workers=64)
+    finally:
+        batch.ProcessPoolExecutor = real
+    assert seen["workers"] == 2 and all(not o.problems for o in outcomes)

@@ -24,6 +24,7 @@ class Outcome:
     summary: list[dict] = field(default_factory=list)
     alerts: list[dict] = field(default_factory=list)
     max_rss_kb: int = 0          # the worker's peak memory after this build
+    interrupted: bool = False    # Ctrl-C came before this input was built: nothing written for it
 
 
 def build_one(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None = None) -> Outcome:
@@ -54,16 +55,43 @@ def expand(paths: list[Path]) -> list[Path]:
     return found
 
 
-def _warm() -> None:
-    # Start the PDF engine once per worker, before the first filing arrives.
-    from .render import pdf as render_pdf
-    render_pdf._engine()
+def _worker_init(warm: bool) -> None:
+    """Each worker: dies with its parent, leaves Ctrl-C to the parent, and (for PDFs) starts the PDF
+    engine once, before the first filing arrives."""
+    import signal
+    try:        # Linux: the kernel kills this worker when the process that started it dies
+        import ctypes
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):     # pragma: no cover - not Linux
+        pass
+    if os.getppid() == 1:                  # the parent died before prctl took effect
+        os._exit(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if warm:
+        from .render import pdf as render_pdf
+        render_pdf._engine()
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop at once: drop what has not started and kill the workers (a killed build leaves the earlier
+    outputs as they were: outputs are replaced as a set)."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())    # shutdown() forgets them
+    for proc in workers:
+        try:
+            proc.kill()
+        except (OSError, AttributeError):
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in workers:
+        proc.join(timeout=5)
 
 
 def build_many(inputs: list[Path], out_root: Path | None, formats: tuple[str, ...], progress=None,
                workers: int | None = None) -> list[Outcome]:
     """Build every input; `progress(outcome)` is called as each finishes. Results in input order."""
-    workers = workers or min(len(inputs), os.cpu_count() or 1)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    workers = min(workers or cores, len(inputs))       # never more workers than inputs
     stems = [p.stem for p in inputs]
     clash = {s for s in stems if stems.count(s) > 1}
     outcomes: dict[Path, Outcome] = {}
@@ -77,12 +105,33 @@ def build_many(inputs: list[Path], out_root: Path | None, formats: tuple[str, ..
                 progress(outcomes[p])
         else:
             jobs.append(p)
-    init = _warm if "pdf" in formats else None
-    with ProcessPoolExecutor(max_workers=max(1, workers), initializer=init) as pool:
-        futures = {pool.submit(build_one, p, (out_root or Path("output")) / p.stem, formats): p for p in jobs}
-        for fut in as_completed(futures):
-            outcome = fut.result()
-            outcomes[futures[fut]] = outcome
-            if progress:
-                progress(outcome)
+    if jobs:
+        pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), initializer=_worker_init,
+                                   initargs=("pdf" in formats,))
+        try:
+            futures = {pool.submit(build_one, p, (out_root or Path("output")) / p.stem, formats): p for p in jobs}
+            for fut in as_completed(futures):
+                try:
+                    outcome = fut.result()
+                except Exception as exc:      # a worker that died: that input fails, the others go on
+                    outcome = Outcome(input=futures[fut], problems=[Problem(
+                        "build-failed", str(futures[fut]), f"the build stopped: {type(exc).__name__}",
+                        expected="a build that completes")])
+                outcomes[futures[fut]] = outcome
+                if progress:
+                    progress(outcome)
+        except KeyboardInterrupt:
+            _stop(pool)
+            for p in inputs:
+                outcomes.setdefault(p, Outcome(input=p, interrupted=True))
+            raise Interrupted([outcomes[p] for p in inputs]) from None
+        pool.shutdown(wait=True)
     return [outcomes[p] for p in inputs]
+
+
+class Interrupted(Exception):
+    """Ctrl-C during a batch: the outcomes so far, the rest marked interrupted (nothing written)."""
+
+    def __init__(self, outcomes: list[Outcome]):
+        super().__init__("interrupted")
+        self.outcomes = outcomes

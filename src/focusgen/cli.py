@@ -120,7 +120,7 @@ def build(args: argparse.Namespace, out: Console, err: Console) -> int:
 def build_batch(args: argparse.Namespace, out: Console, err: Console) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .batch import build_many, expand
+    from .batch import Interrupted, build_many, expand
     from .render.summary import print_batch_summary
 
     for option in ("meta", "prior", "history"):
@@ -136,13 +136,21 @@ def build_batch(args: argparse.Namespace, out: Console, err: Console) -> int:
     with Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, disable=args.quiet or not err.is_terminal) as bar:
         task = bar.add_task("build", total=len(inputs))
-        outcomes = build_many(inputs, args.out, args.format, progress=lambda o: bar.advance(task),
-                              workers=args.jobs)
+        interrupted = False
+        try:
+            outcomes = build_many(inputs, args.out, args.format, progress=lambda o: bar.advance(task),
+                                  workers=args.jobs)
+        except Interrupted as exc:
+            outcomes, interrupted = exc.outcomes, True
     for outcome in outcomes:
         if outcome.problems:
             print_problems(outcome.problems, err, closing=False)
-    if not args.quiet:
+    if not args.quiet or interrupted:
         print_batch_summary(outcomes, out)
+    if interrupted:
+        err.print(f"interrupted: {sum(1 for o in outcomes if o.interrupted)} input(s) not built; their "
+                  "earlier outputs are as they were")
+        return 130
     return 2 if any(o.problems for o in outcomes) else 0
 
 
@@ -184,6 +192,15 @@ def main(argv: list[str] | None = None) -> int:
         os.environ[ALLOW_OUTSIDE_ENV] = "1"
     else:
         os.environ.pop(ALLOW_OUTSIDE_ENV, None)
+    try:
+        return _dispatch(args, out, err)
+    except KeyboardInterrupt:
+        # a single build writes its set whole or not at all, so nothing is half-written
+        err.print("interrupted; the earlier outputs are as they were")
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.command == "build":
         return build(args, out, err)
     if args.command == "extract":

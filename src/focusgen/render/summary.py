@@ -54,6 +54,9 @@ def print_batch_summary(outcomes, console: Console) -> None:
     table.add_column("Result")
     table.add_column("Excess (deficiency) by statement", justify="left")
     for o in outcomes:
+        if o.interrupted:
+            table.add_row(lit(o.input.name), Text("not built", style=RED), "interrupted; nothing written")
+            continue
         if o.problems:
             table.add_row(lit(o.input.name), Text("failed", style=RED),
                           f"{len(o.problems) + getattr(o.problems, 'more', 0)} problem(s), nothing written")
@@ -68,9 +71,11 @@ def print_batch_summary(outcomes, console: Console) -> None:
             parts.append(Text.assemble((f"{len(o.alerts)} alert(s)", RED), ": " + ", ".join(a["id"] for a in o.alerts)))
         table.add_row(lit(o.input.name), "built", Text("; ").join(parts))
     console.print(table)
-    built = sum(1 for o in outcomes if not o.problems)
+    built = sum(1 for o in outcomes if not o.problems and not o.interrupted)
     alerted = sum(1 for o in outcomes if o.alerts)
-    console.print(f"{built} built, {len(outcomes) - built} failed, {alerted} with alerts", markup=False)
+    stopped = sum(1 for o in outcomes if o.interrupted)
+    console.print(f"{built} built, {len(outcomes) - built - stopped} failed, "
+                  + (f"{stopped} not built (interrupted), " if stopped else "") + f"{alerted} with alerts")
 
 
 def print_alerts(alerts: list[dict], unchecked: list[str], console: Console) -> None:

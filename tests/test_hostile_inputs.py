@@ -2,6 +2,7 @@
 name, never silently read as another number; arithmetic is exact at any size."""
 
 import json
+import os
 from decimal import Decimal
 
 import pytest
@@ -218,3 +219,58 @@ def test_a_hundred_thousand_accounts_each_with_its_own_entry(tmp_path):
     assert proc.returncode == 0, proc.stderr
     data = json.loads((tmp_path / "out" / "in.json").read_text())
     assert data["lines"]["7010"] == n // 2 and data["lines"]["7020"] == n // 2
+
+
+# --- malformed focusgen-like JSON given to extract, check, diff and --history ----------------------
+
+GOOD_JSON = None
+
+
+def _good_json(run, tmp_path):
+    out = tmp_path / "built"
+    assert run("build", INPUTS_DIR / "2020-11.yaml", "--out", out, "--format", "json")[0] == 0
+    return json.loads((out / "2020-11.json").read_text())
+
+
+from conftest import INPUTS as INPUTS_DIR  # noqa: E402
+
+MALFORMED = {
+    "syntax": lambda d: "{",
+    "deep nesting": lambda d: "[" * 100000 + "]" * 100000,
+    "5,000-digit integer": lambda d: json.dumps(d).replace('"7010": 1443907046', '"7010": ' + "9" * 5000),
+    "huge integer": lambda d: json.dumps(d).replace('"7010": 1443907046', '"7010": ' + "9" * 40),
+    "float amount": lambda d: json.dumps(d).replace('"7010": 1443907046', '"7010": 1.5'),
+    "NaN": lambda d: json.dumps(d).replace('"7010": 1443907046', '"7010": NaN'),
+    "lines a list": lambda d: json.dumps({**d, "lines": [1, 2]}),
+    "uncoded a list": lambda d: json.dumps({**d, "uncoded": [1]}),
+    "names a list": lambda d: json.dumps({**d, "names": [1]}),
+    "as_of a number": lambda d: json.dumps({**d, "as_of": 20201130}),
+    "firm name a list": lambda d: json.dumps({**d, "firm": {"name": ["x"]}}),
+    "report unknown": lambda d: json.dumps({**d, "report": "focus-iii"}),
+    "top level a list": lambda d: "[]",
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+@pytest.mark.parametrize("command", ["extract", "check", "diff", "history"])
+def test_malformed_json_is_a_named_error(run, tmp_path, case, command):
+    doc = _good_json(run, tmp_path)
+    bad = tmp_path / "bad.json"
+    bad.write_text(MALFORMED[case](doc))
+    if command == "extract":
+        status, _, err = run("extract", bad)
+    elif command == "check":
+        status, _, err = run("check", INPUTS_DIR / "2020-11.yaml", "--against", bad)
+    elif command == "diff":
+        status, _, err = run("diff", INPUTS_DIR / "2020-11.yaml", bad)
+    else:
+        hist = tmp_path / "hist"
+        hist.mkdir()
+        (hist / "bad.json").write_text(MALFORMED[case](doc))
+        os.mkfifo(hist / "fifo.json")
+        status, _, err = run("build", INPUTS_DIR / "2020-11.yaml", "--out", tmp_path / "o", "--format",
+                             "json,review", "--history", hist)
+        assert status == 0, err          # history only draws charts: what is not a built JSON is passed over
+        return
+    assert status == 2, err
+    assert "error[" in err and "Traceback" not in err

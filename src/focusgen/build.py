@@ -27,15 +27,20 @@ def load_history(folder: Path, kind: str) -> list[dict]:
     if not folder.is_dir():
         raise InputProblems([Problem("file-not-found", str(folder), "is not a folder",
                                      expected="a folder of earlier built JSON outputs")])
+    from .inputs.formats import read_bytes
     found = {}
-    for path in sorted(folder.rglob("*.json")):
+    for path in sorted(folder.rglob("*.json"))[:5000]:
+        # regular files only (a FIFO would hang the build), each of bounded size; anything that is
+        # not an earlier build's JSON is passed over: history only draws charts
+        data = read_bytes(path, [], 8 * 2**20)
         try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            doc = json.loads(data.decode("utf-8")) if data is not None else None
+        except (ValueError, RecursionError):
             continue
-        if isinstance(doc, dict) and doc.get("report") == kind and isinstance(doc.get("summary"), list) \
-                and isinstance(doc.get("as_of"), str):
-            found[doc["as_of"]] = doc["summary"]
+        summary = doc.get("summary") if isinstance(doc, dict) else None
+        if isinstance(doc, dict) and doc.get("report") == kind and isinstance(summary, list) \
+                and all(isinstance(s, dict) for s in summary) and isinstance(doc.get("as_of"), str):
+            found[doc["as_of"]] = summary
     return [{"as_of": k, "summary": found[k]} for k in sorted(found)]
 
 

@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from ..form import formdef
+from ..money import MAX_DOLLARS
 from ..problems import InputProblems, Problem
 from .reader import Reader
 from .repair import settle
@@ -66,29 +67,42 @@ def extract(path: Path | str) -> Extraction:
 
 
 def _from_json(path: Path, text: str) -> Extraction:
+    """focusgen's JSON output, every field checked: a hand-edited or hostile file gets a named error,
+    never a traceback (deep nesting, integers past Python's digit limit, wrong types)."""
     try:
         doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _problem(path, "json-syntax", f"JSON syntax error: {exc}", "focusgen's JSON output") from None
+    except (ValueError, RecursionError) as exc:      # JSONDecodeError is a ValueError; so is a 5,000-digit int
+        raise _problem(path, "json-syntax", f"JSON syntax error: {str(exc)[:120]}",
+                       "focusgen's JSON output") from None
     if not isinstance(doc, dict) or doc.get("report") not in formdef.REPORT_KINDS or not isinstance(
             doc.get("lines"), dict):
         raise _problem(path, "not-a-filing", "is not focusgen's JSON output (report and lines)",
                        "a JSON written by focusgen build")
     rep = formdef.report(doc["report"])
     given = dict(doc["lines"])
-    for code, entry in (doc.get("uncoded") or {}).items():     # Daily Seg 12 A/B/C
+    uncoded = doc.get("uncoded") or {}
+    if not isinstance(uncoded, dict):
+        raise _problem(path, "not-a-filing", "uncoded is not a mapping", "a JSON written by focusgen build")
+    for code, entry in uncoded.items():     # Daily Seg 12 A/B/C
         given[code] = entry.get("value") if isinstance(entry, dict) else entry
     lines = {c: given.get(c) for c in rep.amount_codes}
-    bad = [c for c, v in lines.items() if v is not None and (type(v) is not int)]
+    bad = [c for c, v in lines.items() if v is not None and (type(v) is not int or abs(v) >= MAX_DOLLARS)]
     if bad:
-        raise _problem(path, "bad-amount", f"lines {', '.join(bad)} are not whole-dollar integers", "integers")
+        raise _problem(path, "bad-amount", f"lines {', '.join(bad)} are not whole-dollar integers below "
+                       f"{MAX_DOLLARS:,}", "integers")
     how = {c: ("read" if c in given and v is not None else "blank" if c in given else "missing")
            for c, v in lines.items()}
-    firm = doc.get("firm", {}).get("name") if isinstance(doc.get("firm"), dict) else None
-    extra = {"adjusted_net_capital": doc.get("adjusted_net_capital")
-             if type(doc.get("adjusted_net_capital")) is int else None, "summary": doc.get("summary")}
-    return Extraction(str(path), doc["report"], doc.get("as_of"), firm, lines, how,
-                      names=dict(doc.get("names") or {}), method="json", extra=extra)
+    as_of, firm, names = doc.get("as_of"), doc.get("firm"), doc.get("names") or {}
+    firm = firm.get("name") if isinstance(firm, dict) else None
+    if (as_of is not None and not isinstance(as_of, str)) or (firm is not None and not isinstance(firm, str)) \
+            or not isinstance(names, dict) or not all(isinstance(v, (str, type(None))) for v in names.values()):
+        raise _problem(path, "not-a-filing", "as_of, firm or names are not text", "a JSON written by focusgen build")
+    anc = doc.get("adjusted_net_capital")
+    summary = doc.get("summary")
+    extra = {"adjusted_net_capital": anc if type(anc) is int and abs(anc) < MAX_DOLLARS else None,
+             "summary": summary if isinstance(summary, list) and all(isinstance(s, dict) for s in summary) else None}
+    return Extraction(str(path), doc["report"], as_of, firm, lines, how,
+                      names={str(k): v for k, v in names.items()}, method="json", extra=extra)
 
 
 def _pdf_pages(path: Path, data: bytes) -> tuple[list[str], str]:

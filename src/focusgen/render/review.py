@@ -36,8 +36,11 @@ def chart(history: list[dict], statement: str) -> dict | None:
     periods = []
     for h in history:
         entry = next((e for e in h["summary"] if e.get("statement") == statement), None)
-        if entry and "excess" in entry:
-            periods.append((h["as_of"], entry["excess"]["value"], entry.get("target", {}).get("value")))
+        # earlier JSONs come from disk: take only figures of the shape focusgen writes
+        excess, target = (entry or {}).get("excess"), (entry or {}).get("target") or {}
+        value = lambda d: d.get("value") if isinstance(d, dict) and type(d.get("value")) is int else None  # noqa: E731
+        if isinstance(excess, dict):
+            periods.append((h["as_of"], value(excess), value(target)))
     values = [v for _, e, t in periods for v in (e, t) if v is not None]
     if not values:
         return None

@@ -314,3 +314,90 @@ def test_jobs_is_capped_at_the_number_of_inputs(tmp_path):
     finally:
         batch.ProcessPoolExecutor = real
     assert seen["workers"] == 2 and all(not o.problems for o in outcomes)
+
+
+# --- class 9: the PDF hides no text -------------------------------------------------------------
+
+LONG = "THE EXTRAORDINARILY LONG NAMED INTERNATIONAL FUTURES CLEARING AND SECURITIES COMPANY OF NEW YORK LLC"
+
+
+def _with_name(tmp_path, name, source="2020-11.yaml"):
+    text = (INPUTS / source).read_text()
+    old = "HSBC SECURITIES (USA) INC." if source == "2020-11.yaml" else "Credit Suisse Securities (USA) LLC"
+    assert old in text
+    path = tmp_path / "named.yaml"
+    path.write_text(text.replace(f"name: {old}", f"name: \"{name}\"", 1))
+    if source != "2020-11.yaml":
+        (tmp_path / "daily-seg-2017-12-26.csv").write_text((INPUTS / "daily-seg-2017-12-26.csv").read_text())
+    return path
+
+
+@pytest.mark.parametrize("source", ["2020-11.yaml", "daily-seg-2017-12-26.yaml"])
+def test_a_long_firm_name_wraps_and_overprints_nothing(run, tmp_path, source):
+    import pypdfium2 as pdfium
+    assert len(LONG) == 100
+    status, _, err = run("build", _with_name(tmp_path, LONG, source), "--out", tmp_path / "o", "--format", "pdf")
+    assert status == 0, err
+    pdf = pdfium.PdfDocument(str(tmp_path / "o" / "named.pdf"))
+    for page in pdf:
+        tp = page.get_textpage()
+        text = tp.get_text_range()
+        words = " ".join(text.split())
+        assert all(w in words for w in LONG.split())        # every word of the name is printed
+        # no character of the name's box overlaps a character of the as-of date's
+        boxes = [tp.get_charbox(i) for i in range(tp.count_chars())]
+        chars = tp.get_text_range()
+        if "as of" in chars:
+            i = chars.index("as of")
+            asof = boxes[i:i + 14]
+            name_at = [b for j, b in enumerate(boxes) if j < len(chars) and chars[j] in "LLC" and j < i]
+            for a in asof:
+                for b in name_at:
+                    overlap = not (a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1])
+                    assert not overlap
+
+
+@pytest.mark.parametrize("name,char", [("中文证券有限公司", "U+4E2D"), ("شركة الأوراق المالية", "U+0634"),
+                                       ("株式会社 FUTURES", "U+682A"), ("한국증권", "U+D55C")])
+def test_characters_the_fonts_cannot_draw_are_refused_by_name(run, tmp_path, name, char):
+    path = _with_name(tmp_path, name)
+    status, _, err = run("build", path, "--out", tmp_path / "o", "--format", "pdf")
+    assert status == 2 and "error[unprintable-character]" in err and char in err and "firm.name" in err
+    assert not (tmp_path / "o").exists()
+    status, _, err = run("build", path, "--out", tmp_path / "t", "--format", "txt,json")
+    assert status == 0, err                                   # text and JSON print any character
+    assert name in (tmp_path / "t" / "named.txt").read_text()
+
+
+def test_accented_greek_and_cyrillic_names_print(run, tmp_path):
+    import pypdfium2 as pdfium
+    name = "SOCIÉTÉ GÉNÉRALE Ω ТРЕЙД LLC"
+    status, _, err = run("build", _with_name(tmp_path, name), "--out", tmp_path / "o", "--format", "pdf")
+    assert status == 0, err
+    text = pdfium.PdfDocument(str(tmp_path / "o" / "named.pdf"))[1].get_textpage().get_text_range()
+    assert name in " ".join(text.split())
+
+
+# --- class 10: the terminal prints user text literally -------------------------------------------
+
+@pytest.mark.parametrize("name", ["[red]EVIL[/red] LLC", ":x: FUTURES", "[bold]X", "A\\u001b[2JB"])
+def test_terminal_prints_firm_names_literally(tmp_path, name):
+    path = _with_name(tmp_path, name.replace("\\u001b", "\\x1b") if "\\u" in name else name)
+    proc = subprocess.run(FOCUSGEN + ["build", str(path), "--out", str(tmp_path / "o"), "--format", "json"],
+                          capture_output=True, text=True, timeout=60)
+    if "\\u001b" in name:
+        assert proc.returncode == 2 and "error[bad-field]" in proc.stderr and "\x1b" not in proc.stderr
+    else:
+        assert proc.returncode == 0, proc.stderr
+        assert name in proc.stdout and "❌" not in proc.stdout
+
+
+@pytest.mark.parametrize("fname", ["[red]evil.yaml", ":x:.yaml", "new\nline.yaml"])
+def test_terminal_prints_file_names_literally(tmp_path, fname):
+    path = tmp_path / fname
+    path.write_text("report: focus-ii\nas_of: 2020-11-30\nfirm: {name: X}\nlines: {7010: oops}\n")
+    proc = subprocess.run(FOCUSGEN + ["build", str(path), "--out", str(tmp_path / "o")],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    shown = fname.replace("\n", "\\n")
+    assert shown in proc.stderr and "❌" not in proc.stderr

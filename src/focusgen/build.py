@@ -44,6 +44,32 @@ def load_history(folder: Path, kind: str) -> list[dict]:
     return [{"as_of": k, "summary": found[k]} for k in sorted(found)]
 
 
+def _check_drawable(filing, path: Path) -> None:
+    """Every character of the user's text must be one the bundled fonts draw, or the PDF would show
+    empty boxes where a name should be: refused by name, field by field."""
+    from .render.glyphs import describe, undrawable
+
+    def walk(value, where):
+        if isinstance(value, str):
+            yield where, value
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                yield from walk(v, f"{where}.{k}" if where else str(k))
+        elif isinstance(value, (list, tuple)):
+            for i, v in enumerate(value):
+                yield from walk(v, f"{where}[{i}]")
+
+    found = []
+    for where, text in walk(filing.header.model_dump(mode="json", exclude={"lines"}), ""):
+        for c in undrawable(text)[:3]:
+            found.append(Problem("unprintable-character", str(path), f"{where} holds {describe(c)}, which the "
+                                 "PDF's bundled fonts cannot draw", where,
+                                 "characters of Latin, Greek, Cyrillic or Hebrew script (or --format txt,json, "
+                                 "which print any character)"))
+    if found:
+        raise InputProblems(found)
+
+
 def build(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None = None,
           prior_path: Path | None = None, history_dir: Path | None = None) -> Built:
     from .render import view
@@ -60,6 +86,8 @@ def build(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None
         raise InputProblems([Problem("reserved-name", str(path), f"would write {path.stem}.json, the name of "
                                      "the audit manifest", expected="an input with another name")])
     filing = compute(load_input(path, meta))
+    if "pdf" in formats or "review" in formats:
+        _check_drawable(filing, path)
     kind = filing.report.kind
     built = Built(filing)
     prior_excess = None

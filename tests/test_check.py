@@ -44,9 +44,11 @@ def test_a_one_dollar_change_on_any_input_line_is_found(run, built, tmp_path, co
     m = re.search(rf"^  {code}: (-?\d+)", text, re.M)
     if m:
         value = int(m.group(1))
-        changed = text.replace(m.group(0), f"  {code}: {value - 1 if value <= 0 else value + 1}")
+        # a dollar toward zero for a negative line (an offset may not exceed its deficit), up otherwise
+        nonpositive = formdef.report("focus-ii").lines[code].sign == "nonpositive"
+        changed = text.replace(m.group(0), f"  {code}: {value - 1 if value == 0 and nonpositive else value + 1}")
     else:   # a blank line given a dollar
-        sign = -1 if formdef.report("focus-ii").lines[code].sign else 1
+        sign = -1 if formdef.report("focus-ii").lines[code].sign == "nonpositive" else 1
         changed = text.replace("\nlines:\n", f"\nlines:\n  {code}: {sign}\n")
     (tmp_path / "changed.yaml").write_text(changed)
     status, out, _ = run("check", tmp_path / "changed.yaml", "--against", built / "2020-11.pdf", "--json")

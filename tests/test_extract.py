@@ -54,8 +54,10 @@ def test_hsbc_says_how_each_damaged_value_was_settled():
 def own(tmp_path_factory):
     from focusgen.cli import main
     out = tmp_path_factory.mktemp("own")
-    for stem in ("2020-11", "daily-seg-2017-12-26"):
-        assert main(["build", str(INPUTS / f"{stem}.yaml"), "--out", str(out), "--quiet"]) == 0
+    for stem in ("2020-11", "daily-seg-2017-12-26"):     # an output folder holds one filing's set
+        assert main(["build", str(INPUTS / f"{stem}.yaml"), "--out", str(out / stem), "--quiet"]) == 0
+        for f in (out / stem).iterdir():
+            (out / f.name).write_bytes(f.read_bytes())
     return out
 
 
@@ -140,9 +142,16 @@ def filings(draw):
         v = draw(st.one_of(st.none(), st.just(0), st.integers(1, 999), st.integers(1000, 9_999_999_999)))
         if v is None:
             continue                                   # blank
-        if line.sign == "nonpositive" or draw(st.integers(0, 9)) == 0:
+        if line.sign == "nonpositive" or (line.sign is None and draw(st.integers(0, 9)) == 0):
             v = -v                                     # deductions, and the odd negative P/L
         lines[code] = v
+    # the form's rules: an offset never exceeds its deficit; a statement with activity has a target
+    for offset, deficit, _ in rep.rules["offsets"]:
+        if lines.get(offset):
+            lines[deficit] = max(lines.get(deficit) or 0, -lines[offset])
+    for code, line in rep.lines.items():
+        if line.target_of and code not in lines:
+            lines[code] = draw(st.integers(0, 10**9))
     names = draw(st.sampled_from(["", "names: {7510: BANK OF X & CO, 7690: SOME FCM LLC}\n"]))
     text = (f"report: {kind}\nas_of: 2021-03-31\nfirm: {{name: \"Firm <A> & Co.\"}}\nlines:\n"
             + "".join(f"  {c}: {v}\n" for c, v in lines.items()) + (names if kind == "focus-ii" else ""))

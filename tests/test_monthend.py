@@ -200,7 +200,7 @@ def test_alerts_on_the_terminal(run, tmp_path):
     (tmp_path / "x.yaml").write_text(text)
     status, out, _ = run("build", tmp_path / "x.yaml", "--out", tmp_path / "o", "--format", "json")
     assert status == 0
-    assert "ALERT" in out and "immediate notice" in out and "DEFICIENCY" in out
+    assert "ALERT" in out and "notice immediately to CFTC, DSRO" in out and "DEFICIENCY" in out
 
 
 # --- review pack and manifest ---------------------------------------------------------------------

@@ -31,9 +31,16 @@ class Plan:
     steps: tuple                # (code, op, args, extra) in dependency order
 
 
+def _revision(kind: str, revision: str | None) -> Report:
+    for rev in formdef.revisions():
+        if revision is None or rev[kind].revision == revision:
+            return rev[kind]
+    raise KeyError(revision)
+
+
 @lru_cache(maxsize=None)
-def plan(kind: str) -> Plan:
-    rep = formdef.report(kind)
+def plan(kind: str, revision: str | None = None) -> Plan:
+    rep = _revision(kind, revision)
     steps = []
     for code in rep.order:
         line = rep.lines[code]
@@ -57,9 +64,9 @@ def plan(kind: str) -> Plan:
 
 
 def compute_values(kind: str, amounts: Mapping[str, int], percents: Mapping[str, Fraction] | None = None,
-                   retail_forex: bool = False) -> dict[str, int | None]:
+                   retail_forex: bool = False, revision: str | None = None) -> dict[str, int | None]:
     """Every amount line of the report from its input lines (whole dollars) and percentage targets."""
-    p = plan(kind)
+    p = plan(kind, revision)
     values = p.blank.copy()
     values.update(amounts)
     for code, default, forex_default in p.defaults:
@@ -121,17 +128,22 @@ class Filing:
         return {code: given.get(code) or None for code in self.report.text_codes}
 
     def target(self, code: str) -> dict:
-        """How a management target was given: {"percent": "5", "of": "7060"} or {"dollars": n}."""
-        from .money import fmt_percent
-        line = self.report.lines[code]
-        if code in self.input.percents:
-            return {"percent": fmt_percent(self.input.percents[code]), "of": line.target_of,
-                    "dollars": self.values[code]}
-        return {"dollars": self.values[code]}
+        """How a management target was given, as the Daily Seg cover's four forms: a. dollars
+        {"form": "a", "dollars": n}, b. {"form": "b", "percent": "5", "of": "7060"}, c. a dollar range
+        {"form": "c", "range": [low, high]}, d. {"form": "d", "percent_range": ["5", "8"], "of": "7060"};
+        "dollars" is always the target line's amount (the lower bound of a range). {} when not given."""
+        how = dict(self.input.targets.get(code) or {})
+        if not how:
+            return {}
+        if how["form"] in ("b", "d"):
+            how["of"] = self.report.lines[code].target_of
+        how["dollars"] = self.values[code]
+        return how
 
 
 def compute(filing_input: FilingInput) -> Filing:
     kind = filing_input.kind
+    rep = filing_input.report or formdef.report(kind)
     values = compute_values(kind, filing_input.amounts, filing_input.percents,
-                            filing_input.header.retail_forex)
-    return Filing(report=formdef.report(kind), input=filing_input, values=values)
+                            filing_input.header.retail_forex, rep.revision)
+    return Filing(report=rep, input=filing_input, values=values)

@@ -209,7 +209,9 @@ def _derived(report: Report, st: State) -> bool:
         if f.op == "pct":
             expected = percent_of(args[0], f.rate) if args[0] is not None else None
         else:
-            expected = max((a for a in args), default=None) if all(a is not None for a in args) else None
+            # as compute does: a blank operand takes no part in "the greatest of" (blank is not zero)
+            args = [st.term(a) for a in f.args if st.how.get(a) != "blank"]
+            expected = max(args, default=None) if all(a is not None for a in args) else None
         if expected is None:
             continue
         if st.term(code) is None:

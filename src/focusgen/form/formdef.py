@@ -8,6 +8,7 @@ key or a malformed formula fails loudly with FormDefinitionError at load time.
 
 from __future__ import annotations
 
+from datetime import date
 from dataclasses import dataclass, field
 from fractions import Fraction
 from decimal import Decimal
@@ -125,6 +126,8 @@ class Report:
     alerts: tuple = field(repr=False)                # regulatory notices checked on every build
     lines: dict[str, Line] = field(repr=False)      # every line, in form order
     order: tuple[str, ...] = field(repr=False)      # computed lines, each after its operands
+    rules: dict = field(repr=False, default_factory=dict)   # offsets and targets validation enforces
+    effective: tuple = (None, None)                  # (from, to) as-of dates this revision covers
 
     @property
     def amount_codes(self) -> list[str]:
@@ -254,8 +257,8 @@ def _build_report(kind: str, raw: dict) -> Report:
                     raise FormDefinitionError(f"{where}: a text line carries no amount rules")
                 if lr.get("col", "outer") not in ("inner", "outer"):
                     raise FormDefinitionError(f"{where}: col must be inner or outer")
-                if lr.get("sign") not in (None, "nonpositive"):
-                    raise FormDefinitionError(f"{where}: sign must be nonpositive")
+                if lr.get("sign") not in (None, "nonpositive", "nonnegative"):
+                    raise FormDefinitionError(f"{where}: sign must be nonpositive or nonnegative")
                 line = Line(
                     code=code,
                     label=str(lr.get("label") or r.get("label") or ""),
@@ -300,13 +303,20 @@ def _build_report(kind: str, raw: dict) -> Report:
                                      for i in raw.get("identities", ()) if _included(i, kind)),
                     alerts=tuple(a for a in raw.get("alerts", ()) if kind in a["report"]),
                     lines=lines,
-                    order=_topological(kind, lines))
-    derived = ("adjusted_net_capital", "excess_adjusted_net_capital")
+                    order=_topological(kind, lines),
+                    rules=_rules(raw.get("rules") or {}, kind, lines),
+                    effective=_effective(raw.get("effective")))
+    derived = ("adjusted_net_capital", "excess_adjusted_net_capital", "minimum_net_capital",
+               "early_warning_threshold", "sec_early_warning")
+    kinds = ("below", "drop", "planned", "withdrawn_over")
     for alert in report.alerts:
-        if set(alert) - {"id", "line", "below", "drop", "report", "rule", "notice"} or \
-                ("below" in alert) == ("drop" in alert):
-            raise FormDefinitionError(f"alert {alert.get('id')}: needs id, line, rule, notice and below or drop")
+        if set(alert) - {"id", "line", "report", "rule", "cite", "due", "to", "bd_to", "draft", "needs", *kinds} \
+                or sum(k in alert for k in kinds) != 1 or not {"id", "line", "rule", "cite", "due", "to", "draft"} <= set(alert):
+            raise FormDefinitionError(f"alert {alert.get('id')}: needs id, line, rule, cite, due, to, draft and one "
+                                      f"of {', '.join(kinds)}")
         for ref in (alert["line"], alert.get("below")):
+            if isinstance(ref, str) and ref.startswith("undermargined."):
+                ref = ref.split(".", 1)[1]
             if isinstance(ref, str) and ref not in lines and ref not in derived:
                 raise FormDefinitionError(f"alert {alert['id']} names unknown line {ref}")
     for total, parts, _ in report.identities:
@@ -321,6 +331,37 @@ def _build_report(kind: str, raw: dict) -> Report:
             if code not in lines:
                 raise FormDefinitionError(f"statement {st.key}: summary {role} names unknown line {code}")
     return report
+
+
+def _rules(raw: dict, kind: str, lines: dict[str, Line]) -> dict:
+    """The validation rules that apply to this report kind, checked against its lines."""
+    if set(raw) - {"offsets", "targets"}:
+        raise FormDefinitionError(f"rules: unknown {sorted(set(raw) - {'offsets', 'targets'})}")
+    offsets = []
+    for o in raw.get("offsets", ()):
+        if set(o) != {"offset", "deficit", "cite"}:
+            raise FormDefinitionError(f"rules.offsets: {o!r} needs offset, deficit and cite")
+        if o["offset"] in lines or o["deficit"] in lines:
+            if not (o["offset"] in lines and o["deficit"] in lines):
+                raise FormDefinitionError(f"rules.offsets: {o['offset']}/{o['deficit']} unknown in {kind}")
+            offsets.append((str(o["offset"]), str(o["deficit"]), o["cite"]))
+    targets = raw.get("targets") or {}
+    severity = (targets.get("severity") or {}).get(kind)
+    if targets and severity not in ("error", "warning"):
+        raise FormDefinitionError(f"rules.targets: severity for {kind} must be error or warning")
+    return {"offsets": tuple(offsets), "target_severity": severity, "target_cite": targets.get("cite", "")}
+
+
+def _effective(raw) -> tuple:
+    if raw is None:
+        return (None, None)
+    if not isinstance(raw, dict) or set(raw) - {"from", "to"}:
+        raise FormDefinitionError("effective: needs from (and optionally to), as dates")
+    try:
+        return tuple(None if raw.get(k) is None else (raw[k] if isinstance(raw[k], date) else date.fromisoformat(str(raw[k])))
+                     for k in ("from", "to"))
+    except ValueError as exc:
+        raise FormDefinitionError(f"effective: {exc}") from None
 
 
 def _topological(kind: str, lines: dict[str, Line]) -> tuple[str, ...]:
@@ -357,23 +398,90 @@ def _topological(kind: str, lines: dict[str, Line]) -> tuple[str, ...]:
 def load_definition(raw: dict) -> dict[str, Report]:
     """Build and check every report kind from a parsed definition."""
     if not isinstance(raw, dict) or not {"revision", "reports", "statements"} <= set(raw) \
-            or set(raw) - {"revision", "reports", "statements", "identities", "alerts"}:
+            or set(raw) - {"revision", "reports", "statements", "identities", "alerts", "effective", "rules"}:
         raise FormDefinitionError("the definition needs revision, reports and statements (and may have identities)")
     if set(raw["reports"]) != set(REPORT_KINDS):
         raise FormDefinitionError(f"the definition must declare exactly the reports {REPORT_KINDS}")
     return {kind: _build_report(kind, raw) for kind in REPORT_KINDS}
 
 
-@lru_cache(maxsize=1)
-def reports() -> dict[str, Report]:
-    """The checked form definition, loaded once per process."""
-    with FORM_FILE.open(encoding="utf-8") as fh:
+# Later revisions: each file holds only its differences from the base definition (see _overlay),
+# its own `revision` name and `effective: {from, to}`. The revision whose range holds a filing's
+# as-of date is the one used; an as-of date in no range is refused (unsupported-revision).
+REVISIONS_DIR = Path(__file__).with_name("revisions")
+
+
+def _load_yaml(path: Path):
+    with path.open(encoding="utf-8") as fh:
         # libyaml when present: the definition is read at every start-up
-        return load_definition(yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
-def report(kind: str) -> Report:
-    return reports()[kind]
+def _overlay(base: dict, changes: dict) -> dict:
+    """The base definition with a revision's differences applied:
+       set:    a partial tree merged into the definition (mappings merge, anything else replaces)
+       lines:  {code: {key: value}}: changes to a line wherever it is declared (label, sign, formula)"""
+    import copy
+    if set(changes) - {"revision", "effective", "set", "lines"}:
+        raise FormDefinitionError(f"a revision holds revision, effective, set and lines, not "
+                                  f"{sorted(set(changes) - {'revision', 'effective', 'set', 'lines'})}")
+    raw = copy.deepcopy(base)
+
+    def merge(into: dict, patch: dict) -> None:
+        for k, v in patch.items():
+            if isinstance(v, dict) and isinstance(into.get(k), dict):
+                merge(into[k], v)
+            else:
+                into[k] = copy.deepcopy(v)
+    merge(raw, changes.get("set") or {})
+    pending = {str(k): v for k, v in (changes.get("lines") or {}).items()}
+    for st in raw["statements"].values():
+        for row in st.get("rows", ()):
+            for line in row.get("lines", ()) or ():
+                if str(line.get("code")) in pending:
+                    line.update(pending.pop(str(line["code"])))
+    if pending:
+        raise FormDefinitionError(f"revision changes unknown lines {sorted(pending)}")
+    raw["revision"], raw["effective"] = changes["revision"], changes["effective"]
+    return raw
+
+
+@lru_cache(maxsize=1)
+def revisions() -> tuple[dict[str, Report], ...]:
+    """Every revision of the definition, the base first, each checked when loaded."""
+    base = _load_yaml(FORM_FILE)
+    found = [load_definition(base)]
+    for path in sorted(REVISIONS_DIR.glob("*.yaml")) if REVISIONS_DIR.is_dir() else ():
+        found.append(load_definition(_overlay(base, _load_yaml(path))))
+    return tuple(found)
+
+
+def reports() -> dict[str, Report]:
+    """The base form definition, loaded and checked once per process."""
+    return revisions()[0]
+
+
+class UnsupportedRevision(LookupError):
+    """No revision of the form covers the as-of date; the message says which dates are supported."""
+
+
+def supported_dates() -> str:
+    spans = []
+    for rev in revisions():
+        start, end = next(iter(rev.values())).effective
+        spans.append(f"{start or 'any date'} to {end or 'today'}" if end or start else "any date")
+    return "; ".join(spans)
+
+
+def report(kind: str, as_of: date | None = None) -> Report:
+    """The report kind as the revision covering `as_of` declares it (the base without a date)."""
+    if as_of is None:
+        return reports()[kind]
+    for rev in reversed(revisions()):        # a later revision wins where ranges meet
+        start, end = rev[kind].effective
+        if (start is None or as_of >= start) and (end is None or as_of <= end):
+            return rev[kind]
+    raise UnsupportedRevision(f"no revision of the form covers {as_of}: supported as-of dates are {supported_dates()}")
 
 
 @lru_cache(maxsize=1)

@@ -26,7 +26,8 @@ from ..problems import InputProblems, Problem, Problems
 
 YAML_KEYS = ("report", "as_of", "period_begin", "submit_date", "firm", "lines", "names", "ledger",
              "retail_forex", "filing_status", "filed_pursuant_to", "carries_customer_accounts",
-             "trial_balance", "mapping", "adjusted_net_capital", "variance")
+             "trial_balance", "mapping", "adjusted_net_capital", "variance", "describe",
+             "sec_minimum_net_capital", "planned_withdrawals", "undermargined", "withdrawals")
 
 
 def _iso_date(value: Any) -> date:
@@ -115,6 +116,11 @@ class Header(BaseModel):
     mapping: Text | None = None
     adjusted_net_capital: Any = None      # optional: enables the capital alerts
     variance: Variance = Variance()
+    describe: dict[Text, Text] = {}       # the "(describe:)" lines 7150, 7765, 8715
+    sec_minimum_net_capital: Any = None   # a BD-FCM's SEC minimum (line 3760 of the SEC pages)
+    planned_withdrawals: Any = None       # withdrawals planned, for the 30% notice
+    undermargined: dict[Any, Any] = {}    # per statement: customers' undermargined amount
+    withdrawals: dict[Any, Any] = {}      # per statement: residual interest withdrawn not for customers
 
 
 @dataclass(frozen=True)
@@ -140,6 +146,11 @@ class FilingInput:
     postings: dict = field(default_factory=dict)    # line -> ledger.Posting list (mapped lines)
     file_hashes: tuple = ()                         # (path, sha256) of each file read
     adjusted_net_capital: int | None = None
+    targets: dict = field(default_factory=dict)     # how each management target was given (a.-d.)
+    defaults: dict = field(default_factory=dict)    # lines that took the form's default, and its value
+    warnings: tuple = ()                            # problems that do not stop a build (printed, recorded)
+    extras: dict = field(default_factory=dict)      # optional alert inputs, in whole dollars
+    report: Any = None                              # the form revision covering the as-of date
 
     @property
     def kind(self) -> str:
@@ -148,9 +159,27 @@ class FilingInput:
 
 # --- checking lines against the form ------------------------------------------------------------
 
-def _check_line(kind: str, code: str, raw: Any, source: Source, problems: list[Problem],
-                amounts: dict, exact: dict, percents: dict, sources: dict) -> None:
-    rep = formdef.report(kind)
+def _target(raw: dict) -> tuple[dict, Decimal | None, Fraction | None]:
+    """A residual-interest target given as c. {range: [low, high]} or d. {percent_range: [low, high]}:
+    (how it was given, the lower dollar bound, the lower rate). The target line takes the lower bound."""
+    if set(raw) == {"range"} and isinstance(raw["range"], list) and len(raw["range"]) == 2:
+        low, high = (parse_amount(v) for v in raw["range"])
+        if low is None or high is None or low < 0 or high < low:
+            raise AmountError(f"range {raw['range']!r} is not [low, high] with 0 <= low <= high")
+        return {"form": "c", "range": [to_dollars(low), to_dollars(high)]}, low, None
+    if set(raw) == {"percent_range"} and isinstance(raw["percent_range"], list) and len(raw["percent_range"]) == 2:
+        rates = [parse_percent(v) for v in raw["percent_range"]]
+        if None in rates or rates[1] < rates[0]:
+            raise AmountError(f"percent_range {raw['percent_range']!r} is not [\"low%\", \"high%\"] with low <= high")
+        from ..money import fmt_percent
+        return {"form": "d", "percent_range": [fmt_percent(r) for r in rates]}, None, rates[0]
+    raise AmountError(f"{dict(raw)!r} is not a target: give dollars, \"5%\", {{range: [low, high]}} or "
+                      "{percent_range: [\"5%\", \"8%\"]}")
+
+
+def _check_line(rep, code: str, raw: Any, source: Source, problems: list[Problem],
+                amounts: dict, exact: dict, percents: dict, sources: dict, targets: dict) -> None:
+    kind = rep.kind
     where = f"line {code}, {source.where}" if source.where else f"line {code}"
     file = source.file
     line = rep.lines.get(code)
@@ -176,6 +205,19 @@ def _check_line(kind: str, code: str, raw: Any, source: Source, problems: list[P
         problems.append(Problem("duplicate-line", file, f"line {code} is given twice (also in {sources[code]})",
                                 where, "each line once, in the YAML or in the CSV"))
         return
+    if line.target_of and isinstance(raw, dict):
+        try:
+            how, low, rate = _target(raw)
+        except AmountError as exc:
+            problems.append(Problem("bad-target", file, str(exc), where, "a. dollars, b. \"5%\", c. {range: "
+                                    "[low, high]} or d. {percent_range: [\"5%\", \"8%\"]}"))
+            return
+        sources[code], targets[code] = source, how
+        if rate is not None:
+            percents[code] = rate
+        else:
+            exact[code], amounts[code] = low, to_dollars(low)
+        return
     try:
         rate = parse_percent(raw) if line.target_of else None
         if rate is None and isinstance(raw, str) and "%" in raw:
@@ -188,6 +230,7 @@ def _check_line(kind: str, code: str, raw: Any, source: Source, problems: list[P
     sources[code] = source
     if rate is not None:
         percents[code] = rate
+        targets[code] = {"form": "b", "percent": raw.strip().rstrip("%").strip()}
         return
     try:
         value = parse_amount(raw)
@@ -201,8 +244,77 @@ def _check_line(kind: str, code: str, raw: Any, source: Source, problems: list[P
         problems.append(Problem("wrong-sign", file, f"line {code} ({line.label}) is a deduction and must not be "
                                 f"positive, got {raw}", where, f"<= 0, e.g. -{raw} or ({raw})"))
         return
+    if line.sign == "nonnegative" and value < 0:
+        problems.append(Problem("wrong-sign", file, f"line {code} ({line.label}) can never be negative, got {raw}",
+                                where, ">= 0"))
+        return
     exact[code] = value
     amounts[code] = to_dollars(value)
+    if line.target_of:
+        targets[code] = {"form": "a", "dollars": amounts[code]}
+
+
+def _rule_problems(rep, amounts: dict, percents: dict, sources: dict, file: str, problems: list[Problem],
+                   warnings: list[Problem]) -> None:
+    """The form's rules over the lines as given (cftc.yaml `rules`)."""
+    for offset, deficit, cite in rep.rules["offsets"]:
+        off, gross = amounts.get(offset), amounts.get(deficit)
+        if off and -off > (gross or 0):
+            problems.append(Problem("offset-exceeds-deficit", file, f"line {offset} offsets {-off:,} of customer "
+                                    f"securities against a gross deficit (line {deficit}) of {gross or 0:,} ({cite})",
+                                    f"line {offset}, {sources[offset].where}" if sources[offset].where else
+                                    f"line {offset}", f"|{offset}| <= {deficit}: at most {gross or 0:,}"))
+    severity = rep.rules["target_severity"]
+    if not severity:
+        return
+    for st in rep.statements:
+        target = next((ln for ln in st.lines if ln.target_of), None)
+        if target is None or target.code in amounts or target.code in percents:
+            continue
+        active = [ln.code for ln in st.lines if ln.kind == "input" and not ln.target_of and amounts.get(ln.code)]
+        if not active:
+            continue
+        problem = Problem("missing-target", file, f"no management target (line {target.code}) although the "
+                          f"{st.short} statement has activity (lines {', '.join(active[:3])}{', ...' if len(active) > 3 else ''}); "
+                          f"a written target is required ({rep.rules['target_cite']})", f"line {target.code}",
+                          f"{target.code}: dollars, \"5%\" of line {target.target_of}, {{range: [low, high]}} or "
+                          "{percent_range: [low%, high%]}")
+        (problems if severity == "error" else warnings).append(problem)
+
+
+_STATEMENT_KEYS = {"segregation": "7190", "secured": "7380", "cleared_swaps": "8730"}
+
+
+def _extras(header: Header, file: str, problems: list[Problem]) -> dict:
+    """The optional inputs of the alerts, in whole dollars: sec_minimum_net_capital,
+    planned_withdrawals, undermargined.<excess line>, withdrawals.<excess line>."""
+    found: dict = {}
+
+    def amount(value, where):
+        try:
+            v = parse_amount(value)
+        except AmountError as exc:
+            problems.append(Problem("bad-amount", file, f"{where}: {exc}", where, "an amount"))
+            return None
+        if v is not None and v < 0:
+            problems.append(Problem("wrong-sign", file, f"{where}: {value} is negative", where, ">= 0"))
+            return None
+        return None if v is None else to_dollars(v)
+    for name in ("sec_minimum_net_capital", "planned_withdrawals"):
+        v = amount(getattr(header, name), name)
+        if v is not None:
+            found[name] = v
+    for group in ("undermargined", "withdrawals"):
+        for key, value in getattr(header, group).items():
+            line = _STATEMENT_KEYS.get(str(key), str(key))
+            if line not in _STATEMENT_KEYS.values():
+                problems.append(Problem("bad-field", file, f"{group}: {key!r} is not a statement", f"{group}.{key}",
+                                        "segregation, secured or cleared_swaps"))
+                continue
+            v = amount(value, f"{group}.{key}")
+            if v is not None:
+                found[f"{group}.{line}"] = v
+    return found
 
 
 def _code(key: Any) -> str:
@@ -319,7 +431,18 @@ def load_input(path: Path | str, meta: Path | str | None = None) -> FilingInput:
     # Check the lines whenever the report kind is known, even if other header fields are wrong,
     # so that one run shows every problem.
     kind = doc.get("report") if doc.get("report") in formdef.REPORT_KINDS else None
-    if kind is not None:
+    rep = formdef.report(kind) if kind is not None else None
+    if kind is not None and header is not None:
+        try:
+            rep = formdef.report(kind, header.as_of)       # the revision covering the as-of date
+        except formdef.UnsupportedRevision as exc:
+            problems.append(Problem("unsupported-revision", yname, str(exc), "as_of",
+                                    f"an as-of date the form definition covers ({formdef.supported_dates()})"))
+    targets: dict = {}
+    warnings: list[Problem] = []
+    defaults: dict = {}
+    extras: dict = {}
+    if rep is not None:
         if lines is None:
             lines = {}
         if not isinstance(lines, dict):
@@ -330,15 +453,14 @@ def load_input(path: Path | str, meta: Path | str | None = None) -> FilingInput:
         for key, raw in lines.items():
             code = _code(key)
             src = Source(yname, f"yaml line {key_lines[key]}" if key in key_lines else "", str(raw))
-            _check_line(kind, code, raw, src, problems, amounts, exact, percents, sources)
+            _check_line(rep, code, raw, src, problems, amounts, exact, percents, sources, targets)
         for code, raw, where, _ in csv_rows:
-            _check_line(kind, _code(code), raw, Source(str(csv_file), where, str(raw)), problems,
-                        amounts, exact, percents, sources)
+            _check_line(rep, _code(code), raw, Source(str(csv_file), where, str(raw)), problems,
+                        amounts, exact, percents, sources, targets)
         for code, total in mapped.items():
             accounts = ", ".join(p.account for p in postings.get(code, ()))
-            _check_line(kind, code, total, Source(header.trial_balance, f"mapped from accounts {accounts}",
-                                                  str(total)), problems, amounts, exact, percents, sources)
-        rep = formdef.report(kind)
+            _check_line(rep, code, total, Source(header.trial_balance, f"mapped from accounts {accounts}",
+                                                 str(total)), problems, amounts, exact, percents, sources, targets)
         for code, name in (header.names.items() if header else ()):
             code = _code(code)
             line = rep.lines.get(code)
@@ -346,6 +468,19 @@ def load_input(path: Path | str, meta: Path | str | None = None) -> FilingInput:
                 texts = ", ".join(rep.text_codes) or "none on this form"
                 problems.append(Problem("unknown-line", yname, f"names: {code} is not a name field of {kind}",
                                         f"names.{code}", f"one of {texts}"))
+        describable = [c for c, ln in rep.lines.items() if "describe" in ln.label.lower() or "describe" in
+                       next((r.label for s in rep.statements for r in s.rows if ln in r.lines), "").lower()]
+        for code in (header.describe if header else {}):
+            if _code(code) not in describable:
+                problems.append(Problem("unknown-line", yname, f"describe: {_code(code)} is not a \"(describe:)\" "
+                                        f"line of {kind}", f"describe.{_code(code)}", f"one of {', '.join(describable)}"))
+        _rule_problems(rep, amounts, percents, sources, yname, problems, warnings)
+        retail = bool(header and header.retail_forex)
+        for code, line in rep.lines.items():
+            if line.default is not None and code not in amounts:
+                defaults[code] = line.default_retail_forex if retail and line.default_retail_forex else line.default
+        if header:
+            extras = _extras(header, yname, problems)
     if problems:
         raise InputProblems(problems)
     digest = hashlib.sha256()
@@ -355,4 +490,5 @@ def load_input(path: Path | str, meta: Path | str | None = None) -> FilingInput:
     return FilingInput(header=header, amounts=amounts, exact=exact, percents=percents, sources=sources,
                        files=tuple(files), digest=digest.hexdigest(), postings=postings,
                        file_hashes=file_hashes,
-                       adjusted_net_capital=anc)
+                       adjusted_net_capital=anc, targets=targets, defaults=defaults, warnings=tuple(warnings),
+                       extras=extras, report=rep)

@@ -84,8 +84,10 @@ def print_alerts(alerts: list[dict], unchecked: list[str], console: Console) -> 
                                     (a["notice"], "bold"), "."))
     if not alerts:
         console.print("No regulatory alert.")
-    for u in unchecked:
-        console.print(f"not checked: {u}", markup=False, style="dim")
+    if unchecked:
+        console.print("not checked (their inputs are not given): "
+                      + "; ".join(u.replace(": not checked, the input gives no", " needs") for u in unchecked),
+                      style="dim")
 
 
 def print_variance(moved: list[dict], prior, console: Console, percent=None, dollars=None) -> None:

@@ -29,4 +29,5 @@ def lit(value: object, style: str = "") -> Text:
 
 
 def console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, markup=False, emoji=False)
+    # soft_wrap: long lines (problems, alerts) wrap at the terminal, never inside a word or number
+    return Console(stderr=stderr, highlight=False, markup=False, emoji=False, soft_wrap=True)

@@ -96,23 +96,36 @@ class TargetChoice:
     title: str
     line: str
     options: tuple[tuple[str, str], ...]   # (option wording, value as printed)
+    values: tuple[str, ...] = ()            # a., b., c. low, c. high, d. low, d. high (WinJammer's order)
+    chosen: str = ""                        # a, b, c or d: how the input gave the target
 
 
 def residual_interest_targets(filing: Filing) -> list[TargetChoice]:
-    """The Daily Seg cover's targets, from the management target lines as the input gave them."""
+    """The Daily Seg cover's targets as the input gave them (a. dollars, b. a percentage, c. a dollar
+    range, d. a percentage range); the options not chosen print 0, as WinJammer prints them.
+    `values` is WinJammer's order: a., b., c. low, c. high, d. low, d. high."""
     cover = filing.report.cover
     found = []
     for spec in cover.get("targets", ()):
         code = spec["line"]
         opts = cover["options"]
-        pct = filing.input.percents.get(code)
-        dollars = filing.values[code] if pct is None else None
-        a = f"{dollars:,}" if dollars is not None else "0"
-        b = fmt_percent(pct) if pct is not None else "0"
+        how = filing.target(code)
+        values = ["0"] * 6
+        form = how.get("form")
+        if form == "a" and how.get("dollars") is not None:
+            values[0] = f"{how['dollars']:,}"
+        elif form == "b":
+            values[1] = how["percent"]
+        elif form == "c":
+            values[2], values[3] = (f"{v:,}" for v in how["range"])
+        elif form == "d":
+            values[4], values[5] = how["percent_range"]
         found.append(TargetChoice(
             title=spec["title"], line=code,
-            options=((opts["a"], a), (opts["b"].format(funds=spec["funds"]), f"{b}%"),
-                     (opts["c"], "0 and 0"), (opts["d"].format(funds=spec["funds"]), "0% and 0%"))))
+            options=((opts["a"], values[0]), (opts["b"].format(funds=spec["funds"]), f"{values[1]}%"),
+                     (opts["c"], f"{values[2]} and {values[3]}"),
+                     (opts["d"].format(funds=spec["funds"]), f"{values[4]}% and {values[5]}%")),
+            values=tuple(values), chosen=form or ""))
     return found
 
 

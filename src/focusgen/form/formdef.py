@@ -439,7 +439,10 @@ def _overlay(base: dict, changes: dict) -> dict:
         for row in st.get("rows", ()):
             for line in row.get("lines", ()) or ():
                 if str(line.get("code")) in pending:
-                    line.update(pending.pop(str(line["code"])))
+                    patch = dict(pending.pop(str(line["code"])))
+                    if "label" in patch and "label" not in line:     # the caption is the row's
+                        row["label"] = patch.pop("label")
+                    line.update(patch)
     if pending:
         raise FormDefinitionError(f"revision changes unknown lines {sorted(pending)}")
     raw["revision"], raw["effective"] = changes["revision"], changes["effective"]

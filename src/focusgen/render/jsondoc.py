@@ -26,6 +26,11 @@ def filing_dict(filing: Filing, built=None) -> dict:
         "names": filing.names,
         "targets": {code: filing.target(code) for code, line in rep.lines.items() if line.target_of},
         "summary": view.summary(filing),
+        "describe": {str(k): v for k, v in filing.header.describe.items()},
+        "defaults": {code: {"value": v, "note": f"line {code} was not given: the form's default "
+                            f"${v:,} was used"} for code, v in filing.input.defaults.items()},
+        "warnings": [w.as_dict() for w in filing.input.warnings],
+        "alert_inputs": filing.input.extras,
         "adjusted_net_capital": filing.input.adjusted_net_capital,
         "generator": {"name": "focusgen", "version": __version__, "input_sha256": filing.input.digest},
     }

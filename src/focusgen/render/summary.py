@@ -27,16 +27,23 @@ def print_summary(filing: Filing, console: Console) -> None:
     console.print(lit(h.firm.name))
     console.print(f"{filing.report.form_name}, as of {view.mmddyyyy(h.as_of)}")
     table = Table(show_edge=False, pad_edge=False)
-    table.add_column("Statement", no_wrap=True)
-    table.add_column("Excess (deficiency)", justify="right")
-    table.add_column("Target", justify="right")
-    table.add_column("Over (under) target", justify="right")
+    # the numbers stay whole on a narrow terminal; the statement names wrap instead
+    table.add_column("Statement", overflow="fold")
+    table.add_column("Excess (deficiency)", justify="right", no_wrap=True, min_width=15)
+    table.add_column("Target", justify="right", no_wrap=True, min_width=13)
+    table.add_column("Over (under) target", justify="right", no_wrap=True, min_width=15)
     for entry in view.summary(filing):
         if "early_warning" in entry:
             table.add_row(f"{entry['name']}, line D [{entry['requirement']['line']}]",
                           _money(entry["requirement"]["value"]), "", "")
             table.add_row(f"  early warning level [{entry['early_warning']['line']}]",
                           _money(entry["early_warning"]["value"]), "", "")
+            if entry.get("early_warning_threshold", {}).get("value") is not None:
+                table.add_row("  notice threshold [1.12(b)]",
+                              _money(entry["early_warning_threshold"]["value"]), "", "")
+            if "minimum_net_capital" in entry:
+                table.add_row("  minimum [7490 or SEC 3760]",
+                              _money(entry["minimum_net_capital"]["value"]), "", "")
             continue
         excess = entry["excess"]
         name = Text(f"{entry['name']} [{excess['line']}]")
@@ -76,6 +83,15 @@ def print_batch_summary(outcomes, console: Console) -> None:
     stopped = sum(1 for o in outcomes if o.interrupted)
     console.print(f"{built} built, {len(outcomes) - built - stopped} failed, "
                   + (f"{stopped} not built (interrupted), " if stopped else "") + f"{alerted} with alerts")
+
+
+def print_notes(filing: Filing, console: Console) -> None:
+    """What the build assumed or could not confirm: defaults taken and warnings (also in the JSON)."""
+    for code, value in filing.input.defaults.items():
+        console.print(f"default: line {code} ({filing.report.lines[code].label}) was not given; the form's "
+                      f"default ${value:,} was used")
+    for w in filing.input.warnings:
+        console.print(Text.assemble(("warning", "bold yellow"), f"[{w.code}]: {literal(w.message)}"))
 
 
 def print_alerts(alerts: list[dict], unchecked: list[str], console: Console) -> None:

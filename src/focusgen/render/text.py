@@ -40,6 +40,8 @@ def _row(rv: view.RowView) -> list[str]:
     if rv.text is not None:
         line, name = rv.text
         label = f"{label} {name or ''} [{line.code}]".replace("  ", " ")
+    if rv.described:
+        label = f"{label} {rv.described}"
     lines = _wrap(label, LABEL_W, prefix)
     if rv.inner is None and rv.outer is None:
         return lines

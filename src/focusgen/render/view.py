@@ -27,6 +27,7 @@ class RowView:
     inner: Cell | None
     outer: Cell | None
     text: tuple[Line, str | None] | None      # a name field and its name
+    described: str = ""                        # what a "(describe:)" line holds, as the input says
 
     @property
     def kind(self) -> str:
@@ -57,8 +58,10 @@ def row_view(filing: Filing, row: Row) -> RowView:
         return Cell(line, filing.values[line.code]) if line else None
     text_line = row.text_line
     names = filing.names
+    given = {str(k): v for k, v in filing.header.describe.items()}
+    described = next((given[ln.code] for ln in row.lines if ln.code in given), "")
     return RowView(row=row, inner=cell("inner"), outer=cell("outer"),
-                   text=(text_line, names[text_line.code]) if text_line else None)
+                   text=(text_line, names[text_line.code]) if text_line else None, described=described)
 
 
 def pages(filing: Filing) -> list[Page]:
@@ -158,5 +161,14 @@ def summary(filing: Filing) -> list[dict]:
         entry = {"statement": st.key, "name": st.short, "title": st.title}
         for role, code in st.summary.items():
             entry[role] = {"line": code, "value": filing.values[code]}
+        if "early_warning" in entry:
+            # the threshold of the 1.12(b) notice, beside line 7495 as the form's note prints it
+            from ..close.alerts import thresholds
+            derived = thresholds(filing)
+            entry["early_warning_threshold"] = {"line": "CFTC Regulation 1.12(b)",
+                                                "value": derived["early_warning_threshold"]}
+            if derived["minimum_net_capital"] != filing.values.get("7490"):
+                entry["minimum_net_capital"] = {"line": "greater of 7490 and SEC 3760",
+                                                "value": derived["minimum_net_capital"]}
         found.append(entry)
     return found

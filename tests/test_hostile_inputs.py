@@ -274,3 +274,95 @@ def test_malformed_json_is_a_named_error(run, tmp_path, case, command):
         return
     assert status == 2, err
     assert "error[" in err and "Traceback" not in err
+
+
+# --- paths stay inside the input's folder ----------------------------------------------------
+
+@pytest.mark.parametrize("field", ["ledger", "trial_balance", "mapping"])
+@pytest.mark.parametrize("kind", ["dotdot", "absolute", "symlink"])
+def test_paths_outside_the_input_folder_are_refused(run, tmp_path, field, kind):
+    inside = tmp_path / "in"
+    inside.mkdir()
+    secret = tmp_path / "secret.csv"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    if kind == "dotdot":
+        given = "../secret.csv"
+    elif kind == "absolute":
+        given = str(secret)
+    else:
+        (inside / "link.csv").symlink_to(secret)
+        given = "link.csv"
+    other = {"ledger": "", "trial_balance": "mapping: map.yaml\n", "mapping": "trial_balance: tb.csv\n"}[field]
+    (inside / "map.yaml").write_text("accounts: []\n")
+    (inside / "tb.csv").write_text("account,amount\n")
+    (inside / "x.yaml").write_text(HEAD + f"{field}: {given}\n" + other)
+    status, _, err = run("build", inside / "x.yaml", "--out", tmp_path / "o", "--format", "json")
+    assert status == 2 and "error[path-outside]" in err and field in err
+    assert "root:x" not in err                                  # never echoes a file that is not an input
+    status, _, err = run("build", inside / "x.yaml", "--out", tmp_path / "o", "--format", "json",
+                         "--allow-outside-paths")
+    assert "error[path-outside]" not in err and "root:x" not in err
+
+
+def test_a_ledger_in_a_subfolder_is_fine(run, tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.csv").write_text("line,amount\n7010,5\n")
+    status, err, data, _ = build(run, tmp_path, HEAD + "ledger: sub/b.csv\n")
+    assert status == 0, err and data["lines"]["7010"] == 5
+
+
+# --- accepted nonsense, refused by name ---------------------------------------------------------
+
+@pytest.mark.parametrize("text,code,fragment", [
+    ("report: focus-ii\nas_of: 2020-11-30\nfirm: {name: ''}\nlines: {7010: 1}\n", "bad-field", "empty"),
+    ("report: focus-ii\nas_of: 2020-11-30\nfirm: {name: '   '}\nlines: {7010: 1}\n", "bad-field", "empty"),
+    ("report: focus-ii\nas_of: 2020-11-30\nfirm: {name: \"A\\nEnd Date:1/1/2000\"}\nlines: {7010: 1}\n", "bad-field",
+     "control character"),
+    ("report: focus-ii\nas_of: 2020-11-30\nfirm: {name: \"A\\tB\"}\nlines: {7010: 1}\n", "bad-field", "control"),
+    ("report: focus-ii\nas_of: 2020-11-30\nfirm: {name: \"A\\u001b[31mB\"}\nlines: {7010: 1}\n", "bad-field", "control"),
+    ("report: focus-ii\nas_of: 2020-11-30\nfirm: {name: X, contact: {name: \"a\\rb\"}}\nlines: {7010: 1}\n",
+     "bad-field", "control"),
+    ("report: focus-ii\nas_of: 2020-11-30\nfirm: {name: '" + "N" * 201 + "'}\nlines: {7010: 1}\n", "bad-field",
+     "at most 200"),
+    ("report: focus-ii\nas_of: 0001-01-01\nfirm: {name: X}\nlines: {7010: 1}\n", "unsupported-revision", "2014"),
+    ("report: focus-ii\nas_of: 2020-11-30\nsubmit_date: 2020-11-29\nfirm: {name: X}\nlines: {7010: 1}\n",
+     "bad-date", "before as_of"),
+    ("report: focus-ii\nas_of: 2020-11-30\nfirm: {name: X}\nvariance: {percent: -5}\nlines: {7010: 1}\n",
+     "bad-field", "variance.percent"),
+    ("report: focus-ii\nas_of: 2020-11-30\nfirm: {name: X}\nvariance: {dollars: -1}\nlines: {7010: 1}\n",
+     "bad-field", "variance.dollars"),
+    ("report: focus-ii\nas_of: 2020-11-30\nfirm: {name: X}\nvariance: {percent: .nan}\nlines: {7010: 1}\n",
+     "bad-field", "variance.percent"),
+])
+def test_nonsense_is_refused_by_name(run, tmp_path, text, code, fragment):
+    path = tmp_path / "x.yaml"
+    path.write_text(text)
+    status, _, err = run("build", path, "--out", tmp_path / "o", "--format", "json")
+    assert status == 2 and f"error[{code}]" in err and fragment in err, err
+    assert not (tmp_path / "o").exists() and "\x1b" not in err
+
+
+def test_a_csv_header_naming_a_column_twice(run, tmp_path):
+    (tmp_path / "b.csv").write_text("line,amount,amount\n7010,5,6\n")
+    status, err, _, _ = build(run, tmp_path, HEAD + "ledger: b.csv\n")
+    assert status == 2 and "error[csv-header]" in err and "named twice" in err
+
+
+@pytest.mark.parametrize("argv,fragment", [
+    (["build", "IN", "--out", ""], "--out"),
+    (["build", "IN", "--out", "  "], "--out"),
+    (["build", "IN", "--out="], "--out"),
+    (["build", "IN", "--jobs", "0"], "--jobs"),
+    (["diff", "IN", "IN", "--percent", "nan"], "--percent"),
+    (["diff", "IN", "IN", "--percent", "inf"], "--percent"),
+    (["diff", "IN", "IN", "--percent", "-1"], "--percent"),
+    (["diff", "IN", "IN", "--percent", "ten"], "--percent"),
+    (["diff", "IN", "IN", "--dollars", "-5"], "--dollars"),
+])
+def test_bad_options_are_named(run, tmp_path, argv, fragment, monkeypatch):
+    from conftest import INPUTS
+    monkeypatch.chdir(tmp_path)
+    argv = [str(INPUTS / "2020-11.yaml") if a == "IN" else a for a in argv]
+    status, _, err = run(*argv)
+    assert status == 2 and "error[bad-option]" in err and fragment in err
+    assert list(tmp_path.iterdir()) == []                       # nothing written, not even into "."

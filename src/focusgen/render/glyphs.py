@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
-FONTS = Path(__file__).resolve().parents[3] / "templates" / "assets" / "fonts"
+from ..resources import FONTS  # noqa: E402
 
 
 @lru_cache(maxsize=1)

@@ -24,8 +24,7 @@ from . import view
 from ..compute import Filing
 from ..money import fmt_amount
 
-TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
-ASSETS = TEMPLATES / "assets"
+from ..resources import ASSETS, TEMPLATES  # the packaged files, wherever installed
 
 # Must be set before WeasyPrint (and so Pango and fontconfig) is first imported.
 os.environ["FONTCONFIG_FILE"] = str(ASSETS / "fonts.conf")

@@ -1,0 +1,24 @@
+"""Where focusgen's own files are, wherever it is installed.
+
+`templates/` stays at the top of the repository (the design card); the build configuration maps it
+into the wheel as the `focusgen/templates` folder. An installed focusgen reads it from there, through
+importlib.resources; a source checkout (the editable install in .venv) has no such folder inside the
+package and reads the top-level one. Either way the locked-down URL fetcher serves exactly these files.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+
+def templates_dir() -> Path:
+    packaged = Path(str(files("focusgen") / "templates"))
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+TEMPLATES = templates_dir()
+ASSETS = TEMPLATES / "assets"
+FONTS = ASSETS / "fonts"

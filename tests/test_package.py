@@ -1,0 +1,38 @@
+"""The wheel carries everything focusgen needs at run time: built from the repository, installed into
+a fresh virtual environment outside the checkout, it builds every output of both examples from another
+folder, byte-identical to the checkout's own build (same templates, fonts and fontconfig)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import INPUTS, ROOT
+
+
+def test_the_wheel_builds_every_output_outside_the_checkout(tmp_path, run):
+    wheels, venv, work = tmp_path / "wheels", tmp_path / "venv", tmp_path / "elsewhere"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(ROOT)],
+                   check=True, timeout=600, capture_output=True)
+    wheel = next(wheels.glob("focusgen-*.whl"))
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "--disable-pip-version-check", str(wheel)],
+                   check=True, timeout=900, capture_output=True)
+    work.mkdir()
+    for f in INPUTS.glob("*.*"):
+        if f.is_file():
+            (work / f.name).write_bytes(f.read_bytes())
+    for stem in ("2020-11", "daily-seg-2017-12-26"):
+        proc = subprocess.run([str(venv / "bin" / "focusgen"), "build", f"{stem}.yaml", "--out", f"out/{stem}",
+                               "--format", "pdf,txt,json,review", "--quiet"], cwd=work, capture_output=True,
+                              text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        assert "Fontconfig error" not in proc.stderr and not proc.stderr.strip(), proc.stderr
+        built = sorted(p.name for p in (work / "out" / stem).iterdir())
+        assert built == sorted([f"{stem}.pdf", f"{stem}.txt", f"{stem}.json", f"{stem}-review.pdf",
+                                f"{stem}-review.html", "manifest.json"])
+        # the same bytes as the checkout's own build
+        assert run("build", INPUTS / f"{stem}.yaml", "--out", tmp_path / "ref" / stem, "--format",
+                   "pdf,txt,json", "--quiet")[0] == 0
+        for ext in ("pdf", "txt"):
+            assert (work / "out" / stem / f"{stem}.{ext}").read_bytes() == \
+                (tmp_path / "ref" / stem / f"{stem}.{ext}").read_bytes()

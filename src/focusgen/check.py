@@ -8,6 +8,7 @@ listed as not compared, never as equal.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,12 @@ class Current:
     lines: dict[str, int | None]
     adjusted_net_capital: int | None = None
     summary: list | None = None
+    firm: str | None = None
+
+
+# check passes only when at least this share of the lines carrying an amount was compared: lines
+# the prior does not show legibly are "not compared", and enough of them make the check fail.
+MIN_COVERAGE = Fraction(9, 10)
 
 
 @dataclass
@@ -32,10 +39,20 @@ class Comparison:
     prior: Extraction
     differences: list[dict] = field(default_factory=list)
     not_compared: list[str] = field(default_factory=list)
+    considered: int = 0             # lines with an amount in either filing
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def compared(self) -> int:
+        return self.considered - len(self.not_compared)
+
+    @property
+    def enough(self) -> bool:
+        return self.considered > 0 and Fraction(self.compared, self.considered) >= MIN_COVERAGE
 
     @property
     def failed(self) -> bool:
-        return bool(self.differences or self.prior.edit_failures)
+        return bool(self.differences or self.prior.edit_failures or not self.enough)
 
     def as_dict(self) -> dict:
         return {"current": {"source": self.current.source, "report": self.current.report,
@@ -44,7 +61,10 @@ class Comparison:
                           "method": self.prior.method},
                 "differences": self.differences, "not_compared": self.not_compared,
                 "prior_edit_checks": self.prior.edit_failures,
+                "notes": self.notes,
                 "summary": {"differences": len(self.differences), "not_compared": len(self.not_compared),
+                            "compared": self.compared, "considered": self.considered,
+                            "enough_compared": self.enough,
                             "prior_edit_check_failures": len(self.prior.edit_failures)}}
 
 
@@ -53,13 +73,13 @@ def load_current(path: Path) -> Current:
     if path.suffix.lower() == ".json":
         e = extract(path)
         return Current(str(path), e.report, e.as_of or "", e.lines, e.extra.get("adjusted_net_capital"),
-                       e.extra.get("summary"))
+                       e.extra.get("summary"), e.firm)
     from .render import view
     from .compute import compute
     from .inputs.load import load_input
     filing = compute(load_input(path))
     return Current(str(path), filing.report.kind, filing.header.as_of.isoformat(), dict(filing.values),
-                   filing.input.adjusted_net_capital, view.summary(filing))
+                   filing.input.adjusted_net_capital, view.summary(filing), filing.header.firm.name)
 
 
 def load_any(path: Path) -> Current:
@@ -77,8 +97,15 @@ def compare(current: Current, prior: Extraction, tolerance: int = 0) -> Comparis
                                      expected=f"a prior {current.report} filing")])
     rep = formdef.report(current.report)
     result = Comparison(current, prior)
+    if prior.as_of and current.as_of and prior.as_of != current.as_of:
+        result.notes.append(f"the prior is as of {prior.as_of}, the current filing as of {current.as_of}")
+    letters = lambda s: "".join(c for c in (s or "").upper() if c.isalnum())  # noqa: E731
+    if prior.firm and current.firm and letters(prior.firm) != letters(current.firm):
+        result.notes.append(f"the prior's firm is {prior.firm!r}, the current filing's {current.firm!r}")
     for code in rep.amount_codes:
         now, before = current.lines.get(code), prior.lines.get(code)
+        if now is not None or before is not None or prior.how.get(code) not in ("blank", "missing", None):
+            result.considered += 1
         if before is None and prior.how.get(code) not in ("blank",):
             if now is not None:
                 result.not_compared.append(code)

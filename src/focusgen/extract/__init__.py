@@ -129,12 +129,49 @@ def _pdf_pages(path: Path, data: bytes) -> tuple[list[str], str]:
     return pages, ("ocr" if ocred == len(pages) else "pdf-text+ocr" if ocred else "pdf-text")
 
 
+def _letters(text: str) -> str:
+    """Upper-case letters only: titles are matched across line breaks, spacing and punctuation."""
+    return re.sub(r"[^A-Z]", "", text.upper())
+
+
+def _title_key(title: str) -> str:
+    return _letters(title)[:36]        # the opening words: what survives wrapping and OCR best
+
+
+def titles_found(text: str) -> dict[str, list[str]]:
+    """For each report kind, the statement titles (as that kind prints them) found in the text."""
+    letters = _letters(text)
+    found = {}
+    for kind in formdef.REPORT_KINDS:
+        rep = formdef.report(kind)
+        titles = [rep.cover.get("title", "")] + [st.title for st in rep.statements]
+        found[kind] = [t for t in titles if t and _title_key(t) in letters]
+    return found
+
+
 def detect_kind(text: str) -> str:
-    """Daily Seg says so in its banner and titles; anything else is read as FOCUS II (WinJammer
-    files monthly FOCUS II reports too, so "WINJAMMER" alone decides nothing)."""
-    if re.search(r"daily\s*seg", text, re.I):
-        return "daily-seg"
-    return "focus-ii"
+    """The report kind from what only the form prints: WinJammer's banner line `Form: Daily Seg ...`
+    and the statement titles as each kind prints them (Daily Seg: "Daily Segregation - ..."; FOCUS
+    II: "STATEMENT OF SEGREGATION REQUIREMENTS ..."). Never from free text: a firm named DAILY SEG
+    CAPITAL LLC does not make a FOCUS II a Daily Seg."""
+    found = titles_found(text)
+    daily = len(found["daily-seg"]) + 2 * bool(re.search(r"^\s*Form\s*:\s*Daily\s*Seg", text, re.I | re.M))
+    return "daily-seg" if daily > len(found["focus-ii"]) else "focus-ii"
+
+
+# A document is a filing of its kind only if the form shows through: at least one statement title
+# and a fair number of the form's own line codes. Below this, extract and check refuse it
+# (not-a-filing) rather than report a page of nulls, or "nothing differs".
+MIN_TITLES, MIN_CODES = 1, 12
+
+
+def form_found(text: str, kind: str) -> tuple[int, int, int, int]:
+    """(titles found, titles, line codes found, coded lines) of the report kind in the text."""
+    rep = formdef.report(kind)
+    titles = [st.title for st in rep.statements]
+    codes = set(rep.coded_amount_codes) | set(rep.text_codes)
+    present = set(re.findall(r"(?<!\d)(\d{4})(?!\d)", text)) & codes
+    return len(titles_found(text)[kind]), len(titles), len(present), len(codes)
 
 
 _DATE = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?!\d)")
@@ -188,10 +225,22 @@ def _firm(text: str) -> str | None:
 def extract_text(pages: list[str], source: str, method: str) -> Extraction:
     text = "\n".join(pages)
     kind = detect_kind(text)
+    titles, n_titles, codes, n_codes = form_found(text, kind)
+
+    def refuse(values: int):
+        raise _problem(Path(source), "not-a-filing", f"is not a filing: {titles} of the {n_titles} statement titles, "
+                       f"{codes} of the {n_codes} line codes and {values} amounts of the {kind} form were found",
+                       f"a FOCUS II or Daily Seg filing (at least {MIN_TITLES} statement title, and {MIN_CODES} "
+                       "line codes or amounts placed on the form's lines)")
+    if titles < MIN_TITLES:
+        refuse(0)
     report = formdef.report(kind)
     reader = Reader(report)
     reading = reader.read(pages)
     st = settle(report, reading, reader.row_of_code)
+    placed = sum(1 for v in st.values.values() if v is not None)
+    if codes < MIN_CODES and placed < MIN_CODES:      # a scan may lose the boxed codes, not the amounts
+        refuse(placed)
     names = {c: reading.names.get(c) for c in report.text_codes}
     return Extraction(source, kind, _as_of(text), _firm(text), st.values, st.how, names,
                       reading.findings + st.findings, st.edit_failures, method)

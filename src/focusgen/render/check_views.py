@@ -54,6 +54,11 @@ def print_comparison(result, out: Console) -> None:
         out.print("prior filing's own arithmetic (edit checks):")
         for f in p.edit_failures:
             out.print(f"  FAILED {f['message']}", style="bold red")
+    for note in result.notes:
+        out.print(f"note: {literal(note)}")
+    share = f"{100 * result.compared // result.considered}%" if result.considered else "none"
+    out.print(f"compared {result.compared} of {result.considered} lines with an amount ({share})"
+              + ("" if result.enough else "; too little of the prior was legible to pass"))
     out.print(f"{len(result.differences)} line(s) differ, {len(result.not_compared)} not compared, "
               f"{len(p.edit_failures)} edit check failure(s) in the prior")
 

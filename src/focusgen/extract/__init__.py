@@ -48,11 +48,22 @@ def _problem(path: Path, code: str, message: str, expected: str) -> InputProblem
     return InputProblems([Problem(code, str(path), message, expected=expected)])
 
 
+# Limits on a prior filing, each refused by name before the work it would cost: a filing has a few
+# dozen Letter pages; anything far past that is a mistake or an attack (a 2,000-page file, a page
+# 20,000 points wide, an image that decompresses to gigabytes).
+MAX_PRIOR_BYTES = 200 * 2**20
+MAX_PAGES = 100
+MAX_PAGE_POINTS = 2000              # 27.8 inches: past any printed page
+MAX_IMAGE_PIXELS = 60_000_000       # an embedded scan image; a Letter page at 600 dpi is 33.7 million
+
+
 def extract(path: Path | str) -> Extraction:
     path = Path(path)
-    if not path.is_file():
-        raise _problem(path, "file-not-found", "no such file", "a prior filing: PDF, text or JSON")
-    data = path.read_bytes()
+    from ..inputs.formats import read_bytes
+    problems: list = []
+    data = read_bytes(path, problems, MAX_PRIOR_BYTES, expected="prior filing")
+    if data is None:
+        raise InputProblems(problems)
     if data.startswith(b"%PDF"):
         pages, method = _pdf_pages(path, data)
         return extract_text(pages, str(path), method)
@@ -113,8 +124,19 @@ def _pdf_pages(path: Path, data: bytes) -> tuple[list[str], str]:
         raise _problem(path, "not-a-pdf", f"cannot be opened as a PDF: {exc}", "a readable PDF") from None
     pages, ocred = [], 0
     try:
+        if len(pdf) > MAX_PAGES:
+            raise _problem(path, "pdf-too-large", f"has {len(pdf):,} pages", f"at most {MAX_PAGES} pages")
         for i in range(len(pdf)):
             page = pdf[i]
+            width, height = page.get_size()
+            if max(width, height) > MAX_PAGE_POINTS:
+                raise _problem(path, "pdf-too-large", f"page {i + 1} is {width:,.0f} x {height:,.0f} points",
+                               f"pages of at most {MAX_PAGE_POINTS:,} points a side")
+            for obj in page.get_objects(filter=(pdfium.raw.FPDF_PAGEOBJ_IMAGE,), max_depth=4):
+                w, h = obj.get_px_size()
+                if w * h > MAX_IMAGE_PIXELS:
+                    raise _problem(path, "pdf-too-large", f"page {i + 1} holds an image of {w:,} x {h:,} pixels",
+                                   f"images of at most {MAX_IMAGE_PIXELS:,} pixels")
             text = page.get_textpage().get_text_range()
             if len(re.sub(r"\s", "", text)) < 20:          # no text layer: a scan
                 from .ocr import OCRUnavailable, ocr_page

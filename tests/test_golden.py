@@ -76,7 +76,9 @@ def test_cs_cover_page_targets(run, tmp_path, cs):
     data, text = built(run, tmp_path, "daily-seg-2017-12-26")
     for code, key in (("7194", "customer_segregated"), ("7780", "customer_secured"), ("8760", "cleared_swaps")):
         assert data["targets"][code]["percent"] == str(cs["residual_interest_targets"][key]["b_min_pct"])
-    assert "b. Minimum percentage of customer segregated funds required: 5%; or" in text
+    # WinJammer's cover: the four options with their blanks, then a., b., c. low/high, d. low/high
+    assert "b. Minimum percentage of customer segregated funds required:%; or" in " ".join(text.split())
+    assert text.count("\n0 5 0 0 0 0\n") == 3
     assert "End Date:12/26/2017" in text and "Submit Date:12/27/2017" in text
     assert "Firm Name:Credit Suisse Securities (USA) LLC" in text
 

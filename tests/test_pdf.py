@@ -50,13 +50,15 @@ def test_every_line_code_once_with_its_value(built, stem, kind):
             assert before.endswith(name or "Name(s):"), code
             continue
         value = lines[code]
-        before = text[max(0, hits[0].start() - 40):hits[0].start()]
-        m = re.search(r"(\(?[\d,]+\)?)\s*$", before)
+        before = text[max(0, hits[0].start() - 40):hits[0].start()].rstrip("[ ")
+        m = re.search(r"(\(?-?[\d,]+\)?)\s*$", before)
         if value is None:
             # blank: nothing before the code box but a label, or the code box of the inner column
             assert not m or m.group(1) in rep.lines, (code, before)
         else:
-            assert m and m.group(1) == fmt_amount(value, "parens"), (code, before, value)
+            # the SEC form's parentheses on FOCUS II, WinJammer's minus sign on a Daily Seg
+            assert m and m.group(1) == fmt_amount(value, "minus" if kind == "daily-seg" else "parens"), \
+                (code, before, value)
 
 
 def test_daily_seg_uncoded_line_12_prints_values_without_codes(built):

@@ -39,6 +39,7 @@ class Obs:
     how: str                     # read | code-lost | blank | unreadable
     sign_sure: bool = True
     where: str = ""
+    repaired: bool = False       # joined from OCR fragments: counts only if the arithmetic confirms it
 
 
 @dataclass
@@ -367,7 +368,7 @@ class Reader:
         line = self.report.lines.get(code)
         if line is None or line.kind == "text":
             return
-        obs = Obs(tok.value * tok.sign, how, tok.sign_sure, where)
+        obs = Obs(tok.value * tok.sign, how, tok.sign_sure, where, tok.repaired)
         old = out.values.get(code)
         if old is None or old.value is None:
             out.values[code] = obs

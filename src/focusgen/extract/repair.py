@@ -31,6 +31,7 @@ class State:
     values: dict[str, int | None]
     how: dict[str, str]
     unsure: set[str] = field(default_factory=set)
+    candidates: dict[str, int] = field(default_factory=dict)   # OCR-repaired readings, held back
     findings: list[dict] = field(default_factory=list)
     edit_failures: list[dict] = field(default_factory=list)
 
@@ -65,6 +66,7 @@ def initial_state(report: Report, reading: Reading) -> State:
     values: dict[str, int | None] = {}
     how: dict[str, str] = {}
     unsure: set[str] = set()
+    candidates: dict[str, int] = {}
     for code in report.amount_codes:
         obs = reading.values.get(code)
         if code in reading.conflicts:
@@ -72,11 +74,15 @@ def initial_state(report: Report, reading: Reading) -> State:
             continue
         if obs is None:
             values[code], how[code] = None, "missing"
+        elif obs.repaired and obs.value is not None:
+            # a number OCR split after a separator, joined: never used until the arithmetic confirms it
+            values[code], how[code] = None, "missing"
+            candidates[code] = obs.value
         else:
             values[code], how[code] = obs.value, obs.how
             if obs.value is not None and not obs.sign_sure and obs.value != 0:
                 unsure.add(code)
-    state = State(values, how, unsure)
+    state = State(values, how, unsure, candidates)
     for code, seen in reading.conflicts.items():
         state.note(code, "conflict", "read with different values: " +
                    ", ".join(f"{fmt_amount(o.value)} ({o.where})" for o in seen))
@@ -338,6 +344,41 @@ def identities(report: Report, st: State) -> bool:
     return changed
 
 
+def confirm_repairs(report: Report, st: State) -> None:
+    """An OCR-repaired reading counts only where the form's arithmetic confirms it: the value the other
+    equations give is the same, or, put in place, it makes every fully known equation it is in hold
+    (at least one). Otherwise it stays unknown, with a finding that says what was read."""
+    eqs = _equations(report)
+    for code, candidate in st.candidates.items():
+        if st.values[code] is not None:
+            if st.values[code] == candidate:
+                st.how[code] = "repaired"
+                st.note(code, "repaired", f"{fmt_amount(candidate)} joined from OCR fragments; confirmed by "
+                                          "the form's arithmetic")
+            else:
+                st.note(code, "repaired", f"read as {fmt_amount(candidate)} (OCR fragments joined), but the "
+                                          f"form's arithmetic gives {fmt_amount(st.values[code])}")
+            continue
+        st.values[code] = candidate
+        checks = []
+        for total, terms in eqs:
+            if code != total and all(c != code for _, c in terms):
+                continue
+            known = [st.term(total)] + [st.term(c) for _, c in terms]
+            if any(v is None for v in known):
+                continue
+            checks.append(st.term(total) == sum(k * st.term(c) for k, c in terms))
+        if checks and all(checks):
+            st.how[code] = "repaired"
+            st.note(code, "repaired", f"{fmt_amount(candidate)} joined from OCR fragments; confirmed by the "
+                                      "form's arithmetic")
+        else:
+            st.values[code] = None
+            st.how[code] = "unreadable"
+            st.note(code, "unconfirmed", f"read as {fmt_amount(candidate)} only by joining OCR fragments, "
+                                         "and the form's arithmetic does not confirm it; left unknown")
+
+
 def settle(report: Report, reading: Reading, rows_of: dict[str, int]) -> State:
     st = initial_state(report, reading)
     fix_deduct_signs(report, st)
@@ -348,6 +389,7 @@ def settle(report: Report, reading: Reading, rows_of: dict[str, int]) -> State:
     solve(report, st, record_failures=False)
     if identities(report, st):
         solve(report, st, record_failures=False)
+    confirm_repairs(report, st)
     solve(report, st, record_failures=True)      # what still does not foot is an edit-check failure
     for code in sorted(st.unsure):
         if st.values[code] is not None:

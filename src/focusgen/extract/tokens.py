@@ -23,7 +23,7 @@ _TOKEN = re.compile(r"""
   | (?P<split>(?<![\d,.])\$?\s?(?P<s3>\d{3})\s(?P<s1>\d)(?![\d,.]))      # 750 0
   | (?<![\w.,])(?P<amount>
         (?P<open>\()?\s?(?:(?P<minus>-)(?=\$?\d))?\$?\s?
-        (?P<num>\d{1,3}(?:\s?[,.]\d{3}(?!\d))+|\d+|[oO](?=\s*(?:\)|\[|$)))     # "1,137 ,433" is one
+        (?P<num>\d{1,3}(?:\s?[,.]\s?\d{3}(?!\d))+|\d+|[oO](?=\s*(?:\)|\[|$)))  # "1,137 ,433", "678, 797": one
         (?:\s?(?P<close>\)))?)
   | (?P<blank>(?:[-—–·•](?:\s?[-—–·•.])*|\(\s*\)))                        # leaders, an empty "( )"
   | (?P<junk>[^\sA-Za-z0-9$()\[\]:,.;'"&/%#-]+)                          # residue such as Ψ or _
@@ -44,6 +44,7 @@ class Tok:
     end: int = 0
     gap: bool = False      # text other than white space was skipped right before this token
     free: bool = False     # (reader) an orphan amount that may still pair with a code below it
+    repaired: bool = False # OCR split the number after a separator ("3,824,678, 797"): joined, unconfirmed
 
 
 def clean(line: str) -> str:
@@ -107,7 +108,7 @@ def _amount(m: re.Match, codes: frozenset[str]) -> Tok:
         return Tok("noise", text, m.start())   # "line 8)": the end of a label, not an amount
     negative = bool(m.group("minus")) or (opened and closed)
     return Tok("amount", text, m.start(), value=int(digits), sign=-1 if negative else 1,
-               sign_sure=opened == closed, grouped=grouped)
+               sign_sure=opened == closed, grouped=grouped, repaired=bool(re.search(r"[,.]\s\d", num)))
 
 
 def _merge_cut_codes(toks: list[Tok], codes: frozenset[str]) -> list[Tok]:

@@ -91,7 +91,8 @@ def _engine():
     """Per-process: the template, the fetcher, the fonts and the parsed stylesheet."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=False)
-    env.filters["money"] = lambda v: fmt_amount(v, "parens")
+    env.filters["money"] = lambda v: fmt_amount(v, "parens")          # the SEC form: (52,837,332)
+    env.filters["money_wj"] = lambda v: fmt_amount(v, "minus")        # WinJammer: -52,837,332
     fetcher = AssetFetcher()
     fonts = FontConfiguration()
     css = CSS(url=(ASSETS / "filing.css").as_uri(), url_fetcher=fetcher, font_config=fonts)
@@ -113,6 +114,7 @@ def render_html(filing: Filing) -> str:
         firm=h.firm, version=__version__, stamp=stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
         as_of=view.mmddyyyy(h.as_of), as_of_short=view.mmddyy(h.as_of),
         input_hash=filing.input.digest[:12], winjammer=daily, banner=view.banner(filing),
+        status=h.filing_status,
         cover=filing.report.cover, cover_fields=[] if daily else view.cover_fields(filing),
         pursuant=view.pursuant(filing),
         carries=h.carries_customer_accounts, contact=contact,

@@ -19,7 +19,8 @@ CELL_W = 25             # "  1,443,907,046 [7010] "
 def _cell(cell: view.Cell | None) -> str:
     if cell is None:
         return " " * CELL_W
-    code = f"[{cell.line.code}]"
+    # a line the form prints without a code (Daily Seg 12 A/B/C) prints none: 8715A is focusgen's key
+    code = f"[{cell.line.code}]" if cell.line.coded else ""
     return f"{fmt_amount(cell.value):>17} {code:<7}"
 
 
@@ -51,6 +52,10 @@ def _row(rv: view.RowView) -> list[str]:
 
 
 def _banner(filing: Filing) -> list[str]:
+    """The head of every page: WinJammer's banner on a Daily Seg; on FOCUS II the box the filed pages
+    print (BROKER OR DEALER, the firm, as of MM/DD/YY)."""
+    if filing.report.kind != "daily-seg":
+        return ["BROKER OR DEALER", filing.header.firm.name, f"as of {view.mmddyy(filing.header.as_of)}"]
     b = view.banner(filing)
     return [f"{b[0][0]}:{b[0][1]}", f"{b[1][0]}:{b[1][1]}", f"{b[2][0]}:{b[2][1]} {b[3][0]}:{b[3][1]}"]
 
@@ -60,14 +65,17 @@ def _cover(filing: Filing) -> list[str]:
     cover = filing.report.cover
     out = [*_wrap(cover["title"], WIDTH)]
     if filing.report.kind == "daily-seg":
+        # as WinJammer lays the cover out: the contact labels, then their values; each target's
+        # four options with their blanks, then the values in WinJammer's order (a., b., c. low,
+        # c. high, d. low, d. high); then "Attach supporting documents"
         c = h.firm.contact
-        out += ["", f"Name of Company: {h.firm.name}", f"Contact Name: {c.name or ''}",
-                f"Contact Phone Number: {c.phone or ''}", f"Contact Email Address: {c.email or ''}"]
+        out += ["", "Name of Company", "Contact Name", "Contact Phone Number", "Contact Email Address",
+                h.firm.name, c.name or "", c.phone or "", c.email or ""]
         for target in view.residual_interest_targets(filing):
-            out += ["", *_wrap(target.title, WIDTH)]
-            for i, (wording, value) in enumerate(target.options):
-                end = "." if i == len(target.options) - 1 else "; or"
-                out.append(f"    {wording} {value}{end}")
+            (a, _), (b, _), (c, _), (d, _) = target.options       # each option with its blanks
+            options = f"{a} ; or {b}%; or {c}and; or {d}% and%"
+            out += ["", *_wrap(f"{target.title} {options}.", WIDTH), " ".join(target.values)]
+        out += ["", "Attach supporting documents"]
         return out
     out.append(cover.get("subtitle", ""))
     out.append("")
@@ -82,11 +90,11 @@ def _cover(filing: Filing) -> list[str]:
 def render_text(filing: Filing) -> str:
     out: list[str] = []
     if filing.report.kind == "daily-seg":
-        out += ["WINJAMMER FILING", "", filing.header.filing_status, ""]
-    rule = "=" * WIDTH
+        # WinJammer's filing page, then the cover; the banner heads every page, the cover included
+        out += ["WINJAMMER FILING", "", filing.header.filing_status, "", *_banner(filing), ""]
     out += _banner(filing) + ["", *_cover(filing)]
     for page in view.pages(filing):
-        out += ["", rule, *_banner(filing), rule]
+        out += ["", *_banner(filing)]
         for section in page.sections:
             if section.title:
                 out += ["", *_wrap(section.title, WIDTH)]

@@ -86,11 +86,17 @@ def mmddyy(d: date | None) -> str:
     return d.strftime("%m/%d/%y") if d else ""
 
 
+def winjammer_date(d: date | None) -> str:
+    """WinJammer writes dates without zero padding: 12/26/2017, 1/6/2016."""
+    return f"{d.month}/{d.day}/{d.year}" if d else ""
+
+
 def banner(filing: Filing) -> list[tuple[str, str]]:
-    """The WinJammer banner: End Date, Firm Name, Form, Submit Date (or As of)."""
+    """The WinJammer banner: End Date, Firm Name, Form, Submit Date (or As of), dates as WinJammer
+    writes them."""
     h = filing.header
-    last = ("Submit Date", mmddyyyy(h.submit_date)) if h.submit_date else ("As of", mmddyyyy(h.as_of))
-    return [("End Date", mmddyyyy(h.as_of)), ("Firm Name", h.firm.name),
+    last = ("Submit Date", winjammer_date(h.submit_date)) if h.submit_date else ("As of", winjammer_date(h.as_of))
+    return [("End Date", winjammer_date(h.as_of)), ("Firm Name", h.firm.name),
             ("Form", filing.report.form_name), last]
 
 

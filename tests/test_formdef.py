@@ -89,3 +89,36 @@ def test_unknown_key_and_bad_formula_fail(raw):
         load_definition(_mutate(raw, lambda r: _line(r, "seg_4d2", "7190").update(sub=["7180"])))
     with pytest.raises(FormDefinitionError, match="more than one formula"):
         load_definition(_mutate(raw, lambda r: _line(r, "seg_4d2", "7190").update(max=["7180", "7060"])))
+
+
+def test_nonnegative_lines_are_exactly_those_of_the_rules():
+    # issue 10's list: gross deficits, long option values, 7200, 7305, dollar management targets
+    expected = {"7045", "7351", "8560", "7032", "7132", "7335", "7610", "7670", "7730", "8530", "8670", "7200",
+                "7305", "7194", "7780", "8760"}
+    for rep in formdef.reports().values():
+        assert {c for c, ln in rep.lines.items() if ln.sign == "nonnegative"} == expected & set(rep.lines)
+
+
+def test_offset_rules_name_lines_of_the_form(raw):
+    bad = copy.deepcopy(raw)
+    bad["rules"]["offsets"].append({"offset": "7047", "deficit": "9999", "cite": "x"})
+    with pytest.raises(FormDefinitionError, match="unknown"):
+        load_definition(bad)
+
+
+@pytest.mark.parametrize("change,match", [
+    ({"lines": {"9999": {"label": "x"}}}, "unknown lines"),
+    ({"colour": "red"}, "holds revision, effective, set and lines"),
+    ({"lines": {"7040": {"sum": ["7010", "7777"]}}}, "unknown line"),
+])
+def test_a_revision_overlay_is_checked_when_loaded(raw, change, match):
+    overlay = {"revision": "x", "effective": {"from": "2030-01-01"}, **change}
+    with pytest.raises(FormDefinitionError, match=match):
+        load_definition(formdef._overlay(raw, overlay))
+
+
+def test_unsupported_revision_names_the_dates():
+    import datetime
+    with pytest.raises(formdef.UnsupportedRevision, match="2014-01-31"):
+        formdef.report("focus-ii", datetime.date(2013, 12, 31))
+    assert formdef.report("focus-ii", datetime.date(2014, 1, 31)).kind == "focus-ii"

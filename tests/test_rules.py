@@ -100,7 +100,8 @@ def test_target_as_a_dollar_range_drives_the_line_from_its_lower_bound(run, tmp_
     assert data["lines"]["7194"] == 155000000 and data["lines"]["7198"] == 45000000
     assert data["targets"]["7194"] == {"form": "c", "range": [155000000, 175000000], "dollars": 155000000}
     text = (out / "in.txt").read_text()
-    assert "155,000,000 and 175,000,000" in text
+    # the cover's values in WinJammer's order: a., b., c. low, c. high, d. low, d. high
+    assert "\n0 0 155,000,000 175,000,000 0 0\n" in text
 
 
 def test_target_as_a_percentage_range(run, tmp_path):
@@ -110,7 +111,7 @@ def test_target_as_a_percentage_range(run, tmp_path):
     # 5% of 7060 = 333,333,333 x 0.05 = 16,666,666.65 -> 16,666,667 (half up)
     assert data["lines"]["7194"] == 16666667
     assert data["targets"]["7194"]["form"] == "d" and data["targets"]["7194"]["percent_range"] == ["5", "8"]
-    assert "5% and 8%" in (out / "in.txt").read_text()
+    assert "\n0 0 0 0 5 8\n" in (out / "in.txt").read_text()
 
 
 @pytest.mark.parametrize("target", ["{range: [10, 5]}", "{range: [1]}", "{percent_range: [\"8%\", \"5%\"]}",

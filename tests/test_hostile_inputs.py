@@ -366,3 +366,98 @@ def test_bad_options_are_named(run, tmp_path, argv, fragment, monkeypatch):
     status, _, err = run(*argv)
     assert status == 2 and "error[bad-option]" in err and fragment in err
     assert list(tmp_path.iterdir()) == []                       # nothing written, not even into "."
+
+
+# --- resource exhaustion: every input bounded, a named error in seconds, bounded memory -------------
+
+import resource  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+BOMB = "".join(f"{chr(97 + i)}: &{chr(97 + i)} [" + ",".join([f"*{chr(96 + i)}"] * 9 if i else ['"lol"'] * 9) + "]\n"
+               for i in range(10))
+
+
+def _limited():
+    resource.setrlimit(resource.RLIMIT_AS, (1024 * 2**20, 1024 * 2**20))     # 1 GiB
+
+
+def _build_bounded(path, *extra, cwd=None):
+    return subprocess.run([sys.executable, "-m", "focusgen.cli", "build", str(path), "--out",
+                           str(path.parent / "o"), "--format", "json", *map(str, extra)],
+                          capture_output=True, text=True, timeout=60, preexec_fn=_limited, cwd=cwd)
+
+
+@pytest.mark.parametrize("where", ["input", "mapping", "meta"])
+@pytest.mark.parametrize("doc,code", [(BOMB, "yaml-too-large"),
+                                      ("lines: " + "[" * 50000 + "]" * 50000 + "\n", "yaml-too-large"),
+                                      ("lines:\n" + "".join(" " * i + "- \n" for i in range(0, 3000)), "yaml-too-large"),
+                                      ("a: " + "{a: " * 30000 + "1" + "}" * 30000 + "\n", "yaml-too-large")])
+def test_yaml_bombs_and_deep_nesting(tmp_path, where, doc, code):
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(doc)
+    if where == "input":
+        path, extra = bomb, ()
+    elif where == "mapping":
+        (tmp_path / "tb.csv").write_text("account,amount\n1,1\n")
+        path = tmp_path / "x.yaml"
+        path.write_text(HEAD + "trial_balance: tb.csv\nmapping: bomb.yaml\n")
+        extra = ()
+    else:
+        path = tmp_path / "b.csv"
+        path.write_text("line,amount\n7010,1\n")
+        extra = ("--meta", bomb)
+    proc = _build_bounded(path, *extra)
+    assert proc.returncode == 2, proc.stderr[-500:]
+    assert f"error[{code}]" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("field", ["ledger", "trial_balance", "mapping", "meta", "csv"])
+@pytest.mark.parametrize("special", ["/dev/zero", "/dev/urandom", "fifo"])
+def test_devices_and_fifos_as_any_input_file(tmp_path, field, special):
+    target = special
+    if special == "fifo":
+        target = tmp_path / "pipe"
+        os.mkfifo(target)
+    (tmp_path / "tb.csv").write_text("account,amount\n1,1\n")
+    (tmp_path / "map.yaml").write_text("accounts: []\n")
+    if field == "meta":
+        path = tmp_path / "b.csv"
+        path.write_text("line,amount\n7010,1\n")
+        proc = _build_bounded(path, "--meta", target)
+    elif field == "csv":
+        (tmp_path / "meta.yaml").write_text(HEAD)
+        link = tmp_path / "dev.csv"
+        link.symlink_to(target)
+        proc = _build_bounded(link, "--meta", tmp_path / "meta.yaml")
+    else:
+        link = tmp_path / ("dev.csv" if field != "mapping" else "dev.yaml")
+        link.symlink_to(target)
+        other = {"ledger": "", "trial_balance": "mapping: map.yaml\n", "mapping": "trial_balance: tb.csv\n"}[field]
+        path = tmp_path / "x.yaml"
+        path.write_text(HEAD + f"{field}: {link.name}\n" + other)
+        proc = _build_bounded(path, "--allow-outside-paths")
+    assert proc.returncode == 2, proc.stderr[-500:]
+    assert "error[not-a-regular-file]" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_an_oversized_table_is_refused_before_reading(tmp_path):
+    big = tmp_path / "big.csv"
+    with open(big, "wb") as fh:                 # sparse: 65 MiB without writing them
+        fh.write(b"line,amount\n")
+        fh.truncate(65 * 2**20)
+    path = tmp_path / "x.yaml"
+    path.write_text(HEAD + "ledger: big.csv\n")
+    proc = _build_bounded(path)
+    assert proc.returncode == 2 and "error[file-too-large]" in proc.stderr
+
+
+def test_a_million_bad_rows_list_two_hundred_problems_and_count_the_rest(tmp_path):
+    rows = 200_000
+    (tmp_path / "b.csv").write_text("line,amount\n" + "7010,oops\n" * rows)
+    path = tmp_path / "x.yaml"
+    path.write_text(HEAD + "ledger: b.csv\n")
+    proc = _build_bounded(path)
+    assert proc.returncode == 2
+    assert proc.stderr.count("error[") == 200
+    assert f"and {rows - 200} more problem(s)" in proc.stderr and f"{rows} problem(s)" in proc.stderr

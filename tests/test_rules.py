@@ -287,3 +287,12 @@ def test_undersegregation_alert_is_immediate(run, tmp_path):
     a = alert_ids(data)["under-segregated"]
     assert a["amount"] == -500 and a["threshold"] == 0 and a["due"] == "immediately"
     assert "$(500)" in a["draft"] and "undersegregated" in a["draft"]
+
+
+def test_the_review_pack_shows_each_alert_with_its_draft(run, tmp_path):
+    status, _, err, _, out = build(run, tmp_path, "lines:\n  7010: 1000\n  7070: 500\n  7194: 0\n",
+                                   formats="json,review")
+    assert status == 0, err
+    html = (out / "in-review.html").read_text()
+    assert "CFTC Regulation 1.12" in html and "Draft notice:" in html and "undersegregated" in html
+    assert "Not checked:" in html and "planned-capital-reduction" in html

@@ -70,8 +70,17 @@ def extract(path: Path | str) -> Extraction:
     if b"\x00" in data:
         raise _problem(path, "not-text", "is neither a PDF nor text", "a prior filing: PDF, text or JSON")
     text = data.decode("utf-8-sig", errors="replace")
-    if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
+    if path.suffix.lower() == ".json":
         return _from_json(path, text)
+    if text.lstrip().startswith("{"):
+        # A .txt that happens to start with a brace is JSON only if it parses as JSON; a text or binary
+        # file that does not is read as text (and refused as not-a-filing if it is none).
+        try:
+            json.loads(text)
+        except (ValueError, RecursionError):
+            pass
+        else:
+            return _from_json(path, text)
     if not text.strip():
         raise _problem(path, "empty-file", "is empty", "a prior filing")
     return extract_text([text], str(path), "text")

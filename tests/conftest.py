@@ -11,6 +11,14 @@ INPUTS = ROOT / "inputs"
 # Hypothesis writes its database under the test folder otherwise.
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path("/tmp") / "focusgen-hypothesis"))
 
+# In CI the property tests draw the same examples every run, so a red build is reproducible; locally
+# they explore new examples each run (and keep failures in the database above).
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("ci", derandomize=True, database=None, deadline=None)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
 
 def reference(name: str) -> dict:
     return json.loads((FIXTURES / f"{name}.lines.json").read_text())

@@ -66,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument("line", help="a line code, such as 7190")
     x.add_argument("--meta", type=Path, help="YAML with report, as_of and firm, for a CSV input")
     x.add_argument("--json", action="store_true", help="print the tree as JSON")
+    x.add_argument("--by-currency", action="store_true",
+                   help="the line's statement currency by currency (requirement, funds, excess), beside the "
+                        "filed dollar figures")
     x.add_argument("--allow-outside-paths", action="store_true",
                    help="let an input name ledger, trial balance and mapping files outside its own folder")
 
@@ -303,11 +306,23 @@ def explain_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
                                 f"{filing.report.kind} form", expected="a line code such as 7190")], err,
                        closing=False)
         return 2
+    if args.by_currency:
+        from .close import currency
+        from .render.summary import currency_table
+        found = [s for s in currency.statements(filing) if code in s["lines"].values()
+                 or any(code in (ln.code for ln in st.lines) for st in filing.report.statements
+                        if st.short == s["statement"])]
+        lines = currency.line_currencies(filing).get(code, [])
+        if args.json:
+            out.print_json(json.dumps({"line": code, "parts": lines, "statements": found}))
+        else:
+            out.print(currency_table(filing, code, lines, found), soft_wrap=False)   # wrap, never crop
+        return 0
     tree = explain(filing, code)
     if args.json:
         out.print_json(json.dumps(tree))
     else:
-        out.print(render_tree(tree))
+        out.print(render_tree(tree), soft_wrap=False)      # long lines wrap (folded), never cropped
     return 0
 
 

@@ -37,7 +37,8 @@ def explain(filing: Filing, code: str, coef: int = 1) -> dict:
     if code in fi.postings:
         node["how"] = "ledger"
         node["accounts"] = [{"account": p.account, "description": p.description, "balance": str(p.balance),
-                             "flip": p.flip, "amount": str(p.amount), "where": p.where}
+                             "flip": p.flip, "currency": p.currency, "rate": str(p.rate),
+                             "amount": str(p.amount), "where": p.where}
                             for p in fi.postings[code]]
         exact = fi.exact.get(code, sum((p.amount for p in fi.postings[code]), 0))
         node["exact"] = str(exact)
@@ -62,20 +63,28 @@ def render_tree(node: dict):
     from rich.markup import escape
     from rich.tree import Tree
 
-    def label(n: dict) -> str:
+    from rich.text import Text
+
+    def label(n: dict) -> Text:
         value = "(blank)" if n["value"] is None else fmt_amount(n["value"], "parens")
         text = f"{n['sign'] if n['sign'] == '-' else ''}[bold]{n['line']}[/] {escape(n['label'][:70])} = [bold]{value}[/]"
         extra = n.get("rule") or n.get("source") or ""
-        return text + (f"  [dim]{escape(extra)}[/]" if extra else "") + f"  [cyan]{n['how']}[/]"
+        # the console prints user text literally (markup off), so the tree's own styling is parsed here
+        return Text.from_markup(text + (f"  [dim]{escape(extra)}[/]" if extra else "") + f"  [cyan]{n['how']}[/]",
+                               overflow="fold")
 
     def grow(tree, n: dict) -> None:
         for child in n.get("parts", []):
             grow(tree.add(label(child)), child)
         for a in n.get("accounts", []):
             flip = " (sign flipped)" if a["flip"] else ""
-            tree.add(f"account {escape(a['account'])} {escape(a['description'][:60])}: "
-                     f"{escape(format(Decimal(a['balance']), ','))}{flip} "
-                     f"[dim]{escape(a['where'])}[/]")
+            money = escape(format(Decimal(a["balance"]), ","))
+            if a.get("currency", "USD") != "USD":      # the converted figure, tied to its rate
+                money = (f"{escape(a['currency'])} {money}{flip} x {escape(a['rate'])} = "
+                         f"{escape(format(Decimal(a['amount']), ','))} USD")
+                flip = ""
+            tree.add(Text.from_markup(f"account {escape(a['account'])} {escape(a['description'][:60])}: "
+                                      f"{money}{flip} [dim]{escape(a['where'])}[/]", overflow="fold"))
 
     root = Tree(label(node))
     grow(root, node)

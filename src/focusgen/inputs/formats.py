@@ -1,12 +1,10 @@
-"""Reading input files as text, YAML or CSV rows, with every problem collected as a Problem.
+"""Reading input files as bytes, text or YAML, with every problem collected as a Problem.
 
 The lowest layer of inputs/: the ledger mapping and the filing loader both read through here, so
 limits and refusals apply to every file an input names."""
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import stat
 from pathlib import Path
@@ -152,52 +150,3 @@ def read_yaml(path: Path, problems: list[Problem]) -> tuple[dict | None, bytes]:
                                 expected="a mapping with report, as_of, firm and lines"))
         return None, data
     return doc, data
-
-
-def read_table(path: Path, problems: list[Problem], key: str = "line",
-               note: str = "label") -> tuple[list[tuple[str, Any, str, str]], bytes]:
-    """Rows of a `KEY,amount[,NOTE]` CSV as (key, amount text, where, note). Ledger balances use
-    line,amount,label; a trial balance account,amount,description."""
-    read = read_text(path, problems)
-    if read is None:
-        return [], b""
-    text, data = read
-    name = str(path)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[tuple[str, Any, str, str]] = []
-    try:
-        header = next(reader)
-        columns = [c.strip().lower() for c in header]
-        if key not in columns or "amount" not in columns:
-            # the row is not quoted: a file that is not an input must not have its contents echoed
-            problems.append(Problem("csv-header", name, f"the first row ({len(header)} cells) has no "
-                                    f"{key!r} and 'amount' columns", "row 1",
-                                    f"a header row {key},amount (and optionally {note})"))
-            return [], data
-        twice = sorted({c for c in columns if columns.count(c) > 1})
-        if twice:
-            problems.append(Problem("csv-header", name, f"column(s) {', '.join(twice)} named twice", "row 1",
-                                    "each column once"))
-            return [], data
-        unknown = [c for c in columns if c not in (key, "amount", note)]
-        if unknown:
-            problems.append(Problem("csv-header", name, f"unknown column(s) {', '.join(unknown)}", "row 1",
-                                    f"columns {key}, amount and optionally {note}"))
-        i_key, i_amount = columns.index(key), columns.index("amount")
-        i_note = columns.index(note) if note in columns else None
-        for record in reader:
-            where = f"row {reader.line_num}"
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) != len(columns):
-                problems.append(Problem("csv-syntax", name, f"has {len(record)} cells, the header {len(columns)}",
-                                        where, f"{len(columns)} cells per row"))
-                continue
-            rows.append((record[i_key].strip(), record[i_amount], where,
-                         record[i_note].strip() if i_note is not None else ""))
-    except StopIteration:
-        problems.append(Problem("csv-header", name, "has no header row", expected=f"a header row {key},amount"))
-    except csv.Error as exc:
-        problems.append(Problem("csv-syntax", name, f"CSV syntax error: {exc}", f"row {reader.line_num}",
-                                "valid CSV"))
-    return rows, data

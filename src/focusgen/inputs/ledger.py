@@ -1,7 +1,8 @@
 """General-ledger mapping: a trial balance and a mapping become the filing's input lines.
 
-Trial balance CSV: `account,amount[,description]` (amounts read as everywhere: accounting
-formats, exact decimals). Mapping YAML:
+Trial balance (CSV or a workbook sheet): `account,amount[,description][,currency]` (amounts read as
+everywhere: accounting formats, exact decimals; a currency converted at the input's fx rates,
+currencies.py). Mapping YAML:
 
     accounts:
       - {account: "100100", line: 7010}                 # one account
@@ -27,7 +28,9 @@ from pathlib import Path
 from ..form import formdef
 from ..money import AmountError, exact, parse_amount
 from ..problems import Problem
-from .formats import read_table, read_yaml
+from .currencies import BASE, Rates, convert, currency_code
+from .formats import read_yaml
+from .tables import read_table
 
 
 @dataclass(frozen=True)
@@ -35,13 +38,21 @@ class Posting:
     """One account's contribution to a line: shown by `explain`."""
     account: str
     description: str
-    balance: Decimal           # as in the trial balance
+    balance: Decimal           # as in the trial balance, in its currency
     flip: bool
-    where: str                 # the trial balance row
+    where: str                 # the trial balance row or cell
+    currency: str = BASE
+    rate: Decimal = Decimal(1)  # dollars per unit of the currency
+
+    @property
+    def local(self) -> Decimal:
+        """The contribution in the account's own currency."""
+        return self.balance.copy_negate() if self.flip else self.balance   # exact, never rounded
 
     @property
     def amount(self) -> Decimal:
-        return self.balance.copy_negate() if self.flip else self.balance   # exact, never rounded
+        """The contribution in dollars, converted exactly (rounded only as the line's total)."""
+        return self.local if self.currency == BASE else convert(self.local, self.rate)
 
 
 @dataclass(frozen=True)
@@ -196,9 +207,11 @@ class Matcher:
         return found
 
 
-def map_accounts(kind: str, tb_path: Path, map_path: Path, problems: list[Problem]):
-    """(line -> exact total, line -> postings, [(path, bytes)] read). Problems are appended."""
-    rows, tb_bytes = read_table(tb_path, problems, key="account", note="description")
+def map_accounts(kind: str, tb_path: Path, map_path: Path, problems: list[Problem], rates: Rates = Rates(),
+                 sheet: str | None = None):
+    """(line -> exact total in dollars, line -> postings, [(path, bytes)] read). Problems are appended."""
+    rows, tb_bytes = read_table(tb_path, problems, key="account", note="description", currency=True,
+                                sheet=sheet, field="trial_balance")
     doc, map_bytes = read_yaml(map_path, problems)
     rules = _rules(doc, str(map_path), kind, problems) if doc is not None else []
     tb_name = str(tb_path)
@@ -206,7 +219,8 @@ def map_accounts(kind: str, tb_path: Path, map_path: Path, problems: list[Proble
     postings: dict[str, list[Posting]] = {}
     seen: dict[str, str] = {}
     matches = Matcher(rules).match(list(dict.fromkeys(row[0] for row in rows if row[0])))
-    for account, raw, where, description in rows:
+    missing_rates: dict[str, str] = {}
+    for account, raw, where, description, written_currency in rows:
         if not account:
             problems.append(Problem("bad-account", tb_name, "has no account number", where, "an account"))
             continue
@@ -221,6 +235,19 @@ def map_accounts(kind: str, tb_path: Path, map_path: Path, problems: list[Proble
             problems.append(Problem("bad-amount", tb_name, f"account {account}: {exc}", where,
                                     "an amount such as 1,443,907,046.25 or (52,837,332)"))
             continue
+        currency = currency_code(written_currency)
+        if currency is None:
+            problems.append(Problem("bad-currency", tb_name, f"account {account}: currency {written_currency!r} "
+                                    "is not an ISO 4217 code", where, "a code such as EUR (USD when empty)"))
+            continue
+        rate = rates.rate(currency)
+        if rate is None:
+            if currency not in missing_rates:
+                missing_rates[currency] = where
+                problems.append(Problem("missing-rate", tb_name, f"account {account} is in {currency}, and the "
+                                        "input gives no rate for it", where,
+                                        f"fx: {{{currency}: dollars per unit, as_of: ..., source: ...}}"))
+            continue
         matched = matches.get(account, [])
         if len(matched) > 1:
             shown = " and by ".join(f"{r.where} ({r.describe()} -> {r.line})" for r in matched[:3])
@@ -231,13 +258,13 @@ def map_accounts(kind: str, tb_path: Path, map_path: Path, problems: list[Proble
         if not matched:
             if balance != 0:
                 problems.append(Problem("unmapped-account", tb_name, f"account {account} ({description or 'no description'}) "
-                                        f"has a balance of {raw.strip()} but maps to no line", where,
+                                        f"has a balance of {str(raw).strip()}{'' if currency == BASE else ' ' + currency} but maps to no line", where,
                                         f"an entry for it in {map_path.name} (line: none to leave it off the form)"))
             continue
         rule = matched[0]
         if rule.line is None:
             continue
-        posting = Posting(account, description, balance, rule.flip, where)
+        posting = Posting(account, description, balance, rule.flip, where, currency, rate)
         postings.setdefault(rule.line, []).append(posting)
         with exact():        # a sum of long amounts is never rounded to 28 digits
             totals[rule.line] = totals.get(rule.line, Decimal(0)) + posting.amount

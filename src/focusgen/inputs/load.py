@@ -20,14 +20,16 @@ import yaml
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from ..form import formdef
-from .formats import confined, read_table, read_yaml
+from .currencies import Rates, read_rates
+from .formats import confined, read_yaml
+from .tables import is_table, read_table
 from ..money import AmountError, parse_amount, parse_percent, to_dollars
 from ..problems import InputProblems, Problem, Problems
 
 YAML_KEYS = ("report", "as_of", "period_begin", "submit_date", "firm", "lines", "names", "ledger",
              "retail_forex", "filing_status", "filed_pursuant_to", "carries_customer_accounts",
              "trial_balance", "mapping", "adjusted_net_capital", "variance", "describe",
-             "sec_minimum_net_capital", "planned_withdrawals", "undermargined", "withdrawals")
+             "sec_minimum_net_capital", "planned_withdrawals", "undermargined", "withdrawals", "fx")
 
 
 def _iso_date(value: Any) -> date:
@@ -90,6 +92,15 @@ class Firm(BaseModel):
     contact: Contact = Contact()
 
 
+class Table(BaseModel):
+    """A table file named in more detail: `{file: book.xlsx, sheet: Seg}`, or for ledger balances
+    `{file: book.xlsx, cells: {7010: "Balances!C14", 7020: CashAtBanks}}` (a cell or a defined name per line)."""
+    model_config = ConfigDict(extra="forbid")
+    file: Text
+    sheet: Text | None = None
+    cells: dict[Any, Text] | None = None
+
+
 class Variance(BaseModel):
     """Thresholds for flagging a movement against the prior period (both must be passed)."""
     model_config = ConfigDict(extra="forbid")
@@ -106,13 +117,13 @@ class Header(BaseModel):
     submit_date: IsoDate | None = None
     firm: Firm
     names: dict[Text, Text | None] = {}
-    ledger: Text | None = None
+    ledger: Text | Table | None = None
     retail_forex: bool = False
     filing_status: Text = "INITIAL"
     filed_pursuant_to: Literal["17a-5(a)", "17a-5(b)", "17a-11", "special-request", "other"] = "17a-5(a)"
     carries_customer_accounts: bool = True
     lines: Any = None           # checked against the form by _check_line, not here
-    trial_balance: Text | None = None     # general-ledger mapping (ledger.py): both or neither
+    trial_balance: Text | Table | None = None     # general-ledger mapping (ledger.py): both or neither
     mapping: Text | None = None
     adjusted_net_capital: Any = None      # optional: enables the capital alerts
     variance: Variance = Variance()
@@ -121,6 +132,7 @@ class Header(BaseModel):
     planned_withdrawals: Any = None       # withdrawals planned, for the 30% notice
     undermargined: dict[Any, Any] = {}    # per statement: customers' undermargined amount
     withdrawals: dict[Any, Any] = {}      # per statement: residual interest withdrawn not for customers
+    fx: Any = None                        # rates for a trial balance in several currencies (currencies.py)
 
 
 @dataclass(frozen=True)
@@ -151,6 +163,7 @@ class FilingInput:
     warnings: tuple = ()                            # problems that do not stop a build (printed, recorded)
     extras: dict = field(default_factory=dict)      # optional alert inputs, in whole dollars
     report: Any = None                              # the form revision covering the as-of date
+    rates: Rates = field(default_factory=Rates)     # fx rates of a trial balance in several currencies
 
     @property
     def kind(self) -> str:
@@ -360,14 +373,15 @@ def load_input(path: Path | str, meta: Path | str | None = None) -> FilingInput:
     problems: list[Problem] = Problems()
     files: list[Path] = []
     blobs: list[bytes] = []
-    csv_rows: list[tuple[str, Any, str]] = []
-    csv_file: Path | None = None
+    table_rows: list = []
+    table_file: Path | None = None
+    table_sheet: str | None = None
 
-    if path.suffix.lower() == ".csv":
+    if is_table(path):
         if meta is None:
-            raise InputProblems([Problem("missing-meta", str(path), "a CSV holds only ledger balances",
+            raise InputProblems([Problem("missing-meta", str(path), "a table holds only ledger balances",
                                          expected="--meta FILE.yaml naming report, as_of and firm")])
-        csv_file, yaml_file = path, Path(meta)
+        table_file, yaml_file = path, Path(meta)
     else:
         yaml_file = path
     doc, data = read_yaml(yaml_file, problems)
@@ -389,15 +403,39 @@ def load_input(path: Path | str, meta: Path | str | None = None) -> FilingInput:
         problems.append(Problem("bad-date", yname, f"period_begin {header.period_begin} is after as_of "
                                 f"{header.as_of}", "period_begin", "period_begin on or before as_of"))
 
+    cells: dict = {}
     if header and header.ledger:
-        if csv_file is not None:
-            problems.append(Problem("bad-field", yname, "ledger: is given while building a CSV directly",
-                                    "ledger", "one CSV of balances"))
+        ledger = header.ledger if isinstance(header.ledger, Table) else Table(file=header.ledger)
+        if table_file is not None:
+            problems.append(Problem("bad-field", yname, "ledger: is given while building a table directly",
+                                    "ledger", "one table of balances"))
         else:
-            csv_file = confined(yaml_file.parent, header.ledger, "ledger", yname, problems)
-    if csv_file is not None:
-        csv_rows, data = read_table(csv_file, problems)
-        files.append(csv_file)
+            table_file = confined(yaml_file.parent, ledger.file, "ledger", yname, problems)
+            table_sheet = ledger.sheet
+            if ledger.cells is not None:
+                cells = {_code(k): v for k, v in ledger.cells.items()}
+                if ledger.sheet is not None or not table_file or table_file.suffix.lower() not in (".xlsx", ".xlsm"):
+                    problems.append(Problem("bad-field", yname, "ledger.cells names cells of a workbook "
+                                            "(and goes without sheet:, each reference naming its own sheet)",
+                                            "ledger.cells", "file: BOOK.xlsx and cells: {7010: \"Sheet!C14\"}"))
+                    table_file, cells = None, {}
+    cell_values: dict = {}
+    if table_file is not None and cells:
+        from .xlsx import CellError, Workbook
+        book = Workbook.open(table_file, problems)
+        if book is not None:
+            with book:
+                for code, cell in book.cells(cells, problems, yname).items():
+                    try:
+                        cell_values[code] = (cell.amount(), cell.where)
+                    except CellError as exc:
+                        problems.append(Problem(exc.code, str(table_file), exc.message, f"line {code}",
+                                                exc.expected))
+            files.append(table_file)
+            blobs.append(book.data)
+    elif table_file is not None:
+        table_rows, data = read_table(table_file, problems, sheet=table_sheet)
+        files.append(table_file)
         blobs.append(data)
 
     amounts: dict[str, int] = {}
@@ -406,16 +444,22 @@ def load_input(path: Path | str, meta: Path | str | None = None) -> FilingInput:
     sources: dict[str, Source] = {}
     postings: dict = {}
     mapped: dict[str, Decimal] = {}
+    rates = read_rates(header.fx, header.as_of, yname, problems) if header else Rates()
     if header and bool(header.trial_balance) != bool(header.mapping):
         problems.append(Problem("missing-field", yname, "trial_balance and mapping go together",
                                 "trial_balance" if not header.trial_balance else "mapping",
                                 "both trial_balance: and mapping:"))
     elif header and header.trial_balance:
         from .ledger import map_accounts
-        tb = confined(yaml_file.parent, header.trial_balance, "trial_balance", yname, problems)
+        tb_table = header.trial_balance if isinstance(header.trial_balance, Table) else Table(
+            file=header.trial_balance)
+        if tb_table.cells is not None:
+            problems.append(Problem("bad-field", yname, "trial_balance.cells: a trial balance is a sheet of rows",
+                                    "trial_balance.cells", "{file: tb.xlsx, sheet: TB}"))
+        tb = confined(yaml_file.parent, tb_table.file, "trial_balance", yname, problems)
         mp = confined(yaml_file.parent, header.mapping, "mapping", yname, problems)
         if tb is not None and mp is not None:
-            mapped, postings, read = map_accounts(header.report, tb, mp, problems)
+            mapped, postings, read = map_accounts(header.report, tb, mp, problems, rates, tb_table.sheet)
             for p, blob in read:
                 files.append(p)
                 blobs.append(blob)
@@ -454,12 +498,15 @@ def load_input(path: Path | str, meta: Path | str | None = None) -> FilingInput:
             code = _code(key)
             src = Source(yname, f"yaml line {key_lines[key]}" if key in key_lines else "", str(raw))
             _check_line(rep, code, raw, src, problems, amounts, exact, percents, sources, targets)
-        for code, raw, where, _ in csv_rows:
-            _check_line(rep, _code(code), raw, Source(str(csv_file), where, str(raw)), problems,
+        for code, raw, where, *_ in table_rows:
+            _check_line(rep, _code(code), raw, Source(str(table_file), where, str(raw)), problems,
+                        amounts, exact, percents, sources, targets)
+        for code, (raw, where) in cell_values.items():
+            _check_line(rep, code, raw, Source(str(table_file), where, str(raw)), problems,
                         amounts, exact, percents, sources, targets)
         for code, total in mapped.items():
             accounts = ", ".join(p.account for p in postings.get(code, ()))
-            _check_line(rep, code, total, Source(header.trial_balance, f"mapped from accounts {accounts}",
+            _check_line(rep, code, total, Source(tb_table.file, f"mapped from accounts {accounts}",
                                                  str(total)), problems, amounts, exact, percents, sources, targets)
         for code, name in (header.names.items() if header else ()):
             code = _code(code)
@@ -491,4 +538,4 @@ def load_input(path: Path | str, meta: Path | str | None = None) -> FilingInput:
                        files=tuple(files), digest=digest.hexdigest(), postings=postings,
                        file_hashes=file_hashes,
                        adjusted_net_capital=anc, targets=targets, defaults=defaults, warnings=tuple(warnings),
-                       extras=extras, report=rep)
+                       extras=extras, report=rep, rates=rates)

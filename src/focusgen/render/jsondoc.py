@@ -7,6 +7,7 @@ import json
 
 from .. import __version__
 from . import view
+from ..close import currency
 from ..compute import Filing
 
 
@@ -38,6 +39,9 @@ def filing_dict(filing: Filing, built=None) -> dict:
     if uncoded:     # lines the form prints without a code (Daily Seg cleared swaps 12 A/B/C)
         doc["uncoded"] = {c: {"label": f"{rep.lines[c].num} {rep.lines[c].label}", "value": filing.values[c]}
                           for c in uncoded}
+    by_currency = currency.document(filing)
+    if by_currency is not None:     # a trial balance in several currencies: each line's parts and rates
+        doc["currencies"] = by_currency
     if built is not None:
         doc["alerts"] = built.alerts
         doc["alerts_not_checked"] = built.unchecked

@@ -125,3 +125,42 @@ def print_variance(moved: list[dict], prior, console: Console, percent=None, dol
         table.add_row(*cells, _money(m["prior"]), _money(m["current"]), _money(m["change"]),
                       m["percent"] or "new", Text("FLAG", style=RED) if m["flagged"] else "")
     console.print(table)
+
+
+def currency_table(filing: Filing, code: str, parts: list[dict], statements: list[dict]):
+    """`explain CODE --by-currency`: the line's amount per currency with its rate and dollars, then its
+    statement's requirement, funds and excess per currency beside the filed dollar figures. Narrow
+    tables of long columns: an amount is never cut short on a narrow terminal."""
+    from decimal import Decimal
+
+    from rich.console import Group
+    line = filing.report.lines[code]
+    shown: list = [Text(f"{code} {line.label}")]
+
+    def table(title: str, names: tuple) -> Table:
+        t = Table(title=title, show_edge=False, pad_edge=False, title_justify="left")
+        for i, name in enumerate(names):
+            t.add_column(name, justify="right" if i >= 2 or name == "Amount" else "left",
+                         no_wrap=i != 1, overflow="fold")
+        return t
+    if parts:
+        t = table("By currency", ("Currency", "Amount", "Rate", "Dollars (exact)"))
+        for p in parts:
+            t.add_row(p["currency"], f"{Decimal(p['amount']):,}", p["rate"], f"{Decimal(p['dollars']):,}")
+        t.add_row("Filed", "", "", _money(filing.values.get(code)))
+        shown.append(t)
+    for st in statements:
+        lines = st["lines"]
+        t = table(f"{st['statement']}, currency by currency (Regulation 1.32(a))",
+                  ("Currency", "Line", "In the currency", "Rate", "In dollars"))
+        for row in st["currencies"]:
+            for i, role in enumerate(("requirement", "funds", "excess")):
+                dollars = row["dollars"][role]
+                t.add_row(row["currency"] if i == 0 else "", f"{role} [{lines[role]}]", _money(row[role]),
+                          row["rate"] if i == 0 else "", _money(dollars))
+        for i, role in enumerate(("requirement", "funds", "excess")):
+            t.add_row("Filed" if i == 0 else "", f"{role} [{lines[role]}]", "", "", _money(st["filed"][role]))
+        shown.append(t)
+    if not statements and not parts:
+        shown.append(Text("no amounts in any currency for this line"))
+    return Group(*shown)

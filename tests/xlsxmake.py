@@ -40,9 +40,10 @@ class Error:
 
 
 def write_book(path: Path, sheets: dict[str, dict[str, object]], names: dict[str, str] | None = None,
-               merged: dict[str, list[str]] | None = None) -> Path:
+               merged: dict[str, list[str]] | None = None, shared: bool = True) -> Path:
     """sheets: {title: {"C14": value}}; a value is str, int, Num, Formula, Error, date or None.
-    names: workbook-level defined names {name: "Sheet!$C$14"}; merged: {title: ["A1:C1"]}."""
+    names: workbook-level defined names {name: "Sheet!$C$14"}; merged: {title: ["A1:C1"]}; shared: text in
+    a shared-string table as Excel writes it (else inline, as openpyxl does)."""
     import openpyxl
     from openpyxl.workbook.defined_name import DefinedName
 
@@ -77,17 +78,42 @@ def write_book(path: Path, sheets: dict[str, dict[str, object]], names: dict[str
     buffer = io.BytesIO()
     wb.save(buffer)
     out = io.BytesIO()
+    strings: dict[str, int] = {}
     with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in sorted(src.infolist(), key=lambda i: i.filename):
             data = src.read(item.filename).decode()
-            for ref, xml in patches.get(item.filename, {}).items():
-                data, n = re.subn(rf'<c r="{ref}"[^>]*>.*?</c>', xml, data, count=1)
-                assert n == 1, (item.filename, ref)
+            patch = patches.get(item.filename)
+            if patch:       # one pass over the sheet: each placeholder cell replaced by its XML
+                done = []
+                data = re.sub(r'<c r="([A-Z]+[0-9]+)"[^>]*>(?:(?!</c>).)*</c>',
+                              lambda m: done.append(1) or patch[m.group(1)] if m.group(1) in patch else m.group(0),
+                              data)
+                assert len(done) == len(patch), item.filename
+            if shared and item.filename.startswith("xl/worksheets/sheet"):
+                # Excel keeps text in a shared-string table (<c t="s"><v>index</v>); openpyxl writes it inline
+                def to_shared(m):
+                    text = m.group(2)
+                    if text not in strings:
+                        strings[text] = len(strings)
+                    return f'<c r="{m.group(1)}" t="s"><v>{strings[text]}</v></c>'
+                data = re.sub(r'<c r="([A-Z]+[0-9]+)" t="inlineStr"><is><t>([^<]*)</t></is></c>', to_shared, data)
+            if shared and item.filename == "[Content_Types].xml":
+                data = data.replace("</Types>", '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                    'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            if shared and item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace("</Relationships>", '<Relationship Id="rIdSST" Type="http://schemas.openxml'
+                                    'formats.org/officeDocument/2006/relationships/sharedStrings" '
+                                    'Target="sharedStrings.xml"/></Relationships>')
             if item.filename == "docProps/core.xml":
                 data = re.sub(r"(<dcterms:(created|modified)[^>]*>)[^<]*", r"\g<1>2020-12-01T00:00:00Z", data)
             info = zipfile.ZipInfo(item.filename, date_time=(2020, 12, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(info, data.encode())
+        if shared:
+            items = "".join(f"<si><t>{t}</t></si>" for t in strings)
+            dst.writestr(zipfile.ZipInfo("xl/sharedStrings.xml", date_time=(2020, 12, 1, 0, 0, 0)),
+                         f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                         f'count="{len(strings)}" uniqueCount="{len(strings)}">{items}</sst>'.encode())
     path.write_bytes(out.getvalue())
     return path
 

@@ -18,7 +18,7 @@ from typing import Mapping
 
 from .form import formdef
 from .form.formdef import Report
-from .inputs.load import FilingInput
+from .inputs.models import FilingInput
 from .money import percent_of
 
 _SUM, _SUB, _MAX, _PCT, _EWL, _TARGET = range(6)

@@ -7,14 +7,18 @@ openpyxl would turn it into a binary float first, which can move a cent.
 
 Every problem names the sheet and cell (`Balances!C14`).
 
-The hostile-file limits come first, before openpyxl parses anything:
+openpyxl reads the workbook's structure: its sheets, defined names and which styles are dates. The
+cells and the shared strings are streamed with expat here instead, for two reasons: openpyxl gives a
+number only as a binary float, and its element-tree reading of 100,000 rows takes many seconds (the
+issue's benchmark asks for a 100,000-row trial balance in 5 s). The reader hooks into openpyxl at one
+point (ExcelReader.read_strings); pyproject pins openpyxl to the 3.1 series, and the tests check the
+exact reading.
+
+The hostile-file limits come first:
 - a workbook is a zip, so its declared uncompressed sizes are capped (zipfile never inflates a member
   past its declared size, so a zip bomb is refused before any of it is inflated);
-- XML entity expansion is refused by defusedxml, which openpyxl uses when it is installed.
-
-openpyxl's public read-only API gives only the float, so the sheet is streamed through its
-WorkSheetParser with parse_cell extended to keep the stored text. That is a private class; pyproject
-pins openpyxl to the 3.1 series, and the tests check the exact reading.
+- a DOCTYPE is refused outright in the parts read here (no entity can be declared, so none can
+  expand), and openpyxl parses the rest with defusedxml.
 """
 
 from __future__ import annotations
@@ -22,7 +26,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Iterator
@@ -47,13 +50,17 @@ class CellError(Exception):
         self.code, self.message, self.expected = code, message, expected
 
 
-@dataclass(frozen=True)
 class Cell:
-    sheet: str
-    ref: str                  # "C14"
-    kind: str                 # n number, s text, b boolean, e error, d date, f formula without a value, "" empty
-    raw: str | None           # the text the file stores (the number as written; the text; the error)
-    merged: bool = False
+    """One cell: kind n number, s text, b boolean, e error, d date, f formula without a value, "" empty;
+    raw the text the file stores (the number as written; the text; the error)."""
+    __slots__ = ("sheet", "row", "col", "kind", "raw", "merged")
+
+    def __init__(self, sheet: str, row: int, col: int, kind: str, raw: str | None, merged: bool = False):
+        self.sheet, self.row, self.col, self.kind, self.raw, self.merged = sheet, row, col, kind, raw, merged
+
+    @property
+    def ref(self) -> str:
+        return f"{_letters(self.col)}{self.row}"
 
     @property
     def where(self) -> str:
@@ -113,36 +120,204 @@ class Cell:
         return self.raw
 
 
-def _parser_class():
-    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+_MAIN = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
+CHUNK = 1 << 20
 
-    class ExactParser(WorkSheetParser):
-        """openpyxl's streaming sheet parser, keeping each cell's stored text."""
 
-        def parse_cell(self, element):
-            has_formula = element.find(FORMULA_TAG) is not None
-            stored = element.findtext(VALUE_TAG, None)
-            cell = super().parse_cell(element)     # data_only: the cached value, typed
-            kind = cell["data_type"]
-            value = cell["value"]
-            if has_formula and not stored and kind != "inlineStr":     # openpyxl writes <v/> for none
-                kind, raw = "f", None
-            elif value is None:
-                kind, raw = "", None
-            elif kind == "n":
-                raw = stored.strip()
-            elif kind == "d":
-                raw = stored
-            elif kind == "b":
-                raw = "1" if value else "0"
-            elif kind == "e":
-                raw = str(value)
+class XmlRefused(Exception):
+    pass
+
+
+def _parser():
+    import xml.parsers.expat
+
+    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
+
+    def refuse(*_):
+        raise XmlRefused("a DOCTYPE (entity declarations) in a workbook part")
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    return parser
+
+
+# The elements read here, by their expanded names ("namespace local"); any other element is skipped.
+_KNOWN = {f"{ns} {local}": local for ns in _MAIN for local in ("c", "v", "f", "is", "t", "rPh", "row", "mergeCell", "si")}
+_local = _KNOWN.get
+
+
+def shared_strings(stream) -> list[str]:
+    """The shared-string table: each <si>'s text, rich-text runs joined, phonetic runs (<rPh>) left out."""
+    strings: list[str] = []
+    parts: list[str] = []
+    state = {"si": False, "t": False, "rph": 0}
+
+    def start(name, attrs):
+        local = _local(name)
+        if local == "si":
+            state["si"] = True
+            parts.clear()
+        elif local == "rPh":
+            state["rph"] += 1
+        elif local == "t" and state["si"] and not state["rph"]:
+            state["t"] = True
+
+    def end(name):
+        local = _local(name)
+        if local == "si":
+            strings.append("".join(parts))
+            state["si"] = False
+        elif local == "rPh":
+            state["rph"] -= 1
+        elif local == "t":
+            state["t"] = False
+
+    def text(data):
+        if state["t"]:
+            parts.append(data)
+    parser = _parser()
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    while chunk := stream.read(CHUNK):
+        parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+    return strings
+
+
+def _column(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n
+
+
+def _letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+_CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
+
+
+def sheet_rows(stream, title: str, strings: list[str], date_styles: set, merged: list) -> Iterator[tuple[int, list]]:
+    """(row number, cells from column A) for each row of a sheet's XML, streamed in chunks. The merged
+    ranges (<mergeCells>, after the rows) are appended to `merged` as (min_row, max_row, min_col, max_col)."""
+    ready: list[tuple[int, list]] = []
+    st = {"row": 0, "cells": None, "col": 0, "cell": None, "text": None, "is": False, "rph": 0}
+    buf: list[str] = []
+
+    columns: dict[str, int] = {}
+
+    def start(name, attrs):
+        local = _KNOWN.get(name)
+        if local == "c":
+            ref = attrs.get("r")
+            m = _CELL_REF.match(ref) if ref else None
+            if m:
+                letters = m.group(1)
+                col = columns.get(letters) or columns.setdefault(letters, _column(letters))
             else:
-                kind, raw = "s", str(value)
-            cell["value"] = (kind, raw)
-            return cell
+                col = st["col"] + 1
+            st["col"] = col
+            st["cell"] = [col, attrs.get("t", "n"), attrs.get("s"), None, False, None]
+        elif local == "v" and st["cell"] is not None:
+            buf.clear()
+            st["text"] = "v"
+        elif local == "f" and st["cell"] is not None:
+            st["cell"][4] = True
+        elif local == "is" and st["cell"] is not None:
+            st["is"] = True
+            buf.clear()
+        elif local == "rPh":
+            st["rph"] += 1
+        elif local == "t" and st["is"] and not st["rph"]:
+            st["text"] = "t"
+        elif local == "row":
+            r = attrs.get("r")
+            st["row"] = int(r) if r and r.isdigit() and len(r) <= 7 else st["row"] + 1
+            st["cells"], st["col"] = [], 0
+        elif local == "mergeCell":
+            ref = attrs.get("ref", "")
+            a, _, b = ref.partition(":")
+            ma, mb = _CELL_REF.match(a), _CELL_REF.match(b or a)
+            if ma and mb:
+                merged.append((int(ma.group(2)), int(mb.group(2)), _column(ma.group(1)), _column(mb.group(1))))
 
-    return ExactParser
+    def end(name):
+        local = _KNOWN.get(name)
+        if local == "v" and st["text"] == "v":
+            st["cell"][3] = "".join(buf)
+            st["text"] = None
+        elif local == "t" and st["text"] == "t":
+            st["text"] = None
+        elif local == "rPh":
+            st["rph"] -= 1
+        elif local == "is":
+            st["is"] = False
+            st["cell"][5] = "".join(buf)
+        elif local == "c" and st["cell"] is not None:
+            if st["cells"] is not None:
+                st["cells"].append(st["cell"])
+            st["cell"] = None
+        elif local == "row":
+            ready.append((st["row"], st["cells"] or []))
+            st["cells"] = None
+
+    def text(data):
+        if st["text"]:
+            buf.append(data)
+    parser = _parser()
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    count = 0
+    while True:
+        chunk = stream.read(CHUNK)
+        parser.Parse(chunk, not chunk)
+        for number, raw_cells in ready:
+            count += 1
+            if count > MAX_ROWS:
+                raise CellError("file-too-large", f"sheet {title!r} has more than {MAX_ROWS:,} rows",
+                                f"at most {MAX_ROWS:,} rows")
+            row: list[Cell] = []
+            for c in raw_cells:
+                col = c[0]
+                if col <= len(row):        # a cell given twice or out of order: the file is damaged
+                    raise CellError("not-a-workbook", f"sheet {title!r} gives cell {_letters(col)}{number} "
+                                    "out of order", "a workbook saved by Excel")
+                while len(row) < col - 1:
+                    row.append(Cell(title, number, len(row) + 1, "", None))
+                row.append(_cell(title, number, c, strings, date_styles))
+            yield number, row
+        ready.clear()
+        if not chunk:
+            break
+
+
+def _cell(title: str, number: int, raw: list, strings: list[str], date_styles: set) -> "Cell":
+    col, t, style, value, formula, inline = raw
+    if formula and not value and t != "inlineStr":
+        return Cell(title, number, col, "f", None)
+    if t == "inlineStr":
+        return Cell(title, number, col, "s" if inline is not None else "", inline)
+    if value is None:
+        return Cell(title, number, col, "", None)
+    if t == "s":
+        index = int(value) if value.strip().isdigit() and len(value) < 12 else -1
+        if not 0 <= index < len(strings):
+            return Cell(title, number, col, "e", f"(a shared string {value[:20]!r} the file does not hold)")
+        return Cell(title, number, col, "s", strings[index])
+    if t == "str":
+        return Cell(title, number, col, "s", value)
+    if t == "b":
+        return Cell(title, number, col, "b", "1" if value.strip() == "1" else "0")
+    if t == "e":
+        return Cell(title, number, col, "e", value)
+    if t == "d":
+        return Cell(title, number, col, "d", value)
+    if style is not None and style.isdigit() and int(style) in date_styles:
+        return Cell(title, number, col, "d", value)
+    return Cell(title, number, col, "n", value.strip())
 
 
 class Workbook:
@@ -181,11 +356,23 @@ class Workbook:
         try:
             import warnings
 
-            import openpyxl
+            from openpyxl.reader.excel import ExcelReader
+
+            class Reader(ExcelReader):
+                def read_strings(self):     # the shared strings by expat (fast, no DOCTYPE)
+                    from openpyxl.reader.excel import SHARED_STRINGS
+                    ct = self.package.find(SHARED_STRINGS)
+                    self.shared_strings = []
+                    if ct is not None:
+                        with self.archive.open(ct.PartName[1:]) as src:
+                            self.shared_strings = shared_strings(src)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")       # openpyxl warns about unsupported extensions
-                book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True,
-                                              keep_vba=False, keep_links=False)
+                reader = Reader(io.BytesIO(data), read_only=True, keep_vba=False, data_only=True,
+                                keep_links=False)
+                reader.read()
+                book = reader.wb
+                book.focusgen_strings = reader.shared_strings
         except Exception as exc:        # openpyxl raises many kinds on a damaged file; none is a traceback here
             problems.append(Problem("not-a-workbook", name, f"cannot be read as a workbook "
                                     f"({type(exc).__name__})", expected=expected))
@@ -213,40 +400,27 @@ class Workbook:
         return title
 
     def rows(self, title: str) -> Iterator[list[Cell]]:
-        """The sheet's rows as cells, left to right from column A (missing cells are empty)."""
-        from openpyxl.utils import get_column_letter
+        """The sheet's rows as cells, left to right from column A (missing cells are empty). A cell inside
+        merged cells is marked, and the merged ranges follow the rows in the file, so the rows are
+        held until the end of the sheet (plain tuples: about 100 bytes a cell)."""
         ws = self.book[title]
-        parser = _parser_class()(ws._get_source(), self.book.shared_strings, data_only=True,
-                                 epoch=self.book.epoch, date_formats=self.book._date_formats,
-                                 timedelta_formats=self.book._timedelta_formats)
-        pending: list[list[Cell]] = []
-        merged_cells = None
-        count = 0
-        for number, values in parser.parse():
-            count += 1
-            if count > MAX_ROWS:
-                raise CellError("file-too-large", f"sheet {title!r} has more than {MAX_ROWS:,} rows",
-                                f"at most {MAX_ROWS:,} rows")
-            row: list[Cell] = []
-            for value in values:
-                col = value["column"]
-                while len(row) < col - 1:
-                    row.append(Cell(title, f"{get_column_letter(len(row) + 1)}{number}", "", None))
-                kind, raw = value["value"]
-                row.append(Cell(title, f"{get_column_letter(col)}{number}", kind, raw))
-            pending.append((number, row))
-        # <mergeCells> follows the rows in the sheet's XML: mark the merged cells once it is known
-        merged_cells = parser.merged_cells
-        ranges = []
-        if merged_cells is not None:
-            from openpyxl.worksheet.cell_range import CellRange
-            ranges = [CellRange(m.ref) for m in merged_cells.mergeCell]
-        self.merged = ranges
+        merged: list = []
+        try:
+            with self.book._archive.open(ws._worksheet_path) as src:
+                pending = list(sheet_rows(src, title, self.book.focusgen_strings, self.book._date_formats, merged))
+        except XmlRefused as exc:
+            raise CellError("not-a-workbook", f"sheet {title!r} holds {exc}", "a workbook saved by Excel") from None
+        except Exception as exc:      # expat's errors, a damaged zip member
+            if isinstance(exc, CellError):
+                raise
+            raise CellError("not-a-workbook", f"sheet {title!r} cannot be read ({type(exc).__name__})",
+                            "a workbook saved by Excel") from None
+        self.merged = merged
         for number, row in pending:
-            spans = [r for r in ranges if r.min_row <= number <= r.max_row]
+            spans = [m for m in merged if m[0] <= number <= m[1]]
             if spans:
-                row = [Cell(c.sheet, c.ref, c.kind, c.raw, merged=True)
-                       if any(r.min_col <= i + 1 <= r.max_col for r in spans) else c for i, c in enumerate(row)]
+                row = [Cell(c.sheet, c.row, c.col, c.kind, c.raw, merged=True)
+                       if any(m[2] <= c.col <= m[3] for m in spans) else c for c in row]
             yield row
 
     def cells(self, wanted: dict[str, str], problems: list[Problem], file: str) -> dict[str, Cell]:
@@ -270,11 +444,9 @@ class Workbook:
                 for key in keys:
                     if key not in found:     # a cell the file does not store: empty, or inside merged cells
                         col, row = _REF.match(coord).groups()
-                        from openpyxl.utils import column_index_from_string
-                        c = column_index_from_string(col)
-                        merged = any(r.min_row <= int(row) <= r.max_row and r.min_col <= c <= r.max_col
-                                     for r in self.merged)
-                        found[key] = Cell(sheet, coord, "", None, merged=merged)
+                        c = _column(col.upper())
+                        merged = any(m[0] <= int(row) <= m[1] and m[2] <= c <= m[3] for m in self.merged)
+                        found[key] = Cell(sheet, int(row), c, "", None, merged=merged)
         return found
 
     def _place(self, key: str, ref: str, problems: list[Problem], file: str) -> tuple[str, str] | None:

@@ -351,3 +351,14 @@ def test_a_line_is_the_rounded_exact_sum_of_its_converted_accounts(tmp_path_fact
     expected = int(exact) + (1 if exact - int(exact) >= Fraction(1, 2) else 0) if exact >= 0 else \
         -(int(-exact) + (1 if -exact - int(-exact) >= Fraction(1, 2) else 0))
     assert load_input(path).amounts["7010"] == expected
+
+
+def test_the_review_pack_shows_each_currency_and_rate(run, tmp_path):
+    out = tmp_path / "out"
+    status, _, err = run("build", INPUTS / "2020-11-fx.yaml", "--out", out, "--format", "review")
+    assert status == 0, err
+    html = (out / "2020-11-fx-review.html").read_text()
+    section = html[html.index("Currency by currency (Regulation 1.32(a))"):]
+    assert "EUR 1.1933" in section and "JPY 0.009591" in section
+    # 7315's EUR part, its rate and its exact dollars (worked in test_the_currency_example_builds_and_ties_out)
+    assert "38,773,942.29" in section and "46,268,945.334657" in section and "Filed (USD)" in section

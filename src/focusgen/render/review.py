@@ -97,4 +97,26 @@ def pack(filing: Filing, built, history: list[dict]) -> dict:
         "thresholds": {"percent": str(filing.header.variance.percent),
                        "dollars": fmt_amount(filing.header.variance.dollars)},
         "charts": charts,
+        "currencies": _currencies(filing),
     }
+
+
+def _currencies(filing: Filing) -> dict | None:
+    """The 1.32(a) section: each statement currency by currency beside the filed dollars, and each
+    converted line's parts with their rates, so every converted figure ties to its source."""
+    from decimal import Decimal
+
+    from ..close import currency
+    doc = currency.document(filing)
+    if doc is None:
+        return None
+    statements = [dict(st, filed={k: _m(v) for k, v in st["filed"].items()},
+                       currencies=[dict(r, **{k: _m(r[k]) for k in ("requirement", "funds", "excess")},
+                                        dollars={k: _m(v) for k, v in r["dollars"].items()})
+                                   for r in st["currencies"]])
+                  for st in doc["statements"]]
+    lines = [{"line": code, "label": filing.report.lines[code].label, "value": _m(filing.values.get(code)),
+              "parts": [dict(p, amount=f"{Decimal(p['amount']):,}", dollars=f"{Decimal(p['dollars']):,}")
+                        for p in parts]}
+             for code, parts in doc["lines"].items() if any(p["currency"] != "USD" for p in parts)]
+    return {"fx": doc["fx"], "statements": statements, "lines": lines}

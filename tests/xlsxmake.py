@@ -111,7 +111,9 @@ def write_book(path: Path, sheets: dict[str, dict[str, object]], names: dict[str
             dst.writestr(info, data.encode())
         if shared:
             items = "".join(f"<si><t>{t}</t></si>" for t in strings)
-            dst.writestr(zipfile.ZipInfo("xl/sharedStrings.xml", date_time=(2020, 12, 1, 0, 0, 0)),
+            info = zipfile.ZipInfo("xl/sharedStrings.xml", date_time=(2020, 12, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info,
                          f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
                          f'count="{len(strings)}" uniqueCount="{len(strings)}">{items}</sst>'.encode())
     path.write_bytes(out.getvalue())

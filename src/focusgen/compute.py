@@ -123,6 +123,11 @@ class Filing:
         return self.input.header
 
     @property
+    def form_name(self) -> str:
+        """The form's name as this registrant files it (Daily Seg 1-FR for an FCM only)."""
+        return self.report.form_names.get(self.input.header.registrant or "bd-fcm", self.report.form_name)
+
+    @property
     def names(self) -> dict[str, str | None]:
         given = {str(k): v for k, v in self.input.header.names.items()}
         return {code: given.get(code) or None for code in self.report.text_codes}

@@ -115,6 +115,9 @@ class Statement:
         return [line for row in self.rows for line in row.lines]
 
 
+REGISTRANTS = {"fcm", "bd-fcm"}
+
+
 @dataclass(frozen=True)
 class Report:
     kind: str
@@ -128,6 +131,7 @@ class Report:
     order: tuple[str, ...] = field(repr=False)      # computed lines, each after its operands
     rules: dict = field(repr=False, default_factory=dict)   # offsets and targets validation enforces
     effective: tuple = (None, None)                  # (from, to) as-of dates this revision covers
+    form_names: dict = field(repr=False, default_factory=dict)   # registrant (fcm, bd-fcm) -> form name
 
     @property
     def amount_codes(self) -> list[str]:
@@ -297,7 +301,10 @@ def _build_report(kind: str, raw: dict) -> Report:
         statements.append(Statement(key=skey, short=sraw["short"], title=sraw["title"], subtitle=sraw.get("subtitle", ""),
                                     continued=bool(sraw.get("continued", False)), rows=tuple(rows),
                                     summary=summary))
-    report = Report(kind=kind, form_name=spec["form"], revision=raw["revision"],
+    names = spec.get("registrants") or {"bd-fcm": spec["form"]}
+    if not isinstance(names, dict) or not set(names) <= REGISTRANTS or not all(isinstance(v, str) for v in names.values()):
+        raise FormDefinitionError(f"report {kind}: registrants must map {sorted(REGISTRANTS)} to form names")
+    report = Report(kind=kind, form_name=spec["form"], revision=raw["revision"], form_names=dict(names),
                     statements=tuple(statements), cover=spec.get("cover") or {},
                     identities=tuple((str(i["total"]), tuple(map(str, i["parts"])), i["note"])
                                      for i in raw.get("identities", ()) if _included(i, kind)),

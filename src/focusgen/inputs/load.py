@@ -374,6 +374,11 @@ def load_input(path: Path | str, meta: Path | str | None = None) -> FilingInput:
             if _code(code) not in describable:
                 problems.append(Problem("unknown-line", yname, f"describe: {_code(code)} is not a \"(describe:)\" "
                                         f"line of {kind}", f"describe.{_code(code)}", f"one of {', '.join(describable)}"))
+        if header and header.registrant is not None and header.registrant not in rep.form_names:
+            problems.append(Problem("wrong-registrant", yname, f"registrant {header.registrant} does not file the "
+                                    f"{kind} form" + (": an FCM that is not a broker-dealer files Form 1-FR-FCM"
+                                                      if kind == "focus-ii" else ""), "registrant",
+                                    f"one of {', '.join(sorted(rep.form_names))}"))
         _rule_problems(rep, amounts, percents, sources, yname, problems, warnings)
         retail = bool(header and header.retail_forex)
         for code, line in rep.lines.items():

@@ -18,7 +18,7 @@ from .currencies import Rates
 YAML_KEYS = ("report", "as_of", "period_begin", "submit_date", "firm", "lines", "names", "ledger",
              "retail_forex", "filing_status", "filed_pursuant_to", "carries_customer_accounts",
              "trial_balance", "mapping", "adjusted_net_capital", "variance", "describe",
-             "sec_minimum_net_capital", "planned_withdrawals", "undermargined", "withdrawals", "fx")
+             "sec_minimum_net_capital", "planned_withdrawals", "undermargined", "withdrawals", "fx", "registrant")
 
 
 def _iso_date(value: Any) -> date:
@@ -121,6 +121,9 @@ class Header(BaseModel):
     planned_withdrawals: Any = None       # withdrawals planned, for the 30% notice
     undermargined: dict[Any, Any] = {}    # per statement: customers' undermargined amount
     withdrawals: dict[Any, Any] = {}      # per statement: residual interest withdrawn not for customers
+    # chooses the form name (CME Advisory 12-04); not given: the dual registrant's name, and the alerts
+    # treat the firm as a BD-FCM only if it gives sec_minimum_net_capital
+    registrant: Literal["fcm", "bd-fcm"] | None = None
     fx: Any = None                        # rates for a trial balance in several currencies (currencies.py)
 
 

@@ -16,7 +16,8 @@ def filing_dict(filing: Filing, built=None) -> dict:
     rep = filing.report
     doc = {
         "report": rep.kind,
-        "form": rep.form_name,
+        "form": filing.form_name,
+        "registrant": h.registrant,
         "form_revision": rep.revision,
         "as_of": h.as_of.isoformat(),
         "period_begin": h.period_begin.isoformat() if h.period_begin else None,

@@ -110,7 +110,7 @@ def render_html(filing: Filing) -> str:
         contact = [("Name of Company", h.firm.name), ("Contact Name", c.name or ""),
                    ("Contact Phone Number", c.phone or ""), ("Contact Email Address", c.email or "")]
     return template.render(
-        title=f"{h.firm.name} - {filing.report.form_name} as of {view.mmddyyyy(h.as_of)}",
+        title=f"{h.firm.name} - {filing.form_name} as of {view.mmddyyyy(h.as_of)}",
         firm=h.firm, version=__version__, stamp=stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
         as_of=view.mmddyyyy(h.as_of), as_of_short=view.mmddyy(h.as_of),
         input_hash=filing.input.digest[:12], winjammer=daily, banner=view.banner(filing),

@@ -85,7 +85,7 @@ def pack(filing: Filing, built, history: list[dict]) -> dict:
                 charts.append({"name": entry["name"], "line": entry["excess"]["line"],
                                "target_line": entry.get("target", {}).get("line"), "chart": c})
     return {
-        "firm": filing.header.firm.name, "form": filing.report.form_name,
+        "firm": filing.header.firm.name, "form": filing.form_name,
         "as_of": view.mmddyyyy(filing.header.as_of), "version": __version__,
         "input_hash": filing.input.digest[:12],
         "figures": key_figures(filing, summary),

@@ -25,7 +25,7 @@ def _money(value: int | None) -> Text:
 def print_summary(filing: Filing, console: Console) -> None:
     h = filing.header
     console.print(lit(h.firm.name))
-    console.print(f"{filing.report.form_name}, as of {view.mmddyyyy(h.as_of)}")
+    console.print(f"{filing.form_name}, as of {view.mmddyyyy(h.as_of)}")
     table = Table(show_edge=False, pad_edge=False)
     # the numbers stay whole on a narrow terminal; the statement names wrap instead
     table.add_column("Statement", overflow="fold")

@@ -97,7 +97,7 @@ def banner(filing: Filing) -> list[tuple[str, str]]:
     h = filing.header
     last = ("Submit Date", winjammer_date(h.submit_date)) if h.submit_date else ("As of", winjammer_date(h.as_of))
     return [("End Date", winjammer_date(h.as_of)), ("Firm Name", h.firm.name),
-            ("Form", filing.report.form_name), last]
+            ("Form", filing.form_name), last]
 
 
 @dataclass(frozen=True)

@@ -186,6 +186,8 @@ def test_every_cell_problem_is_listed_at_once(run, tmp_path):
     ({"7010": "TwoCells"}, "name-not-one-cell", "TwoCells"),
     ({"7010": "Balances!C14:C15"}, "bad-cell-ref", "C14:C15"),
     ({"7010": "Balances!ZZZZ1"}, "bad-cell-ref", "ZZZZ1"),
+    ({"7010": "Balances!ZZZ1"}, "bad-cell-ref", "ZZZ1"),          # past column XFD
+    ({"7010": "Balances!C1048577"}, "bad-cell-ref", "C1048577"),  # past the last row
     ({"7010": "Balances!C14"}, None, None),
 ])
 def test_references_that_lead_nowhere_are_named(run, tmp_path, cells, code, shown):

@@ -39,7 +39,7 @@ MAX_MEMBER = 256 * 2**20
 MAX_ROWS = 2_000_000
 SUFFIXES = (".xlsx", ".xlsm")
 
-_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
+_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")     # Excel's limits: XFD, row 1,048,576
 
 
 class CellError(Exception):
@@ -146,6 +146,18 @@ _KNOWN = {f"{ns} {local}": local for ns in _MAIN for local in ("c", "v", "f", "i
 _local = _KNOWN.get
 
 
+def _feed(stream, start, end, text) -> Iterator[None]:
+    """Parse an XML part in chunks through the handlers, pausing after each chunk (memory stays bounded:
+    the caller drains what the handlers collected)."""
+    parser = _parser()
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    while chunk := stream.read(CHUNK):
+        parser.Parse(chunk, False)
+        yield
+    parser.Parse(b"", True)
+    yield
+
+
 def shared_strings(stream) -> list[str]:
     """The shared-string table: each <si>'s text, rich-text runs joined, phonetic runs (<rPh>) left out."""
     strings: list[str] = []
@@ -175,27 +187,14 @@ def shared_strings(stream) -> list[str]:
     def text(data):
         if state["t"]:
             parts.append(data)
-    parser = _parser()
-    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
-    while chunk := stream.read(CHUNK):
-        parser.Parse(chunk, False)
-    parser.Parse(b"", True)
+    for _ in _feed(stream, start, end, text):
+        pass
     return strings
 
 
-def _column(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ord(ch) - 64)
-    return n
-
-
-def _letters(n: int) -> str:
-    out = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
+# openpyxl's column helpers (cached): "C" <-> 3
+from openpyxl.utils.cell import column_index_from_string as _column  # noqa: E402
+from openpyxl.utils.cell import get_column_letter as _letters  # noqa: E402
 
 
 _CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
@@ -268,12 +267,8 @@ def sheet_rows(stream, title: str, strings: list[str], date_styles: set, merged:
     def text(data):
         if st["text"]:
             buf.append(data)
-    parser = _parser()
-    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
     count = 0
-    while True:
-        chunk = stream.read(CHUNK)
-        parser.Parse(chunk, not chunk)
+    for _ in _feed(stream, start, end, text):
         for number, raw_cells in ready:
             count += 1
             if count > MAX_ROWS:
@@ -290,8 +285,6 @@ def sheet_rows(stream, title: str, strings: list[str], date_styles: set, merged:
                 row.append(_cell(title, number, c, strings, date_styles))
             yield number, row
         ready.clear()
-        if not chunk:
-            break
 
 
 def _cell(title: str, number: int, raw: list, strings: list[str], date_styles: set) -> "Cell":
@@ -457,7 +450,7 @@ class Workbook:
             if len(sheet) >= 2 and sheet[0] == sheet[-1] == "'":
                 sheet = sheet[1:-1].replace("''", "'")
             m = _REF.match(coord.strip())
-            if not m or not sheet:
+            if not m or not sheet or _column(m.group(1).upper()) > 16384 or int(m.group(2)) > 1048576:
                 problems.append(Problem("bad-cell-ref", file, f"{ref!r} is not a cell reference", where,
                                         "Sheet!C14 or a defined name"))
                 return None
@@ -479,7 +472,7 @@ class Workbook:
             return None
         sheet, coord = destinations[0]
         m = _REF.match(coord.strip())
-        if not m:
+        if not m or _column(m.group(1).upper()) > 16384 or int(m.group(2)) > 1048576:
             problems.append(Problem("name-not-one-cell", self.name, f"the name {ref!r} refers to {sheet}!{coord}, "
                                     "not one cell", where, "a name of one cell"))
             return None

@@ -129,35 +129,46 @@ def _check_limits(text: str) -> None:
     413-byte "billion laughs" is refused in microseconds instead of taking gigabytes downstream."""
     loader = _Loader(text)
     try:
-        sizes: dict[str, int] = {}
-        stack: list[list] = []          # open collections: [anchor, expanded size so far]
-        total = 0
-        while loader.check_event():
-            event = loader.get_event()
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                if len(stack) >= MAX_DEPTH:
-                    raise LimitError(f"nests deeper than {MAX_DEPTH} levels", event.start_mark)
-                stack.append([event.anchor, 1])
-                continue
-            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                anchor, size = stack.pop()
-            elif isinstance(event, yaml.ScalarEvent):
-                anchor, size = event.anchor, 1
-            elif isinstance(event, yaml.AliasEvent):
-                anchor, size = None, sizes.get(event.anchor, 1)
-            else:
-                continue
-            if anchor is not None:
-                sizes[anchor] = size
-            if stack:
-                stack[-1][1] += size
-            else:
-                total += size
-            if total > MAX_NODES or (stack and stack[-1][1] > MAX_NODES):
-                raise LimitError(f"expands to more than {MAX_NODES:,} values (aliases counted each time "
-                                 "they are used)", event.start_mark)
+        _walk(loader)
+    except yaml.YAMLError as exc:
+        # PyYAML 6.0.3+ caps nesting itself while scanning ahead of the events we count: the same
+        # refusal, by the same name, whichever limit is met first
+        if "nesting depth" in str(getattr(exc, "problem", "") or exc):
+            raise LimitError(f"nests deeper than {MAX_DEPTH} levels", getattr(exc, "problem_mark", None)) from None
+        raise
     finally:
         loader.dispose()
+
+
+def _walk(loader) -> None:
+    """Count depth and expanded size event by event (see _check_limits)."""
+    sizes: dict[str, int] = {}
+    stack: list[list] = []          # open collections: [anchor, expanded size so far]
+    total = 0
+    while loader.check_event():
+        event = loader.get_event()
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if len(stack) >= MAX_DEPTH:
+                raise LimitError(f"nests deeper than {MAX_DEPTH} levels", event.start_mark)
+            stack.append([event.anchor, 1])
+            continue
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            anchor, size = stack.pop()
+        elif isinstance(event, yaml.ScalarEvent):
+            anchor, size = event.anchor, 1
+        elif isinstance(event, yaml.AliasEvent):
+            anchor, size = None, sizes.get(event.anchor, 1)
+        else:
+            continue
+        if anchor is not None:
+            sizes[anchor] = size
+        if stack:
+            stack[-1][1] += size
+        else:
+            total += size
+        if total > MAX_NODES or (stack and stack[-1][1] > MAX_NODES):
+            raise LimitError(f"expands to more than {MAX_NODES:,} values (aliases counted each time "
+                             "they are used)", event.start_mark)
 
 
 _INDENT = re.compile(r"^[ \t?:-]*", re.M)

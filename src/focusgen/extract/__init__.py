@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -65,8 +66,8 @@ def extract(path: Path | str) -> Extraction:
     if data is None:
         raise InputProblems(problems)
     if data.startswith(b"%PDF"):
-        pages, method = _pdf_pages(path, data)
-        return extract_text(pages, str(path), method)
+        texts, words, method = _pdf_pages(path, data)
+        return extract_text(texts, str(path), method, words)
     if b"\x00" in data:
         raise _problem(path, "not-text", "is neither a PDF nor text", "a prior filing: PDF, text or JSON")
     text = data.decode("utf-8-sig", errors="replace")
@@ -125,13 +126,21 @@ def _from_json(path: Path, text: str) -> Extraction:
                       names={str(k): v for k, v in names.items()}, method="json", extra=extra)
 
 
-def _pdf_pages(path: Path, data: bytes) -> tuple[list[str], str]:
+def _pdf_pages(path: Path, data: bytes):
+    """(text of each page, words with boxes of each page, method). A page with a text layer gives
+    its characters' boxes; a page without one (a scan) is rendered and read by OCR, all such pages
+    in parallel once every page has passed the limits."""
     import pypdfium2 as pdfium
+
+    from .words import text_layer_words
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         raise _problem(path, "not-a-pdf", f"cannot be opened as a PDF: {exc}", "a readable PDF") from None
-    pages, ocred = [], 0
+    texts: list[str | None] = []
+    words: list[list | None] = []
+    scans: list[int] = []
+    images = []
     try:
         if len(pdf) > MAX_PAGES:
             raise _problem(path, "pdf-too-large", f"has {len(pdf):,} pages", f"at most {MAX_PAGES} pages")
@@ -146,18 +155,37 @@ def _pdf_pages(path: Path, data: bytes) -> tuple[list[str], str]:
                 if w * h > MAX_IMAGE_PIXELS:
                     raise _problem(path, "pdf-too-large", f"page {i + 1} holds an image of {w:,} x {h:,} pixels",
                                    f"images of at most {MAX_IMAGE_PIXELS:,} pixels")
-            text = page.get_textpage().get_text_range()
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
             if len(re.sub(r"\s", "", text)) < 20:          # no text layer: a scan
-                from .ocr import OCRUnavailable, ocr_page
+                from .ocr import OCRUnavailable, render, tesseract
                 try:
-                    text = ocr_page(page)
+                    tesseract()
                 except OCRUnavailable as exc:
                     raise _problem(path, "ocr-unavailable", str(exc), "tesseract installed") from None
-                ocred += 1
-            pages.append(text.replace("\r\n", "\n"))
+                scans.append(i)
+                images.append(render(page))
+                texts.append(None)
+                words.append(None)
+            else:
+                texts.append(text.replace("\r\n", "\n"))
+                words.append(text_layer_words(textpage, height))
     finally:
         pdf.close()
-    return pages, ("ocr" if ocred == len(pages) else "pdf-text+ocr" if ocred else "pdf-text")
+    if scans:
+        from .grid import build_rows
+        from .ocr import OCRUnavailable, ocr_images
+        try:
+            read = ocr_images(images)
+        except (OCRUnavailable, OSError) as exc:
+            raise _problem(path, "ocr-unavailable", str(exc), "tesseract installed and working") from None
+        except subprocess.TimeoutExpired:
+            raise _problem(path, "ocr-timeout", "OCR of a page took too long", "a scan of a filing") from None
+        for i, page_words in zip(scans, read):
+            words[i] = page_words
+            texts[i] = "\n".join(" ".join(w.text for w in r.words) for r in build_rows([page_words]))
+    method = "ocr" if len(scans) == len(texts) else "pdf-text+ocr" if scans else "pdf-text"
+    return texts, words, method
 
 
 def _letters(text: str) -> str:
@@ -253,7 +281,9 @@ def _firm(text: str) -> str | None:
     return None
 
 
-def extract_text(pages: list[str], source: str, method: str) -> Extraction:
+def extract_text(pages: list[str], source: str, method: str, words: list | None = None) -> Extraction:
+    """Line values of a filing from its text (read line by line) or, when the words' boxes are known
+    (a PDF's text layer or OCR), by position (grid.py)."""
     text = "\n".join(pages)
     kind = detect_kind(text)
     titles, n_titles, codes, n_codes = form_found(text, kind)
@@ -266,9 +296,16 @@ def extract_text(pages: list[str], source: str, method: str) -> Extraction:
     if titles < MIN_TITLES:
         refuse(0)
     report = formdef.report(kind)
-    reader = Reader(report)
-    reading = reader.read(pages)
-    st = settle(report, reading, reader.row_of_code)
+    if words is not None:
+        from .grid import GridReader
+        grid = GridReader(report)
+        reading = grid.read(words, ocr="ocr" in method)
+        row_of_code = grid.form.row_of_code
+    else:
+        reader = Reader(report)
+        reading = reader.read(pages)
+        row_of_code = reader.row_of_code
+    st = settle(report, reading, row_of_code, ocr="ocr" in method)
     placed = sum(1 for v in st.values.values() if v is not None)
     if codes < MIN_CODES and placed < MIN_CODES:      # a scan may lose the boxed codes, not the amounts
         refuse(placed)

@@ -1,31 +1,159 @@
-"""OCR of scanned pages with Tesseract (installed by setup.sh), for PDFs with no text layer."""
+"""OCR of scanned pages: make the page readable, then read it with Tesseract (installed by setup.sh).
+
+Each page is rendered at 300 dpi (Tesseract reads best at about 30 pixels a capital letter), then,
+with OpenCV rather than pixel loops:
+1. deskewed: the angle whose rows of ink are sharpest (projection profile on a small copy);
+2. binarised (Otsu, after a light blur that takes the scanner's noise and JPEG blocks away);
+3. cleaned of what is not text: ruled lines and boxes (long thin runs of ink), dot and dash leaders
+   (runs of small marks; a lone comma or period beside a digit stays), and specks;
+then read by Tesseract as one uniform block (--psm 6, rows kept) into words with boxes (TSV). Pages
+run in parallel, one Tesseract thread each, on as many cores as there are.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from .words import Word, tsv_words
+
 OCR_DPI = 300
+TIMEOUT = 120                 # seconds a page; a page that takes longer is refused, not waited for
 
 
 class OCRUnavailable(RuntimeError):
     pass
 
 
-def ocr_page(page) -> str:
-    """Text of one pypdfium2 page, read by Tesseract at 300 dpi (--psm 6: rows kept as lines)."""
+def tesseract() -> str:
     exe = shutil.which("tesseract")
     if exe is None:
         raise OCRUnavailable("tesseract is not installed (./setup.sh installs it)")
-    image = page.render(scale=OCR_DPI / 72, grayscale=True).to_pil()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "page.png"
-        image.save(path)
-        proc = subprocess.run([exe, str(path), "stdout", "--psm", "6", "-l", "eng", "--dpi", str(OCR_DPI)],
-                              capture_output=True, text=True, timeout=120,
-                              env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"})
+    return exe
+
+
+def render(page):
+    """A pypdfium2 page as a grey image (numpy array) at OCR_DPI."""
+    return page.render(scale=OCR_DPI / 72, grayscale=True).to_numpy().copy()
+
+
+def _gray(a):
+    import cv2
+    if a.ndim == 3:
+        a = cv2.cvtColor(a, cv2.COLOR_BGR2GRAY if a.shape[2] == 3 else cv2.COLOR_BGRA2GRAY)
+    return a
+
+
+def skew_angle(binary) -> float:
+    """Degrees to rotate by so rows of text are level: the angle that makes the row sums of ink
+    most uneven (text lines and the gaps between them sharpest), searched coarse then fine."""
+    import cv2
+    import numpy as np
+    small = cv2.resize(binary, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    h, w = small.shape
+    centre = (w / 2, h / 2)
+
+    def sharpness(angle: float) -> float:
+        m = cv2.getRotationMatrix2D(centre, angle, 1.0)
+        rows = cv2.warpAffine(small, m, (w, h), flags=cv2.INTER_NEAREST, borderValue=0).sum(axis=1, dtype=np.float64)
+        return float(np.square(np.diff(rows)).sum())
+
+    best = max(np.arange(-3.0, 3.01, 0.25), key=sharpness)
+    return float(max(np.arange(best - 0.25, best + 0.26, 0.05), key=sharpness))
+
+
+def clean(gray):
+    """The page ready for OCR: deskewed, and without ruled lines, boxes, leaders and specks, which
+    are whitened in the grey image (Tesseract binarises a grey page better than we do: measured on
+    the foreign scans, 80% of amounts read exactly against 55% from our own binary image).
+    Returns (image, angle): the grey page and the angle it was rotated by."""
+    import cv2
+    import numpy as np
+    gray = _gray(gray)
+    _, ink = cv2.threshold(cv2.GaussianBlur(gray, (3, 3), 0), 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    angle = skew_angle(ink)
+    if abs(angle) >= 0.05:
+        h, w = ink.shape
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+        gray = cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+        _, ink = cv2.threshold(cv2.GaussianBlur(gray, (3, 3), 0), 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    drop = not_text(ink)
+    out = gray.copy()
+    out[cv2.dilate(drop, np.ones((3, 3), np.uint8)) > 0] = 255
+    return out, angle
+
+
+def not_text(ink):
+    """The ink that is not text (white on black mask): ruled lines and box sides (long thin runs),
+    runs of dots or dashes (leaders; a lone comma or period beside a digit stays), and specks."""
+    import cv2
+    import numpy as np
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    hs, ws = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
+    chars = hs[(hs >= 8) & (hs <= 120) & (ws <= 120)]
+    xh = float(np.percentile(chars, 75)) if chars.size else 28.0   # a capital's or digit's height
+
+    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (int(7 * xh), 1)))
+    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(1.6 * xh))))
+    lines = cv2.bitwise_or(horiz, vert)
+    rest = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(lines, np.ones((3, 3), np.uint8))))
+
+    n, labels, stats, cent = cv2.connectedComponentsWithStats(rest, connectivity=8)
+    if n <= 1:
+        return lines
+    st = stats[1:]
+    w_, h_, a_ = st[:, cv2.CC_STAT_WIDTH], st[:, cv2.CC_STAT_HEIGHT], st[:, cv2.CC_STAT_AREA]
+    speck = a_ < max(4, (xh * 0.08) ** 2)
+    small = (w_ <= 0.32 * xh) & (h_ <= 0.32 * xh) & ~speck        # a dot: far below a lower-case letter
+    dash = (h_ <= 0.2 * xh) & (w_ <= 1.2 * xh) & (w_ > 0.32 * xh)
+    mark = small | dash
+    # a run of marks: the marks dilated sideways join into a blob several characters long
+    lut = np.zeros(n, np.uint8)
+    lut[1:][mark] = 255
+    runs = cv2.dilate(lut[labels], cv2.getStructuringElement(cv2.MORPH_RECT, (int(1.0 * xh), 1)))
+    rn, rlabels, rstats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+    long_run = np.zeros(rn, bool)
+    long_run[1:] = rstats[1:, cv2.CC_STAT_WIDTH] >= 3.5 * xh
+    cx = cent[1:, 0].astype(int).clip(0, ink.shape[1] - 1)
+    cy = cent[1:, 1].astype(int).clip(0, ink.shape[0] - 1)
+    in_run = long_run[rlabels[cy, cx]] & mark
+    # a separator right beside a digit is not a leader
+    big = np.zeros(n, np.uint8)
+    big[1:][(h_ > 0.6 * xh) & ~mark] = 255
+    near_big = cv2.dilate(big[labels], cv2.getStructuringElement(cv2.MORPH_RECT, (int(0.5 * xh), int(0.6 * xh))))
+    beside = near_big[cy, cx] > 0
+    rule = (h_ <= 0.2 * xh) & (w_ >= 2 * xh)                      # the rest of a box or an underline
+    drop = speck | rule | (in_run & ~beside)
+    lut = np.zeros(n, np.uint8)
+    lut[1:][drop] = 255
+    return cv2.bitwise_or(lines, lut[labels])
+
+
+def _run_tesseract(exe: str, image, folder: Path, index: int) -> str:
+    import cv2
+    path = folder / f"page{index}.png"
+    cv2.imwrite(str(path), image)
+    proc = subprocess.run([exe, str(path), "stdout", "--psm", "6", "-l", "eng", "--dpi", str(OCR_DPI),
+                           "-c", "tessedit_do_invert=0", "tsv"],
+                          capture_output=True, text=True, timeout=TIMEOUT,
+                          env={"OMP_THREAD_LIMIT": "1", "PATH": os.environ.get("PATH", "/usr/bin:/bin")})
     if proc.returncode != 0:
         raise OCRUnavailable(f"tesseract failed: {proc.stderr.strip()[:200]}")
     return proc.stdout
+
+
+def ocr_images(images, workers: int | None = None) -> list[list[Word]]:
+    """Words (in points) of each grey page image rendered at OCR_DPI, pages read in parallel."""
+    exe = tesseract()
+    images = list(images)
+    workers = workers or int(os.environ.get("FOCUSGEN_OCR_WORKERS", "0") or 0) or len(os.sched_getaffinity(0))
+    workers = max(1, min(len(images), workers))
+    with tempfile.TemporaryDirectory(prefix="focusgen-ocr-") as tmp:
+        # OpenCV and the Tesseract process both run outside the GIL: threads are enough
+        with ThreadPoolExecutor(workers) as pool:
+            tsvs = list(pool.map(lambda a: _run_tesseract(exe, clean(a[1])[0], Path(tmp), a[0]), enumerate(images)))
+    return [tsv_words(t, 72 / OCR_DPI) for t in tsvs]

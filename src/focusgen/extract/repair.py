@@ -62,13 +62,21 @@ def _equations(report: Report) -> list[tuple[str, list[tuple[int, str]]]]:
     return eqs
 
 
-def initial_state(report: Report, reading: Reading) -> State:
+def initial_state(report: Report, reading: Reading, doubted: dict[str, str] | None = None,
+                  fixes: dict[str, tuple[int, str]] | None = None) -> State:
     values: dict[str, int | None] = {}
     how: dict[str, str] = {}
     unsure: set[str] = set()
     candidates: dict[str, int] = {}
+    doubted = doubted or {}
     for code in report.amount_codes:
         obs = reading.values.get(code)
+        if code in (fixes or {}):
+            values[code], how[code] = fixes[code][0], "reconstructed"
+            continue
+        if code in doubted:
+            values[code], how[code] = None, "unreadable"
+            continue
         if code in reading.conflicts:
             values[code], how[code] = None, "unreadable"
             continue
@@ -83,6 +91,10 @@ def initial_state(report: Report, reading: Reading) -> State:
             if obs.value is not None and not obs.sign_sure and obs.value != 0:
                 unsure.add(code)
     state = State(values, how, unsure, candidates)
+    for code, why in doubted.items():
+        state.note(code, "doubted", why)
+    for code, (_, why) in (fixes or {}).items():
+        state.note(code, "corrected", why)
     for code, seen in reading.conflicts.items():
         state.note(code, "conflict", "read with different values: " +
                    ", ".join(f"{fmt_amount(o.value)} ({o.where})" for o in seen))
@@ -192,12 +204,8 @@ def _solve_one(report: Report, st: State, total: str, parts, unknown: str) -> bo
                                      f"line {unknown}, which cannot be positive: left unknown")
         st.how[unknown] = "unreadable"
         return False
-    if value == 0 and st.how[unknown] == "missing":
-        # nothing was printed where everything else was legible: blank (a 0 would read the same)
-        st.how[unknown] = "blank"
-        st.note(unknown, "blank", f"not on the page; line {total} = {_describe(total, parts)} gives 0, "
-                                  "so it is blank (or 0)")
-        return True
+    # (a value the arithmetic gives as 0 is reconstructed as 0, never reported blank: blank means
+    # its row was found holding no mark, which nothing here has seen)
     st.values[unknown] = value
     st.how[unknown] = "reconstructed"
     st.note(unknown, "reconstructed", f"{fmt_amount(value)} from line {total} = {_describe(total, parts)}")
@@ -379,8 +387,94 @@ def confirm_repairs(report: Report, st: State) -> None:
                                          "and the form's arithmetic does not confirm it; left unknown")
 
 
-def settle(report: Report, reading: Reading, rows_of: dict[str, int]) -> State:
-    st = initial_state(report, reading)
+def settle(report: Report, reading: Reading, rows_of: dict[str, int], ocr: bool = False) -> State:
+    """The values the reading supports, each claim held to the invariants of the module doc: a
+    value observed on the page (read, blank, placed) that takes part in an edit check that fails
+    loses its claim, and the reading is settled again without it, until every fully known edit
+    check holds or no observed value is left to doubt in the ones that fail."""
+    doubted: dict[str, str] = {}
+    fixes: dict[str, tuple[int, str]] = {}
+    for _ in range(8):
+        st = _settle(report, reading, rows_of, doubted, fixes)
+        new, fixed = _doubts(report, st, doubted, ocr)
+        if not new and not fixed:
+            return st
+        doubted.update(new)
+        fixes.update(fixed)
+    return st
+
+
+OBSERVED = ("read", "blank", "code-lost", "sign-fixed", "repaired")
+
+
+def relations(report: Report) -> list[tuple[str, tuple[str, ...], object]]:
+    """Every edit check of the form: (name, the lines it takes, holds(values) -> bool)."""
+    out = []
+    for total, parts in _equations(report):
+        terms = (total,) + tuple(p for _, p in parts)
+        out.append((total, terms, lambda v, t=total, ps=tuple(parts): v[t] == sum(k * v[p] for k, p in ps)))
+    for code in report.order:
+        f = report.lines[code].formula
+        if f is None:
+            continue
+        if f.op == "pct":
+            out.append((code, (code, f.args[0]), lambda v, c=code, f=f: v[c] == percent_of(v[f.args[0]], f.rate)))
+        elif f.op == "max":
+            out.append((code, (code,) + tuple(f.args), lambda v, c=code, f=f: v[c] == max(v[a] for a in f.args)))
+    return out
+
+
+def _doubts(report: Report, st: State, already: dict[str, str], ocr: bool = False):
+    """The observed values that could explain an edit check that fails: those not settled by
+    another check that holds with every one of its values observed (none reconstructed).
+    Returns (doubts, fixes). On a scan, when exactly one of those values, given the value that
+    makes the check hold, differs from what OCR read in the ways OCR misreads (a digit or two, a
+    digit cut off an end), that one is corrected (reconstructed, with a finding) and the rest stand."""
+    rels = []
+    for name, terms, holds in relations(report):
+        vals = {c: st.term(c) for c in terms}
+        if any(v is None for v in vals.values()):
+            continue
+        rels.append((name, terms, holds(vals)))
+    settled = {c for name, terms, ok in rels if ok and all(st.how[t] in OBSERVED for t in terms) for c in terms}
+    out: dict[str, str] = {}
+    fixes: dict[str, tuple[int, str]] = {}
+    linear = {total: parts for total, parts in _equations(report)}
+    for name, terms, ok in rels:
+        if ok:
+            continue
+        observed = [c for c in terms if st.how[c] in OBSERVED and c not in already]
+        suspects = [c for c in observed if c not in settled] or observed
+        if ocr and name in linear and suspects:
+            parts = linear[name]
+            alike = []
+            for c in suspects:
+                if st.values[c] is None:
+                    continue
+                if c == name:
+                    want = _sum(st, parts)
+                else:
+                    k = next(kk for kk, p in parts if p == c)
+                    want = (st.term(name) - sum(kk * st.term(p) for kk, p in parts if p != c)) * k
+                if _ocr_alike(st.values[c], want):
+                    alike.append((c, want))
+            if len(alike) == 1:
+                c, want = alike[0]
+                fixes[c] = (want, f"OCR read {fmt_amount(st.values[c])}, which does not foot; line {name} = "
+                                  f"{_describe(name, parts)} gives {fmt_amount(want)}, the digits read but for an "
+                                  "OCR slip, and no other value of the check could be misread that way")
+                continue
+        for c in suspects:
+            shown = "blank" if st.how[c] == "blank" else fmt_amount(st.values[c])
+            out.setdefault(c, f"read as {shown}, but the edit check of line {name} fails with it and no other "
+                              "check settles it: the page cannot tell which of its values is wrong, so it is "
+                              "left unknown")
+    return out, fixes
+
+
+def _settle(report: Report, reading: Reading, rows_of: dict[str, int], doubted: dict[str, str],
+            fixes: dict[str, tuple[int, str]]) -> State:
+    st = initial_state(report, reading, doubted, fixes)
     fix_deduct_signs(report, st)
     solve(report, st, record_failures=False)
     place_orphans(report, st, reading, rows_of, reading.seen_rows)

@@ -1,0 +1,469 @@
+"""Reading a filing by position: words with boxes rebuilt into rows, each line code paired with the
+amount on its own row, whichever side of it the amount stands.
+
+Any print of the form puts a line's amount on the line's row, in an amount column, on one side of
+its code: `label .... 1,443,907,046 [7010]`, `7010  A. Cash ....  $ 1,443,907,046`, boxed codes
+before the amount fields, two listings side by side. So, for a whole document:
+1. rows: words whose vertical centres agree (page furniture that repeats on every page dropped);
+2. amount columns: where the right edges of the formatted amounts line up; a bare number (0, 173)
+   is an amount only in such a column or right against a code, otherwise label text ("line 6");
+3. the side: on rows with one code and one amount, does the amount stand before or after its code;
+4. pairing: each code takes the nearest amount on its side, up to the next code. A code with no
+   amount is a blank cell only if nothing stands there at all; debris makes it unreadable;
+5. an amount with no code: a label wrapped over two rows (the amount on the other row of a code
+   whose cell is empty), a line the form prints without a code (Daily Seg 12 A/B/C) or one whose
+   code was lost, placed by its label among the lines between its coded neighbours (never `read`
+   when the form prints a code for it), else an orphan for the arithmetic to place or leave.
+The result is a Reading, settled by repair.py like any other.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from statistics import median
+
+from ..form.formdef import Report
+from .reader import Obs, Orphan, Reader, Reading, _norm
+from .tokens import Tok, clean, tokenize
+from .words import Word
+
+LOW_CONFIDENCE = 45          # an OCR word below this needs the arithmetic's confirmation
+
+
+@dataclass
+class Row:
+    page: int
+    index: int               # row number on its page, from the top
+    y: float
+    h: float
+    words: list[Word]
+    text: str = ""
+    spans: list = field(default_factory=list)      # (start, end, word) of each word in text
+    toks: list = field(default_factory=list)       # placed tokens
+
+    @property
+    def where(self) -> str:
+        return f"page {self.page} row {self.index}"
+
+
+@dataclass
+class PTok:
+    tok: Tok
+    x0: float
+    x1: float
+    repaired: bool = False
+    real: bool = False       # an amount (not label text)
+
+    @property
+    def kind(self) -> str:
+        return self.tok.kind
+
+
+# --- OCR damage to words --------------------------------------------------------------------------
+
+_OPEN, _CLOSE = "[({|lI1!", "])}|lI1!"
+_CODEISH = re.compile(r"^([\[({|lI1!]?)(\d{4}[A-C]?)([\])}|lI1!]?)[.,;:]?$")
+_NUMISH = re.compile(r"^[~'\"‘’`(-]?\$?[\dOoSlI,.;]*\d[\dOoSlI,.;]*\)?[.,;:]?$")
+
+
+def fix_word(text: str, codes: frozenset[str]) -> tuple[str, bool]:
+    """An OCR'd word with the usual damage undone, and whether anything was: `{7020}`, `(7100)`,
+    `17070)`, `[7130}` are codes; `;` or `.` for `,`, `~` or a quote for a minus sign, S or $ for 5,
+    O for 0 and l or I for 1 inside a number. A repaired number is held back until the arithmetic
+    confirms it (repair.py)."""
+    m = _CODEISH.match(text)
+    if m and m.group(2) in codes and (m.group(1) or m.group(3)):
+        opened, closed = m.group(1), m.group(3)
+        if opened in "[({" and closed in "])}" and opened + closed in ("[]", "()", "{}", "[)", "(]", "[}", "{]", "(}", "{)"):
+            return f"[{m.group(2)}]", False
+        if (opened in _OPEN) and (closed in _CLOSE):
+            return f"[{m.group(2)}]", False
+    m5 = re.match(r"^[1lI]?(\d{4})[\])}|lI1]$", text)
+    if m5 and m5.group(1) in codes and len(text) == 6:
+        return f"[{m5.group(1)}]", False
+    if not _NUMISH.match(text) or sum(ch.isdigit() for ch in text) < 1:
+        return text, False
+    out = text
+    lead = ""
+    if out[:1] in "~'\"‘’`":
+        lead, out = "-", out[1:]
+    body = out
+    # letters that stand for digits, only between digit-like characters of a number
+    fixed = re.sub(r"(?<=[\d,.;])[Oo](?=[\d,.;)]|$)|(?<=^)[Oo](?=[\d,.;])", "0", body)
+    fixed = re.sub(r"(?<=[\d,.;])[S](?=[\d,.;)]|$)", "5", fixed)
+    fixed = re.sub(r"(?<=[\d,])\$(?=\d)", "5", fixed)
+    if re.match(r"^\(?\$\d", fixed):
+        lead_dollar = True          # "$72,576": a dollar sign, or a 5 OCR read as one
+    else:
+        lead_dollar = False
+    fixed = re.sub(r"(?<=[\d,.;])[lI](?=[\d,.;)]|$)|^[lI](?=[\d]{0,2}[,.;]\d{3})", "1", fixed)
+    fixed = fixed.replace(";", ",")
+    if re.fullmatch(r"\$?\d[\d,.]*\)?[.,]?", fixed) and "$" in fixed[1:]:
+        fixed = fixed[0] + fixed[1:].replace("$", "5")
+    changed = fixed != body or bool(lead) or lead_dollar
+    return lead + fixed, changed
+
+
+# --- rows -----------------------------------------------------------------------------------------
+
+def build_rows(pages: list[list[Word]]) -> list[Row]:
+    rows: list[Row] = []
+    for p, words in enumerate(pages, 1):
+        words = [w for w in words if w.text.strip() and w.h > 0]
+        if not words:
+            continue
+        mh = median(w.h for w in words)
+        current: list[list] = []        # [y, words]
+        for w in sorted(words, key=lambda w: w.yc):
+            if current and abs(w.yc - current[-1][0]) <= 0.45 * mh:
+                current[-1][1].append(w)
+                ws = current[-1][1]
+                current[-1][0] = sum(x.yc for x in ws) / len(ws)
+            else:
+                current.append([w.yc, [w]])
+        for k, (y, ws) in enumerate(current, 1):
+            ws.sort(key=lambda w: w.x0)
+            rows.append(Row(p, k, y, median(w.h for w in ws), ws))
+    return rows
+
+
+def _drop_furniture(rows: list[Row]) -> list[Row]:
+    """Run heads and footers: a row whose text, digits aside, stands at the same height on at least
+    half the pages (two at least), and holds no line code."""
+    pages = {r.page for r in rows}
+    if len(pages) < 2:
+        return rows
+
+    def key(r: Row) -> tuple[str, int]:
+        return re.sub(r"[^a-z]", "", r.text.lower()), round(r.y / 4)
+
+    seen: dict[tuple, set] = {}
+    for r in rows:
+        k, y = key(r)
+        for dy in (-1, 0, 1):
+            seen.setdefault((k, y + dy), set()).add(r.page)
+    need = max(2, len(pages) // 2)
+    # short rows ("A. Cash 0") repeat on every statement's page: furniture is longer than that
+    return [r for r in rows if any(t.kind == "code" for t in r.toks) or len(key(r)[0]) < 10
+            or len(seen.get(key(r), ())) < need]
+
+
+class GridReader:
+    def __init__(self, report: Report):
+        self.report = report
+        self.form = Reader(report)          # the form's rows, labels and codes, as the text reader has them
+        self.codes = frozenset(report.lines)
+        self.text_codes = frozenset(report.text_codes)
+
+    # --- tokens with positions ---------------------------------------------------------------
+
+    def _place_tokens(self, row: Row, ocr: bool) -> None:
+        parts, spans, pos = [], [], 0
+        repaired_words = set()
+        for i, w in enumerate(row.words):
+            text = clean(w.text)
+            if ocr:
+                text, rep = fix_word(text, self.codes)
+                if rep or w.conf < LOW_CONFIDENCE:
+                    repaired_words.add(i)
+            if parts:
+                prev = row.words[i - 1]
+                gap = w.x0 - prev.x1
+                sep = "   " if gap > 0.9 * row.h else " "
+                parts.append(sep)
+                pos += len(sep)
+            spans.append((pos, pos + len(text), w, i))
+            parts.append(text)
+            pos += len(text)
+        row.text = "".join(parts)
+        row.spans = spans
+        toks = []
+        for t in tokenize(row.text, self.codes):
+            s = next((sp for sp in spans if sp[0] <= t.start < sp[1]), None)
+            e = next((sp for sp in spans if sp[0] < t.end <= sp[1]), None) or s
+            if s is None:
+                continue
+            w0, w1 = s[2], e[2]
+            x0 = w0.x0 + (w0.x1 - w0.x0) * (t.start - s[0]) / max(1, s[1] - s[0])
+            x1 = w1.x0 + (w1.x1 - w1.x0) * (t.end - e[0]) / max(1, e[1] - e[0])
+            covered = [sp for sp in spans if sp[0] < t.end and sp[1] > t.start]
+            with_digits = [sp for sp in covered if any(ch.isdigit() for ch in sp[2].text)]
+            # a number whose digits stand in two words was cut by a gap: joined, not read whole
+            rep = t.repaired or len(with_digits) > 1 or any(sp[3] in repaired_words for sp in covered)
+            toks.append(PTok(t, x0, x1, rep))
+        row.toks = toks
+
+    # --- columns and sides -------------------------------------------------------------------
+
+    @staticmethod
+    def _columns(rows: list[Row]) -> list[float]:
+        # only rows that carry a line code: a note's "$1,000,000" makes no column
+        edges = sorted(t.x1 for r in rows if any(c.kind == "code" for c in r.toks)
+                       for t in r.toks if t.kind == "amount" and t.tok.grouped)
+        if not edges:
+            return []
+        tol = 0.6 * median(r.h for r in rows)
+        clusters: list[list[float]] = [[edges[0]]]
+        for x in edges[1:]:
+            if x - clusters[-1][-1] <= tol:
+                clusters[-1].append(x)
+            else:
+                clusters.append([x])
+        return [median(c) for c in clusters if len(c) >= 2]
+
+    def _mark_real(self, rows: list[Row], columns: list[float]) -> None:
+        for r in rows:
+            tol = 0.6 * r.h
+            for i, t in enumerate(r.toks):
+                if t.kind == "blank" and t.tok.text in ("-", "--", "—", "–") and any(abs(t.x1 - c) <= tol for c in columns):
+                    # a lone dash in an amount column: the accountant's nil, printed as a mark
+                    t.tok = Tok("amount", t.tok.text, t.tok.start, value=0, end=t.tok.end)
+                    t.real = True
+                    continue
+                if t.kind != "amount":
+                    continue
+                aligned = any(abs(t.x1 - c) <= tol for c in columns)
+                nxt = r.toks[i + 1] if i + 1 < len(r.toks) else None
+                tight = nxt is not None and nxt.kind == "code" and nxt.tok.bracketed and nxt.x0 - t.x1 <= 1.2 * r.h
+                t.real = t.tok.grouped or aligned or tight
+
+    @staticmethod
+    def _side(rows: list[Row]) -> str:
+        """'before' when amounts stand before their codes, 'after' when after."""
+        before = after = 0
+        for r in rows:
+            codes = [t for t in r.toks if t.kind == "code"]
+            amounts = [t for t in r.toks if t.kind == "amount" and t.real]
+            if len(codes) == 1 and len(amounts) == 1:
+                if amounts[0].x1 <= codes[0].x0:
+                    before += 1
+                else:
+                    after += 1
+        return "after" if after > before else "before"
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def read(self, pages: list[list[Word]], ocr: bool = False) -> Reading:
+        out = Reading()
+        rows = build_rows(pages)
+        for r in rows:
+            self._place_tokens(r, ocr)
+        rows = _drop_furniture(rows)
+        start = next((i for i, r in enumerate(rows) if self._starts(r)), len(rows))
+        rows = rows[start:]
+        columns = self.columns = self._columns(rows)
+        self._mark_real(rows, columns)
+        side = self._side(rows)
+        self.ocr = ocr
+        pitch = median([b.y - a.y for a, b in zip(rows, rows[1:]) if a.page == b.page and b.y > a.y] or [12.0])
+
+        # each row: codes with their amounts; what is left over waits for the next steps
+        cells: list[tuple[Row, list, list]] = []       # (row, [(code tok, amount tok | None, debris)], leftovers)
+        for r in rows:
+            cells.append((r, *self._pair(r, side)))
+
+        # wrapped labels: an empty coded cell, and a lone amount on a row of the same label above or
+        # below it (no code between). An empty cell with such an amount near it that is not its own
+        # is not blank: unreadable.
+        for k, (r, pairs, left) in enumerate(cells):
+            for j, (c, a, debris) in enumerate(pairs):
+                if a is not None or debris or c.tok.code in self.text_codes:
+                    continue
+                for step in (1, -1):
+                    found = self._wrapped_amount(cells, k, step, c.tok.code, pitch)
+                    if found is None:
+                        continue
+                    amount, owner, ok = found
+                    if ok:
+                        pairs[j] = (c, amount, False)
+                        owner.remove(amount)
+                    else:
+                        pairs[j] = (c, None, True)
+                    break
+
+        prev_row_index = -1
+        for k, (r, pairs, left) in enumerate(cells):
+            for c, a, debris in pairs:
+                code = c.tok.code
+                ri = self.form.row_of_code.get(code)
+                if ri is not None:
+                    out.seen_rows.add(ri)
+                    prev_row_index = max(prev_row_index, ri) if code not in self.text_codes else prev_row_index
+                if code in self.text_codes:
+                    self._name(r, c, out)
+                    continue
+                if a is not None:
+                    self._put(out, code, a, "read", r.where)
+                elif debris:
+                    self._put_state(out, code, Obs(None, "unreadable", where=r.where))
+                else:
+                    self._put_state(out, code, Obs(None, "blank", where=r.where))
+            for a in left:
+                self._leftover(out, rows, cells, k, a, prev_row_index)
+        return out
+
+    def _starts(self, r: Row) -> bool:
+        n = _norm(r.text)
+        if any(t and (t[:40] in n) for t in self.form.titles if len(t) >= 20):
+            return True
+        return any(t.kind == "code" for t in r.toks)
+
+    def _pair(self, r: Row, side: str):
+        toks = r.toks
+        code_idx = [i for i, t in enumerate(toks) if t.kind == "code"]
+        pairs, used = [], set()
+        for n, ci in enumerate(code_idx):
+            if side == "before":
+                lo = code_idx[n - 1] + 1 if n else 0
+                seg = range(lo, ci)
+                ordered = list(reversed(seg))
+            else:
+                hi = code_idx[n + 1] if n + 1 < len(code_idx) else len(toks)
+                seg = range(ci + 1, hi)
+                ordered = list(seg)
+            amount = next((toks[i] for i in ordered if toks[i].kind == "amount" and toks[i].real and i not in used), None)
+            if amount is not None:
+                used.add(toks.index(amount))
+            debris = amount is None and self._debris(r, toks[ci], [toks[i] for i in seg], side)
+            pairs.append((toks[ci], amount, debris))
+        left = [t for i, t in enumerate(toks) if t.kind == "amount" and t.real and i not in used]
+        return pairs, left
+
+    def _debris(self, r: Row, code: PTok, seg: list[PTok], side: str) -> bool:
+        """Something stands where the code's amount would: residue, a number that did not read, a
+        stray mark in an amount column or right against the code. Label text ("regulation 32.6",
+        "line 6") stands elsewhere and is not debris."""
+        lo = seg[0].x0 if seg else code.x0
+        hi = seg[-1].x1 if seg else code.x1
+
+        def in_zone(x0: float, x1: float) -> bool:
+            if any(abs(x1 - c) <= 1.5 * r.h for c in self.columns):
+                return True
+            # amounts before their codes stand right against them ("0 [7050]"); after a code comes its label
+            return side == "before" and x1 <= code.x0 + 0.5 and code.x0 - x1 <= 1.5 * r.h
+
+        for t in seg:
+            if t.kind in ("junk", "noise", "amount", "cut") and t.tok.text not in ("$", "|") and in_zone(t.x0, t.x1):
+                return True
+        for sp in r.spans:            # OCR: a word with digits that read as neither amount nor code
+            w = sp[2]
+            if not (lo - 0.5 <= w.x0 and w.x1 <= hi + 0.5) or sum(ch.isdigit() for ch in w.text) < 2:
+                continue
+            if any(t.x0 >= w.x0 - 0.5 and t.x1 <= w.x1 + 0.5 and t.kind in ("amount", "code") and t.real
+                   for t in r.toks):
+                continue
+            if in_zone(w.x0, w.x1):
+                return True
+        return False
+
+    def _wrapped_amount(self, cells, k: int, step: int, code: str, pitch: float):
+        """The first amount without a code in the rows above (step -1) or below (+1) row k, up to
+        the next row with a code, on the same page: (amount, its list, whether the rows between
+        read as the rest of the code's label)."""
+        r = cells[k][0]
+        label_ok = True
+        last_y = r.y
+        for nb in range(k + step, k + step * 5, step):
+            if not 0 <= nb < len(cells):
+                return None
+            r2, pairs2, left2 = cells[nb]
+            if r2.page != r.page or abs(r2.y - last_y) > 1.8 * pitch or pairs2:
+                return None
+            last_y = r2.y
+            label_ok = label_ok and self._continues(r2, code)
+            if left2:
+                return (left2[0], left2, label_ok and len(left2) == 1)
+        return None
+
+    def _continues(self, r2: Row, code: str) -> bool:
+        """Is row r2 the rest of the label of `code`'s line (not a line of its own)?"""
+        text = _norm(" ".join(w.text for w in r2.words if not any(ch.isdigit() for ch in w.text)))
+        if not text:
+            return True
+        if re.match(r"^\s*(?:[A-Z]|[0-9]{1,2}|[ivx]{1,4}|[a-e])[.)]\s", r2.text):
+            return False                     # "B. Securities": an item of its own
+        key = self.form.rows[self.form.row_of_code[code]].key
+        return len(text) >= 2 and text[:12] in key
+
+    def _leftover(self, out: Reading, rows, cells, k: int, a: PTok, prev_row_index: int) -> None:
+        """An amount without a code on its row: a line the form prints without a code, or one whose
+        code was lost, placed by its label between its coded neighbours; otherwise an orphan."""
+        r = cells[k][0]
+        label = _norm(" ".join(w.text for w in r.words if w.x1 <= a.x0 + 0.5 and
+                               sum(ch.isdigit() for ch in w.text) < 2))
+        labels = [label]
+        if k and not cells[k - 1][1] and not cells[k - 1][2] and cells[k - 1][0].page == r.page:
+            # the label began on the row above ("B. Securities ... (at" / "market)   0")
+            above = cells[k - 1][0]
+            labels.append(_norm(" ".join(w.text for w in above.words if sum(ch.isdigit() for ch in w.text) < 2)) + label)
+        nxt = None
+        for r2, pairs, _ in cells[k + 1:]:
+            found = [self.form.row_of_code.get(c.tok.code) for c, _, _ in pairs
+                     if c.tok.code not in self.text_codes and c.tok.code in self.form.row_of_code]
+            if found:
+                nxt = min(found)
+                break
+        hi = nxt if nxt is not None else len(self.form.rows)
+        candidates = []
+        for info in self.form.rows[prev_row_index + 1:hi]:
+            for code in info.amount_codes:
+                if code in out.values and out.values[code].value is not None:
+                    continue
+                if len(info.key) >= 3 and any(len(t) >= 3 for t in labels):
+                    score = max(_similar(t, info.key) for t in labels if len(t) >= 3)
+                    candidates.append((score, code))
+        candidates.sort(reverse=True)
+        if candidates and candidates[0][0] >= 0.8 and (len(candidates) == 1 or candidates[1][0] < candidates[0][0] - 0.1):
+            code = candidates[0][1]
+            coded = self.report.lines[code].coded
+            self._put(out, code, a, "read" if not coded else "code-lost", r.where)
+            return
+        out.orphans.append(Orphan(a.tok.value, a.tok.sign, a.tok.sign_sure, r.where, prev_row_index))
+
+    def _name(self, r: Row, c: PTok, out: Reading) -> None:
+        words = [w.text for w in r.words if w.x0 > 0]
+        text = " ".join(words)
+        m = re.search(r"Name\s*\(?s\)?\s*:?\s*(.*)", text, re.I)
+        if not m:
+            out.names.setdefault(c.tok.code, None)
+            return
+        rest = m.group(1)
+        rest = re.sub(r"[\[({]?\s*" + c.tok.code + r"\s*[\])}]?", " ", rest)
+        rest = re.sub(r"\$?\(?\d[\d,.]*\)?|\.{2,}|[\[\]{}|_$]", " ", rest)
+        name = " ".join(rest.split()).strip(" .:-")
+        out.names[c.tok.code] = name or None
+
+    def _put(self, out: Reading, code: str, a: PTok, how: str, where: str) -> None:
+        line = self.report.lines.get(code)
+        if line is None or line.kind == "text":
+            return
+        obs = Obs(a.tok.value * a.tok.sign, how, a.tok.sign_sure, where, a.repaired)
+        self._put_state(out, code, obs)
+
+    @staticmethod
+    def _put_state(out: Reading, code: str, obs: Obs) -> None:
+        old = out.values.get(code)
+        if old is None:
+            out.values[code] = obs
+        elif obs.value is None:
+            # the same code again with no amount (a note citing "line D (7490)", a repeated head)
+            if old.value is None and obs.how == "unreadable":
+                out.values[code] = obs
+        elif old.value is None:
+            out.values[code] = obs
+        elif old.value != obs.value:
+            out.conflicts.setdefault(code, [old]).append(obs)
+
+
+def _similar(a: str, b: str) -> float:
+    """How much of the shorter of the printed text a and the form's label b the other holds, in runs
+    of three characters or more (prints cut and wrap labels; OCR drops letters)."""
+    if not a or not b:
+        return 0.0
+    if a in b or b in a:
+        return 1.0 if a == b or min(len(a), len(b)) >= 5 else 0.7
+    m = SequenceMatcher(None, a, b, autojunk=False)
+    matched = sum(blk.size for blk in m.get_matching_blocks() if blk.size >= 3)
+    return matched / min(len(a), len(b))

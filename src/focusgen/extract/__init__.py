@@ -141,6 +141,7 @@ def _pdf_pages(path: Path, data: bytes):
     words: list[list | None] = []
     scans: list[int] = []
     images = []
+    marks: list[list | None] = []       # OCR pages: boxes of the marks on the cleaned page
     try:
         if len(pdf) > MAX_PAGES:
             raise _problem(path, "pdf-too-large", f"has {len(pdf):,} pages", f"at most {MAX_PAGES} pages")
@@ -167,7 +168,9 @@ def _pdf_pages(path: Path, data: bytes):
                 images.append(render(page))
                 texts.append(None)
                 words.append(None)
+                marks.append(None)
             else:
+                marks.append(None)
                 texts.append(text.replace("\r\n", "\n"))
                 words.append(text_layer_words(textpage, height))
     finally:
@@ -181,11 +184,12 @@ def _pdf_pages(path: Path, data: bytes):
             raise _problem(path, "ocr-unavailable", str(exc), "tesseract installed and working") from None
         except subprocess.TimeoutExpired:
             raise _problem(path, "ocr-timeout", "OCR of a page took too long", "a scan of a filing") from None
-        for i, page_words in zip(scans, read):
+        for i, (page_words, page_marks) in zip(scans, read):
             words[i] = page_words
+            marks[i] = page_marks
             texts[i] = "\n".join(" ".join(w.text for w in r.words) for r in build_rows([page_words]))
     method = "ocr" if len(scans) == len(texts) else "pdf-text+ocr" if scans else "pdf-text"
-    return texts, words, method
+    return texts, (words, marks), method
 
 
 def _letters(text: str) -> str:
@@ -299,7 +303,8 @@ def extract_text(pages: list[str], source: str, method: str, words: list | None 
     if words is not None:
         from .grid import GridReader
         grid = GridReader(report)
-        reading = grid.read(words, ocr="ocr" in method)
+        page_words, page_marks = words
+        reading = grid.read(page_words, ocr="ocr" in method, marks=page_marks)
         row_of_code = grid.form.row_of_code
     else:
         reader = Reader(report)

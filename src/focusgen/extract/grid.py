@@ -42,6 +42,7 @@ class Row:
     text: str = ""
     spans: list = field(default_factory=list)      # (start, end, word) of each word in text
     toks: list = field(default_factory=list)       # placed tokens
+    marks: list = field(default_factory=list)      # OCR: boxes of ink on the row (characters or not)
 
     @property
     def where(self) -> str:
@@ -166,6 +167,10 @@ class GridReader:
             text = clean(w.text)
             if ocr:
                 text, rep = fix_word(text, self.codes)
+                if w.alt is not None and not text.startswith("["):
+                    alt, _ = fix_word(clean(w.alt), self.codes)
+                    # the second reading (digits only) must give the same digits
+                    rep = rep or re.sub(r"\D", "", alt) != re.sub(r"\D", "", text)
                 if rep or w.conf < LOW_CONFIDENCE:
                     repaired_words.add(i)
             if parts:
@@ -190,8 +195,15 @@ class GridReader:
             x1 = w1.x0 + (w1.x1 - w1.x0) * (t.end - e[0]) / max(1, e[1] - e[0])
             covered = [sp for sp in spans if sp[0] < t.end and sp[1] > t.start]
             with_digits = [sp for sp in covered if any(ch.isdigit() for ch in sp[2].text)]
-            # a number whose digits stand in two words was cut by a gap: joined, not read whole
-            rep = t.repaired or len(with_digits) > 1 or any(sp[3] in repaired_words for sp in covered)
+            rep = any(sp[3] in repaired_words for sp in covered)
+            if len(with_digits) > 1:
+                # a number whose digits stand in two words was cut: whole only if the cut is at a
+                # thousands separator, narrow, and both readings of each piece agree
+                gaps_ok = all(b[2].x0 - a[2].x1 <= 0.6 * row.h for a, b in zip(with_digits, with_digits[1:]))
+                grouped = re.fullmatch(r"\(?-?\$?\d{1,3}(?:,\d{3})+\)?", re.sub(r"\s", "", t.text)) is not None
+                rep = rep or not (ocr and gaps_ok and grouped)
+            elif t.repaired:
+                rep = True
             toks.append(PTok(t, x0, x1, rep))
         row.toks = toks
 
@@ -245,11 +257,15 @@ class GridReader:
 
     # --- reading -----------------------------------------------------------------------------
 
-    def read(self, pages: list[list[Word]], ocr: bool = False) -> Reading:
+    def read(self, pages: list[list[Word]], ocr: bool = False, marks: list | None = None) -> Reading:
         out = Reading()
         rows = build_rows(pages)
         for r in rows:
             self._place_tokens(r, ocr)
+        if marks:
+            for r in rows:
+                page_marks = marks[r.page - 1] or []
+                r.marks = [m for m in page_marks if abs((m[1] + m[3]) / 2 - r.y) <= 0.6 * r.h]
         rows = _drop_furniture(rows)
         start = next((i for i, r in enumerate(rows) if self._starts(r)), len(rows))
         rows = rows[start:]
@@ -276,7 +292,7 @@ class GridReader:
                     if found is None:
                         continue
                     amount, owner, ok = found
-                    if ok:
+                    if ok and amount is not None:
                         pairs[j] = (c, amount, False)
                         owner.remove(amount)
                     else:
@@ -326,17 +342,20 @@ class GridReader:
             amount = next((toks[i] for i in ordered if toks[i].kind == "amount" and toks[i].real and i not in used), None)
             if amount is not None:
                 used.add(toks.index(amount))
-            debris = amount is None and self._debris(r, toks[ci], [toks[i] for i in seg], side)
+            if side == "before":
+                bounds = (toks[code_idx[n - 1]].x1 if n else -1e9, toks[ci].x0)
+            else:
+                bounds = (toks[ci].x1, toks[code_idx[n + 1]].x0 if n + 1 < len(code_idx) else 1e9)
+            debris = amount is None and self._debris(r, toks[ci], [toks[i] for i in seg], side, bounds)
             pairs.append((toks[ci], amount, debris))
         left = [t for i, t in enumerate(toks) if t.kind == "amount" and t.real and i not in used]
         return pairs, left
 
-    def _debris(self, r: Row, code: PTok, seg: list[PTok], side: str) -> bool:
+    def _debris(self, r: Row, code: PTok, seg: list[PTok], side: str, bounds: tuple[float, float]) -> bool:
         """Something stands where the code's amount would: residue, a number that did not read, a
         stray mark in an amount column or right against the code. Label text ("regulation 32.6",
         "line 6") stands elsewhere and is not debris."""
-        lo = seg[0].x0 if seg else code.x0
-        hi = seg[-1].x1 if seg else code.x1
+        lo, hi = bounds
 
         def in_zone(x0: float, x1: float) -> bool:
             if any(abs(x1 - c) <= 1.5 * r.h for c in self.columns):
@@ -347,9 +366,14 @@ class GridReader:
         for t in seg:
             if t.kind in ("junk", "noise", "amount", "cut") and t.tok.text not in ("$", "|") and in_zone(t.x0, t.x1):
                 return True
-        for sp in r.spans:            # OCR: a word with digits that read as neither amount nor code
+        for m in r.marks:             # OCR: ink in the cell that no word accounts for (a faint 0, a dash)
+            if lo - 0.5 <= m[0] and m[2] <= hi + 0.5 and in_zone(m[0], m[2]) and not any(
+                    w.x0 - 1 <= m[0] and m[2] <= w.x1 + 1 for w in r.words):
+                return True
+        for sp in r.spans:            # OCR: a word with digits, or a short one ("Q" for 0), that read as no number
             w = sp[2]
-            if not (lo - 0.5 <= w.x0 and w.x1 <= hi + 0.5) or sum(ch.isdigit() for ch in w.text) < 2:
+            short = 0 < len(w.text.strip(".,:;·_ ")) <= 3 and w.text not in ("$", "|")   # leaders are no mark
+            if not (lo - 0.5 <= w.x0 and w.x1 <= hi + 0.5) or not (short or sum(ch.isdigit() for ch in w.text) >= 2):
                 continue
             if any(t.x0 >= w.x0 - 0.5 and t.x1 <= w.x1 + 0.5 and t.kind in ("amount", "code") and t.real
                    for t in r.toks):
@@ -375,7 +399,23 @@ class GridReader:
             label_ok = label_ok and self._continues(r2, code)
             if left2:
                 return (left2[0], left2, label_ok and len(left2) == 1)
+            if label_ok and self._column_debris(r2):
+                return (None, None, False)      # something unreadable in the label's amount column
         return None
+
+    def _column_debris(self, r: Row) -> bool:
+        """A mark in an amount column of a row with no code: a short word, residue or ink no word
+        accounts for."""
+        def in_column(x1: float) -> bool:
+            return any(abs(x1 - c) <= 1.5 * r.h for c in self.columns)
+        for t in r.toks:
+            if t.kind in ("junk", "noise", "cut", "amount") and in_column(t.x1):
+                return True
+        for w in r.words:
+            if in_column(w.x1) and (0 < len(w.text.strip(".,:;·_ ")) <= 3 or any(ch.isdigit() for ch in w.text)):
+                return True
+        return any(in_column(m[2]) and not any(w.x0 - 1 <= m[0] and m[2] <= w.x1 + 1 for w in r.words)
+                   for m in r.marks)
 
     def _continues(self, r2: Row, code: str) -> bool:
         """Is row r2 the rest of the label of `code`'s line (not a line of its own)?"""
@@ -406,20 +446,23 @@ class GridReader:
                 nxt = min(found)
                 break
         hi = nxt if nxt is not None else len(self.form.rows)
-        candidates = []
-        for info in self.form.rows[prev_row_index + 1:hi]:
-            for code in info.amount_codes:
-                if code in out.values and out.values[code].value is not None:
-                    continue
-                if len(info.key) >= 3 and any(len(t) >= 3 for t in labels):
-                    score = max(_similar(t, info.key) for t in labels if len(t) >= 3)
-                    candidates.append((score, code))
-        candidates.sort(reverse=True)
-        if candidates and candidates[0][0] >= 0.8 and (len(candidates) == 1 or candidates[1][0] < candidates[0][0] - 0.1):
-            code = candidates[0][1]
-            coded = self.report.lines[code].coded
-            self._put(out, code, a, "read" if not coded else "code-lost", r.where)
-            return
+        whole = _norm(r.text)
+        if len(whole) >= 12 and any(info.caption and len(info.key) >= 12 and _similar(whole, info.key) >= 0.8
+                                    for info in self.form.rows):
+            return      # a number in the form's own wording (a note's "$1,000,000"): not an amount
+        # the label with the row above first (a wrapped label), then this row's alone
+        for text in reversed(labels):
+            if len(text) < 3:
+                continue
+            candidates = sorted(((_similar(text, info.key), code)
+                                 for info in self.form.rows[prev_row_index + 1:hi] if len(info.key) >= 3
+                                 for code in info.amount_codes
+                                 if not (code in out.values and out.values[code].value is not None)), reverse=True)
+            if candidates and candidates[0][0] >= 0.8 and (len(candidates) == 1 or candidates[1][0] < candidates[0][0] - 0.1):
+                code = candidates[0][1]
+                coded = self.report.lines[code].coded
+                self._put(out, code, a, "read" if not coded else "code-lost", r.where)
+                return
         out.orphans.append(Orphan(a.tok.value, a.tok.sign, a.tok.sign_sure, r.where, prev_row_index))
 
     def _name(self, r: Row, c: PTok, out: Reading) -> None:

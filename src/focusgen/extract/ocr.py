@@ -130,15 +130,30 @@ def not_text(ink):
     drop = speck | rule | (in_run & ~beside)
     lut = np.zeros(n, np.uint8)
     lut[1:][drop] = 255
-    return cv2.bitwise_or(lines, lut[labels])
+    out = cv2.bitwise_or(lines, lut[labels])
+    # a code's box: in a blob the size of a word or two, the rows and columns that are nearly all
+    # ink are its sides (digits that touch the box keep their other pixels)
+    for k in np.flatnonzero((h_ >= 0.8 * xh) & (h_ <= 3 * xh) & (w_ >= 1.5 * xh) & (w_ <= 15 * xh)):
+        x, y, w, h = st[k, 0], st[k, 1], st[k, 2], st[k, 3]
+        blob = labels[y:y + h, x:x + w] == k + 1
+        full_rows = blob.mean(axis=1) >= 0.8
+        full_cols = blob.mean(axis=0) >= 0.8
+        if full_rows[: max(1, h // 5)].any() and full_rows[-max(1, h // 5):].any() and \
+                full_cols[: max(1, w // 8)].any() and full_cols[-max(1, w // 8):].any():
+            side = np.zeros_like(blob)
+            side[full_rows, :] = True
+            side[:, full_cols] = True
+            region = out[y:y + h, x:x + w]
+            region[side & blob] = 255
+    return out
 
 
-def _run_tesseract(exe: str, image, folder: Path, index: int) -> str:
+def _run_tesseract(exe: str, image, folder: Path, name: str, *config: str) -> str:
     import cv2
-    path = folder / f"page{index}.png"
+    path = folder / f"{name}.png"
     cv2.imwrite(str(path), image)
     proc = subprocess.run([exe, str(path), "stdout", "--psm", "6", "-l", "eng", "--dpi", str(OCR_DPI),
-                           "-c", "tessedit_do_invert=0", "tsv"],
+                           "-c", "tessedit_do_invert=0", *config, "tsv"],
                           capture_output=True, text=True, timeout=TIMEOUT,
                           env={"OMP_THREAD_LIMIT": "1", "PATH": os.environ.get("PATH", "/usr/bin:/bin")})
     if proc.returncode != 0:
@@ -146,8 +161,72 @@ def _run_tesseract(exe: str, image, folder: Path, index: int) -> str:
     return proc.stdout
 
 
-def ocr_images(images, workers: int | None = None) -> list[list[Word]]:
-    """Words (in points) of each grey page image rendered at OCR_DPI, pages read in parallel."""
+NUMBER_CHARS = "0123456789,.()-$"
+_PAD = 8          # pixels around a number's box in its second reading
+
+
+def _second_reading(exe: str, page, words_px: list[tuple], folder: Path, name: str) -> dict[int, str]:
+    """Every number on the page read again, alone on a line and with only the characters a number
+    has (Tesseract's whitelist): {word index: text}. Two readings that agree are a number read
+    whole; two that differ leave it to the arithmetic."""
+    import numpy as np
+    crops, bands, y = [], [], 0
+    for k, (text, x0, y0, x1, y1) in words_px:
+        crop = page[max(0, y0 - _PAD):y1 + _PAD, max(0, x0 - _PAD):x1 + _PAD]
+        if crop.size == 0:
+            continue
+        crops.append((crop, y))
+        bands.append((y, y + crop.shape[0], k))
+        y += crop.shape[0] + 3 * _PAD
+    if not crops:
+        return {}
+    width = max(c.shape[1] for c, _ in crops) + 4 * _PAD
+    sheet = np.full((y + 2 * _PAD, width), 255, np.uint8)
+    for crop, top in crops:
+        sheet[top + _PAD: top + _PAD + crop.shape[0], 2 * _PAD: 2 * _PAD + crop.shape[1]] = crop
+    found: dict[int, list] = {}
+    for w in tsv_words(_run_tesseract(exe, sheet, folder, name, "-c", f"tessedit_char_whitelist={NUMBER_CHARS}"), 1.0):
+        yc = w.yc - _PAD
+        for top, bottom, k in bands:
+            if top <= yc < bottom:
+                found.setdefault(k, []).append(w)
+                break
+    return {k: "".join(w.text for w in sorted(ws, key=lambda w: w.x0)) for k, ws in found.items()}
+
+
+def _marks(ink, scale: float) -> list[tuple]:
+    """Boxes (points) of the marks left on the cleaned page big enough to be characters: what a
+    cell holds even where OCR read nothing (a faint 0, a dash, a smudged number)."""
+    import cv2
+    import numpy as np
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n <= 1:
+        return []
+    st = stats[1:]
+    hs = st[:, cv2.CC_STAT_HEIGHT]
+    chars = hs[(hs >= 8) & (hs <= 120)]
+    xh = float(np.percentile(chars, 75)) if chars.size else 28.0
+    keep = (np.maximum(hs, st[:, cv2.CC_STAT_WIDTH]) >= 0.3 * xh) & (st[:, cv2.CC_STAT_AREA] >= (0.1 * xh) ** 2)
+    return [(x * scale, y * scale, (x + w) * scale, (y + h) * scale) for x, y, w, h, _ in st[keep]]
+
+
+def read_page(exe: str, image, folder: Path, index: int):
+    """(words, marks) of one page: cleaned, read, every number read a second time."""
+    import cv2
+    page, _ = clean(image)
+    words = tsv_words(_run_tesseract(exe, page, folder, f"page{index}"), 1.0)
+    numeric = [(k, (w.text, int(w.x0), int(w.y0), int(w.x1), int(w.y1))) for k, w in enumerate(words)
+               if sum(ch.isdigit() for ch in w.text) >= 1 or w.text in ("-", "—", "–")]
+    alt = _second_reading(exe, page, [(k, b) for k, b in numeric], folder, f"numbers{index}")
+    scale = 72 / OCR_DPI
+    words = [Word(w.text, w.x0 * scale, w.y0 * scale, w.x1 * scale, w.y1 * scale, w.conf,
+                  alt.get(k, "") if k in dict(numeric) else None) for k, w in enumerate(words)]
+    _, ink = cv2.threshold(page, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return words, _marks(ink, scale)
+
+
+def ocr_images(images, workers: int | None = None) -> list[tuple[list[Word], list[tuple]]]:
+    """(words, marks) in points of each grey page image rendered at OCR_DPI, pages in parallel."""
     exe = tesseract()
     images = list(images)
     workers = workers or int(os.environ.get("FOCUSGEN_OCR_WORKERS", "0") or 0) or len(os.sched_getaffinity(0))
@@ -155,5 +234,4 @@ def ocr_images(images, workers: int | None = None) -> list[list[Word]]:
     with tempfile.TemporaryDirectory(prefix="focusgen-ocr-") as tmp:
         # OpenCV and the Tesseract process both run outside the GIL: threads are enough
         with ThreadPoolExecutor(workers) as pool:
-            tsvs = list(pool.map(lambda a: _run_tesseract(exe, clean(a[1])[0], Path(tmp), a[0]), enumerate(images)))
-    return [tsv_words(t, 72 / OCR_DPI) for t in tsvs]
+            return list(pool.map(lambda a: read_page(exe, a[1], Path(tmp), a[0]), enumerate(images)))

@@ -394,13 +394,16 @@ def settle(report: Report, reading: Reading, rows_of: dict[str, int], ocr: bool 
     check holds or no observed value is left to doubt in the ones that fail."""
     doubted: dict[str, str] = {}
     fixes: dict[str, tuple[int, str]] = {}
+    failures: list[dict] = []            # the prior's own edit checks as printed: kept, whatever is doubted
     for _ in range(8):
         st = _settle(report, reading, rows_of, doubted, fixes)
+        failures += [f for f in st.edit_failures if not any(g["line"] == f["line"] for g in failures)]
         new, fixed = _doubts(report, st, doubted, ocr)
         if not new and not fixed:
-            return st
+            break
         doubted.update(new)
         fixes.update(fixed)
+    st.edit_failures = failures
     return st
 
 

@@ -18,6 +18,7 @@ class Word:
     x1: float
     y1: float          # bottom
     conf: float = 100.0    # OCR confidence, 0-100 (a text layer is 100)
+    alt: str | None = None # OCR: a number's second reading (digits only); "" when it found nothing
 
     @property
     def yc(self) -> float:

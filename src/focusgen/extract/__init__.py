@@ -205,10 +205,28 @@ def titles_found(text: str) -> dict[str, list[str]]:
     """For each report kind, the statement titles (as that kind prints them) found in the text."""
     letters = _letters(text)
     found = {}
+    titles_of = {}
     for kind in formdef.REPORT_KINDS:
         rep = formdef.report(kind)
-        titles = [rep.cover.get("title", "")] + [st.title for st in rep.statements]
-        found[kind] = [t for t in titles if t and _title_key(t) in letters]
+        titles_of[kind] = [rep.cover.get("title", "")] + [st.title for st in rep.statements]
+        found[kind] = [t for t in titles_of[kind] if t and _title_key(t) in letters]
+    if any(found.values()):
+        return found
+    # none found as printed: OCR damages a title's letters; a line that holds most of them in order will do
+    from difflib import SequenceMatcher
+    lines = [x for x in map(_letters, text.splitlines()) if len(x) >= 20]
+    for kind, titles in titles_of.items():
+        for t in titles:
+            key = _title_key(t) if t else ""
+            if len(key) < 20:
+                continue
+            for line in lines:
+                m = SequenceMatcher(None, line, key, autojunk=False)
+                if m.quick_ratio() * (len(line) + len(key)) / 2 < 0.85 * len(key):
+                    continue
+                if sum(b.size for b in m.get_matching_blocks() if b.size >= 3) >= 0.85 * len(key):
+                    found[kind].append(t)
+                    break
     return found
 
 
@@ -306,14 +324,16 @@ def extract_text(pages: list[str], source: str, method: str, words: list | None 
         page_words, page_marks = words
         reading = grid.read(page_words, ocr="ocr" in method, marks=page_marks)
         row_of_code = grid.form.row_of_code
+        firm = _firm(text) or grid.firm
     else:
         reader = Reader(report)
         reading = reader.read(pages)
         row_of_code = reader.row_of_code
+        firm = _firm(text)
     st = settle(report, reading, row_of_code, ocr="ocr" in method)
     placed = sum(1 for v in st.values.values() if v is not None)
     if codes < MIN_CODES and placed < MIN_CODES:      # a scan may lose the boxed codes, not the amounts
         refuse(placed)
     names = {c: reading.names.get(c) for c in report.text_codes}
-    return Extraction(source, kind, _as_of(text), _firm(text), st.values, st.how, names,
+    return Extraction(source, kind, _as_of(text), firm, st.values, st.how, names,
                       reading.findings + st.findings, st.edit_failures, method)

@@ -20,12 +20,13 @@ The result is a Reading, settled by repair.py like any other.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from statistics import median
 
 from ..form.formdef import Report
-from .reader import Obs, Orphan, Reader, Reading, _norm
+from .reader import Obs, Orphan, Reader, Reading, _grams, _norm
 from .tokens import Tok, clean, tokenize
 from .words import Word
 
@@ -84,6 +85,11 @@ def fix_word(text: str, codes: frozenset[str]) -> tuple[str, bool]:
     m5 = re.match(r"^[1lI]?(\d{4})[\])}|lI1]$", text)
     if m5 and m5.group(1) in codes and len(text) == 6:
         return f"[{m5.group(1)}]", False
+    stripped = text.strip("_|*")        # the remains of a rule or a box beside a number
+    if stripped != text and _NUMISH.match(stripped):
+        text = stripped
+    if re.match(r"^[—–]\(?\$?\d", text):
+        return text, True                   # a dash glued to a number: a minus sign, or a rule's end
     if not _NUMISH.match(text) or sum(ch.isdigit() for ch in text) < 1:
         return text, False
     out = text
@@ -107,6 +113,33 @@ def fix_word(text: str, codes: frozenset[str]) -> tuple[str, bool]:
     return lead + fixed, changed
 
 
+def _fragments(toks: list[PTok], text: str, h: float) -> list[PTok]:
+    """A number cut in two ("45,056,   501", "134,116, 777"): the pieces joined as one candidate
+    that only the arithmetic can confirm; a piece whose other half is lost is a fragment, never
+    taken for the whole number."""
+    out: list[PTok] = []
+    for t in toks:
+        if t.kind != "amount":
+            out.append(t)
+            continue
+        after = text[t.tok.end:t.tok.end + 1] if t.tok.end else ""
+        before = text[:t.tok.start].rstrip()
+        cut_after = after in (",", ";") or (after == "." and text[t.tok.end + 1:t.tok.end + 2].strip() != "")
+        cut_before = before.endswith((",", ";")) and before[:-1][-1:].isdigit()
+        prev = out[-1] if out else None
+        if cut_before and prev is not None and prev.kind == "amount" and prev.tok.sign > 0 \
+                and t.x0 - prev.x1 <= 2.5 * h and re.fullmatch(r"\d{3}(?:[,.]\d{3})*\)?", t.tok.text.strip()):
+            joined = int(f"{prev.tok.value}{t.tok.value:0{len(re.sub(r'[^0-9]', '', t.tok.text))}d}")
+            tok = Tok("amount", prev.tok.text + text[prev.tok.end:t.tok.start] + t.tok.text, prev.tok.start,
+                      value=joined, sign=t.tok.sign, sign_sure=t.tok.sign_sure, grouped=True, end=t.tok.end)
+            out[-1] = PTok(tok, prev.x0, t.x1, True)
+            continue
+        if cut_after or cut_before:
+            t.repaired = True          # half a number, or a number with a piece lost
+        out.append(t)
+    return out
+
+
 # --- rows -----------------------------------------------------------------------------------------
 
 def build_rows(pages: list[list[Word]]) -> list[Row]:
@@ -116,18 +149,46 @@ def build_rows(pages: list[list[Word]]) -> list[Row]:
         if not words:
             continue
         mh = median(w.h for w in words)
-        current: list[list] = []        # [y, words]
+        current: list[list] = []        # [mean y, words, sum of y]
         for w in sorted(words, key=lambda w: w.yc):
-            if current and abs(w.yc - current[-1][0]) <= 0.45 * mh:
-                current[-1][1].append(w)
-                ws = current[-1][1]
-                current[-1][0] = sum(x.yc for x in ws) / len(ws)
+            yc = w.yc
+            if current and abs(yc - current[-1][0]) <= 0.45 * mh:
+                row = current[-1]
+                row[1].append(w)
+                row[2] += yc
+                row[0] = row[2] / len(row[1])
             else:
-                current.append([w.yc, [w]])
-        for k, (y, ws) in enumerate(current, 1):
+                current.append([yc, [w], yc])
+        for k, (y, ws, _) in enumerate(current, 1):
             ws.sort(key=lambda w: w.x0)
             rows.append(Row(p, k, y, median(w.h for w in ws), ws))
     return rows
+
+
+_ENTITY = re.compile(r"\b(?:INC|INCORPORATED|LLC|L\.L\.C|CORP|CORPORATION|LP|L\.P|LTD|LIMITED|CO|COMPANY|N\.A|PLC|"
+                     r"LLP|AG|SA|BANK|SECURITIES|FUTURES|CLEARING|MARKETS|FCM)\b\.?", re.I)
+_NOT_NAME = re.compile(r"STATEMENT|COMPUTATION|SEGREGATION|REQUIREMENT|FOCUS|BROKER OR DEALER|LISTING|PAGE|"
+                       r"\d{1,2}/\d{1,2}/\d{2,4}", re.I)
+
+
+def _firm(rows: list[Row]) -> str | None:
+    """The firm's name from the head of the pages: the part of a top row (a run head where there
+    are several pages) that reads as a company's name, never a statement title or free text."""
+    pages = sorted({r.page for r in rows})
+    tops = [r for r in rows if r.index <= 3]
+    count: dict[str, set] = {}
+    for r in tops:
+        count.setdefault(re.sub(r"[^a-z]", "", r.text.lower()), set()).add(r.page)
+    need = 1 if len(pages) == 1 else max(2, len(pages) // 2)
+    for r in tops:
+        if r.page != pages[0] or len(count[re.sub(r"[^a-z]", "", r.text.lower())]) < need:
+            continue
+        for part in re.split(r"\s{3,}|\b(?:as\s+of|statements?\s+(?:as\s+of|date)|period\s+ending|end\s+date)\b",
+                             r.text, flags=re.I):
+            part = part.strip(" :-")
+            if 3 <= len(part) <= 120 and _ENTITY.search(part) and not _NOT_NAME.search(part):
+                return part
+    return None
 
 
 def _drop_furniture(rows: list[Row]) -> list[Row]:
@@ -157,6 +218,7 @@ class GridReader:
         self.form = Reader(report)          # the form's rows, labels and codes, as the text reader has them
         self.codes = frozenset(report.lines)
         self.text_codes = frozenset(report.text_codes)
+        self.uncoded = [c for c in report.amount_codes if not report.lines[c].coded]
 
     # --- tokens with positions ---------------------------------------------------------------
 
@@ -165,7 +227,9 @@ class GridReader:
         repaired_words = set()
         for i, w in enumerate(row.words):
             text = clean(w.text)
-            if ocr:
+            cited = i and re.search(r"\blines?\b", " ".join(x.text for x in row.words[max(0, i - 3):i]), re.I) \
+                and re.fullmatch(r"\(\d{4}\)[.,;:]?", text)
+            if ocr and not cited:          # "line D (7490)" cites a code; it is not the cell
                 text, rep = fix_word(text, self.codes)
                 if w.alt is not None and not text.startswith("["):
                     alt, _ = fix_word(clean(w.alt), self.codes)
@@ -185,9 +249,12 @@ class GridReader:
         row.text = "".join(parts)
         row.spans = spans
         toks = []
+        starts = [sp[0] for sp in spans]
         for t in tokenize(row.text, self.codes):
-            s = next((sp for sp in spans if sp[0] <= t.start < sp[1]), None)
-            e = next((sp for sp in spans if sp[0] < t.end <= sp[1]), None) or s
+            k = bisect_right(starts, t.start) - 1
+            s = spans[k] if k >= 0 and spans[k][0] <= t.start < spans[k][1] else None
+            k = bisect_left(starts, t.end) - 1
+            e = spans[k] if k >= 0 and spans[k][0] < t.end <= spans[k][1] else s
             if s is None:
                 continue
             w0, w1 = s[2], e[2]
@@ -205,7 +272,7 @@ class GridReader:
             elif t.repaired:
                 rep = True
             toks.append(PTok(t, x0, x1, rep))
-        row.toks = toks
+        row.toks = _fragments(toks, row.text, row.h)
 
     # --- columns and sides -------------------------------------------------------------------
 
@@ -266,6 +333,7 @@ class GridReader:
             for r in rows:
                 page_marks = marks[r.page - 1] or []
                 r.marks = [m for m in page_marks if abs((m[1] + m[3]) / 2 - r.y) <= 0.6 * r.h]
+        self.firm = _firm(rows)
         rows = _drop_furniture(rows)
         start = next((i for i, r in enumerate(rows) if self._starts(r)), len(rows))
         rows = rows[start:]
@@ -318,6 +386,11 @@ class GridReader:
                     self._put_state(out, code, Obs(None, "blank", where=r.where))
             for a in left:
                 self._leftover(out, rows, cells, k, a, prev_row_index)
+            if not pairs and not left and self.uncoded and not self._column_debris(r):
+                # a line the form prints without a code, its row found with nothing on it
+                code = self._by_label(out, cells, k, 1e9, prev_row_index, uncoded_only=True)
+                if code is not None and code not in out.values:
+                    out.seen_rows.add(self.form.row_of_code[code])
         return out
 
     def _starts(self, r: Row) -> bool:
@@ -431,7 +504,24 @@ class GridReader:
         """An amount without a code on its row: a line the form prints without a code, or one whose
         code was lost, placed by its label between its coded neighbours; otherwise an orphan."""
         r = cells[k][0]
-        label = _norm(" ".join(w.text for w in r.words if w.x1 <= a.x0 + 0.5 and
+        whole = _norm(r.text)
+        grams = _grams(whole)
+        if len(whole) >= 20 and any(info.caption and len(info.key) >= 20 and not info.grams.isdisjoint(grams)
+                                    and _similar(whole, info.key) >= 0.8 for info in self.form.rows):
+            return      # a number in the form's own wording (a note's "$1,000,000"): not an amount
+        code = self._by_label(out, cells, k, a.x0, prev_row_index, uncoded_only=False)
+        if code is not None:
+            coded = self.report.lines[code].coded
+            self._put(out, code, a, "read" if not coded else "code-lost", r.where)
+            return
+        out.orphans.append(Orphan(a.tok.value, a.tok.sign, a.tok.sign_sure, r.where, prev_row_index))
+
+    def _by_label(self, out: Reading, cells, k: int, x_end: float, prev_row_index: int,
+                  uncoded_only: bool) -> str | None:
+        """The one line, among those between the coded rows around row k, whose label the row's
+        text (before x_end; with the row above when the label began there) is."""
+        r = cells[k][0]
+        label = _norm(" ".join(w.text for w in r.words if w.x1 <= x_end + 0.5 and
                                sum(ch.isdigit() for ch in w.text) < 2))
         labels = [label]
         if k and not cells[k - 1][1] and not cells[k - 1][2] and cells[k - 1][0].page == r.page:
@@ -446,12 +536,7 @@ class GridReader:
                 nxt = min(found)
                 break
         hi = nxt if nxt is not None else len(self.form.rows)
-        whole = _norm(r.text)
-        if len(whole) >= 12 and any(info.caption and len(info.key) >= 12 and _similar(whole, info.key) >= 0.8
-                                    for info in self.form.rows):
-            return      # a number in the form's own wording (a note's "$1,000,000"): not an amount
-        # the label with the row above first (a wrapped label), then this row's alone
-        for text in reversed(labels):
+        for text in reversed(labels):        # the wrapped label first, then this row's alone
             if len(text) < 3:
                 continue
             candidates = sorted(((_similar(text, info.key), code)
@@ -460,10 +545,10 @@ class GridReader:
                                  if not (code in out.values and out.values[code].value is not None)), reverse=True)
             if candidates and candidates[0][0] >= 0.8 and (len(candidates) == 1 or candidates[1][0] < candidates[0][0] - 0.1):
                 code = candidates[0][1]
-                coded = self.report.lines[code].coded
-                self._put(out, code, a, "read" if not coded else "code-lost", r.where)
-                return
-        out.orphans.append(Orphan(a.tok.value, a.tok.sign, a.tok.sign_sure, r.where, prev_row_index))
+                if uncoded_only and self.report.lines[code].coded:
+                    return None
+                return code
+        return None
 
     def _name(self, r: Row, c: PTok, out: Reading) -> None:
         words = [w.text for w in r.words if w.x0 > 0]

@@ -99,8 +99,11 @@ def not_text(ink):
 
     horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (int(7 * xh), 1)))
     vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(1.6 * xh))))
-    lines = cv2.bitwise_or(horiz, vert)
-    rest = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(lines, np.ones((3, 3), np.uint8))))
+    # a scanned rule is blurred wider than the run that found it: take its fringe too
+    fringe = max(3, int(0.15 * xh) | 1)
+    lines = cv2.bitwise_or(cv2.dilate(horiz, np.ones((fringe, 3), np.uint8)),
+                           cv2.dilate(vert, np.ones((3, fringe), np.uint8)))
+    rest = cv2.bitwise_and(ink, cv2.bitwise_not(lines))
 
     n, labels, stats, cent = cv2.connectedComponentsWithStats(rest, connectivity=8)
     if n <= 1:

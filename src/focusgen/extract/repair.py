@@ -34,6 +34,7 @@ class State:
     candidates: dict[str, int] = field(default_factory=dict)   # OCR-repaired readings, held back
     findings: list[dict] = field(default_factory=list)
     edit_failures: list[dict] = field(default_factory=list)
+    empty_rows: set[str] = field(default_factory=set)    # lines whose row was found holding no amount
 
     def known(self, code: str) -> bool:
         return self.values[code] is not None
@@ -204,8 +205,14 @@ def _solve_one(report: Report, st: State, total: str, parts, unknown: str) -> bo
                                      f"line {unknown}, which cannot be positive: left unknown")
         st.how[unknown] = "unreadable"
         return False
-    # (a value the arithmetic gives as 0 is reconstructed as 0, never reported blank: blank means
-    # its row was found holding no mark, which nothing here has seen)
+    if value == 0 and st.how[unknown] == "missing" and unknown in st.empty_rows:
+        # its row was found with nothing on it, and the arithmetic agrees: blank
+        st.how[unknown] = "blank"
+        st.note(unknown, "blank", f"its row holds no amount; line {total} = {_describe(total, parts)} gives 0, "
+                                  "so it is blank (or 0)")
+        return True
+    # (otherwise a 0 the arithmetic gives is reconstructed, never reported blank: blank means the
+    # row was found holding no mark)
     st.values[unknown] = value
     st.how[unknown] = "reconstructed"
     st.note(unknown, "reconstructed", f"{fmt_amount(value)} from line {total} = {_describe(total, parts)}")
@@ -478,6 +485,9 @@ def _doubts(report: Report, st: State, already: dict[str, str], ocr: bool = Fals
 def _settle(report: Report, reading: Reading, rows_of: dict[str, int], doubted: dict[str, str],
             fixes: dict[str, tuple[int, str]]) -> State:
     st = initial_state(report, reading, doubted, fixes)
+    # a line the form prints without a code is found by its label: a row seen with nothing on it
+    st.empty_rows = {c for c in report.amount_codes if not report.lines[c].coded
+                     and rows_of.get(c) in reading.seen_rows and c not in reading.values}
     fix_deduct_signs(report, st)
     solve(report, st, record_failures=False)
     place_orphans(report, st, reading, rows_of, reading.seen_rows)

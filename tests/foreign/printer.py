@@ -45,6 +45,7 @@ class Filing:
     values: dict[str, int | None]   # every amount line of the kind
     names: dict[str, str | None] = field(default_factory=dict)
     key: str = ""
+    hide: frozenset = frozenset()   # codes printed without their code (a print that lost them)
 
 
 # The capital page of the Nov 2020 filing is truncated: the values below are NOT FROM THE FILING but
@@ -89,7 +90,7 @@ def rows_of(doc: Filing) -> list[PRow]:
                 out.append(PRow("heading", row.heading or row.note))
                 continue
             text = f"{row.num} {row.label}".strip()
-            cells = [(ln.code, ln.col, doc.values.get(ln.code), ln.coded, ln.dollar)
+            cells = [(ln.code, ln.col, doc.values.get(ln.code), ln.coded and ln.code not in doc.hide, ln.dollar)
                      for ln in row.lines if ln.kind != "text" and ln.code in doc.values]
             name = next(((ln.code, doc.names.get(ln.code)) for ln in row.lines if ln.kind == "text"), None)
             out.append(PRow("line", text, cells, name))

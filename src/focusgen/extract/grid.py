@@ -271,6 +271,16 @@ class GridReader:
                 rep = rep or not (ocr and gaps_ok and grouped)
             elif t.repaired:
                 rep = True
+            if ocr and covered and not rep:
+                # OCR: digits right beside the number ("322,'\"= 630"): a piece of it may be lost there
+                first, last = covered[0][3], covered[-1][3]
+                for n in (first - 1, last + 1):
+                    if 0 <= n < len(row.words):
+                        w = row.words[n]
+                        gap = (row.words[first].x0 - w.x1) if n < first else (w.x0 - row.words[last].x1)
+                        if gap <= 0.8 * row.h and any(ch.isdigit() for ch in w.text) \
+                                and not _CODEISH.match(w.text) and not fix_word(w.text, self.codes)[0].startswith("["):
+                            rep = True
             toks.append(PTok(t, x0, x1, rep))
         row.toks = _fragments(toks, row.text, row.h)
 
@@ -343,6 +353,7 @@ class GridReader:
         self.ocr = ocr
         pitch = median([b.y - a.y for a, b in zip(rows, rows[1:]) if a.page == b.page and b.y > a.y] or [12.0])
 
+        self.claimed: set[int] = set()      # amounts taken by a code on another row (wrapped labels)
         # each row: codes with their amounts; what is left over waits for the next steps
         cells: list[tuple[Row, list, list]] = []       # (row, [(code tok, amount tok | None, debris)], leftovers)
         for r in rows:
@@ -363,6 +374,7 @@ class GridReader:
                     if ok and amount is not None:
                         pairs[j] = (c, amount, False)
                         owner.remove(amount)
+                        self.claimed.add(id(amount))
                     else:
                         pairs[j] = (c, None, True)
                     break
@@ -386,8 +398,11 @@ class GridReader:
                     self._put_state(out, code, Obs(None, "blank", where=r.where))
             for a in left:
                 self._leftover(out, rows, cells, k, a, prev_row_index)
-            if not pairs and not left and self.uncoded and not self._column_debris(r):
-                # a line the form prints without a code, its row found with nothing on it
+            if not left and self.uncoded and not self._column_debris(r) and \
+                    not any(t.kind == "amount" and t.real and t.x0 >= max((c.x1 for c, _, _ in pairs), default=-1e9)
+                            for t in r.toks):
+                # a line the form prints without a code, its row (or the row's last listing) found
+                # with nothing on it
                 code = self._by_label(out, cells, k, 1e9, prev_row_index, uncoded_only=True)
                 if code is not None and code not in out.values:
                     out.seen_rows.add(self.form.row_of_code[code])
@@ -466,8 +481,9 @@ class GridReader:
             if not 0 <= nb < len(cells):
                 return None
             r2, pairs2, left2 = cells[nb]
-            if r2.page != r.page or abs(r2.y - last_y) > 1.8 * pitch or pairs2:
-                return None
+            if r2.page != r.page or abs(r2.y - last_y) > 1.8 * pitch or pairs2 or \
+                    any(id(t) in self.claimed for t in r2.toks):
+                return None          # another line's row (its own code, or the amount it took)
             last_y = r2.y
             label_ok = label_ok and self._continues(r2, code)
             if left2:
@@ -493,12 +509,12 @@ class GridReader:
     def _continues(self, r2: Row, code: str) -> bool:
         """Is row r2 the rest of the label of `code`'s line (not a line of its own)?"""
         text = _norm(" ".join(w.text for w in r2.words if not any(ch.isdigit() for ch in w.text)))
-        if not text:
-            return True
         if re.match(r"^\s*(?:[A-Z]|[0-9]{1,2}|[ivx]{1,4}|[a-e])[.)]\s", r2.text):
             return False                     # "B. Securities": an item of its own
+        if len(text) < 3:
+            return True                      # the end of a word cut at the margin ("t....")
         key = self.form.rows[self.form.row_of_code[code]].key
-        return len(text) >= 2 and text[:12] in key
+        return text[:12] in key
 
     def _leftover(self, out: Reading, rows, cells, k: int, a: PTok, prev_row_index: int) -> None:
         """An amount without a code on its row: a line the form prints without a code, or one whose
@@ -521,7 +537,9 @@ class GridReader:
         """The one line, among those between the coded rows around row k, whose label the row's
         text (before x_end; with the row above when the label began there) is."""
         r = cells[k][0]
-        label = _norm(" ".join(w.text for w in r.words if w.x1 <= x_end + 0.5 and
+        # the label's words: after the last code before it on the row (two listings side by side)
+        x_start = max((c.tok and c.x1 for c, _, _ in cells[k][1] if c.x1 <= x_end), default=-1e9)
+        label = _norm(" ".join(w.text for w in r.words if x_start <= w.x0 and w.x1 <= x_end + 0.5 and
                                sum(ch.isdigit() for ch in w.text) < 2))
         labels = [label]
         if k and not cells[k - 1][1] and not cells[k - 1][2] and cells[k - 1][0].page == r.page:
@@ -530,8 +548,10 @@ class GridReader:
             labels.append(_norm(" ".join(w.text for w in above.words if sum(ch.isdigit() for ch in w.text) < 2)) + label)
         nxt = None
         for r2, pairs, _ in cells[k + 1:]:
-            found = [self.form.row_of_code.get(c.tok.code) for c, _, _ in pairs
-                     if c.tok.code not in self.text_codes and c.tok.code in self.form.row_of_code]
+            # the next coded line after it in the form's order (listings side by side interleave)
+            found = [self.form.row_of_code[c.tok.code] for c, _, _ in pairs
+                     if c.tok.code not in self.text_codes and c.tok.code in self.form.row_of_code
+                     and self.form.row_of_code[c.tok.code] > prev_row_index]
             if found:
                 nxt = min(found)
                 break

@@ -20,6 +20,7 @@ class Built:
     unchecked: list[str] = field(default_factory=list)
     variance: list[dict] | None = None
     prior: object = None
+    amendment: object = None        # amend.Amendment of an amended filing
 
 
 def load_history(folder: Path, kind: str) -> list[dict]:
@@ -90,6 +91,8 @@ def build(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None
         _check_drawable(filing, path)
     kind = filing.report.kind
     built = Built(filing)
+    from .amend import amendment
+    built.amendment = amendment(filing)     # refused before anything is rendered
     prior_excess = None
     if prior_path is not None:
         from .check import load_any         # the extraction machinery, only when there is a prior

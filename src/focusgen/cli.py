@@ -110,8 +110,10 @@ def build(args: argparse.Namespace, out: Console, err: Console) -> int:
         print_problems(exc.problems, err)
         return 2
     if not args.quiet:
-        from .render.summary import print_alerts, print_notes, print_summary, print_variance
+        from .render.summary import print_alerts, print_amendment, print_notes, print_summary, print_variance
         print_summary(built.filing, out)
+        if built.amendment is not None:
+            print_amendment(built.amendment, out)
         print_notes(built.filing, out)
         print_alerts(built.alerts, built.unchecked, out)
         if built.variance is not None:

@@ -17,7 +17,7 @@ from .inputs.formats import ALLOW_OUTSIDE_ENV
 from .render import terminal
 
 FORMATS = ("pdf", "txt", "json", "review", "public")
-DEFAULT_FORMATS = ("pdf", "txt", "json", "review", "public")
+DEFAULT_FORMATS = ("pdf", "txt", "json", "review")
 
 
 def _formats(text: str) -> tuple[str, ...]:

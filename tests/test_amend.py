@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from conftest import INPUTS
+from conftest import FIXTURES, INPUTS
 
 EXAMPLE = INPUTS / "daily-seg-2017-12-26-amended.yaml"
 ORIGINAL = INPUTS / "daily-seg-2017-12-26-amended" / "original.json"
@@ -145,3 +145,21 @@ def test_a_focus_ii_amendment_heads_its_cover(run, tmp_path):
     import pypdfium2
     pdf = pypdfium2.PdfDocument(tmp_path / "out" / "f.pdf")
     assert "AMENDED FILING" in pdf[0].get_textpage().get_text_range()
+
+
+def test_lines_the_original_does_not_show_are_not_compared(run, tmp_path, hsbc):
+    """The original is the filed HSBC FOCUS II as OCR read it (tests/fixtures): its truncated capital page
+    shows no values, so those lines are listed as not compared, never as changed or unchanged."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "hsbc-focus-ii-2020-11.txt", folder / "filed.txt")
+    text = (INPUTS / "2020-11.yaml").read_text().replace("7010: 1443907046", "7010: 1443907146")
+    (folder / "a.yaml").write_text(text + "filing_status: AMENDED\namends: filed.txt\nreason: cash restated\n")
+    status, out, err = run("build", folder / "a.yaml", "--out", tmp_path / "out", "--format", "json")
+    assert status == 0, err
+    a = json.loads((tmp_path / "out" / "a.json").read_text())["amendment"]
+    unreadable = {c for c, basis in hsbc["basis"].items() if basis == "unreadable"}
+    given = json.loads((tmp_path / "out" / "a.json").read_text())["lines"]
+    assert set(a["not_compared"]) == {c for c in unreadable if given[c] is not None} != set()
+    assert [c["line"] for c in a["changes"]][0] == "7010" and not set(c["line"] for c in a["changes"]) & unreadable
+    assert "not compared (the original does not show them legibly): " in out

@@ -154,6 +154,24 @@ def test_a_changed_output_is_never_posted(run, builds, tmp_path):
     _refused(run, folder, tmp_path / "out", "output-changed")
 
 
+def test_a_linked_output_is_never_posted(run, builds, tmp_path):
+    folder = tmp_path / "b"
+    shutil.copytree(builds / "2020-11", folder / "2020-11")
+    pdf = folder / "2020-11" / "2020-11-public.pdf"
+    pdf.unlink()
+    pdf.symlink_to(builds / "2020-11" / "2020-11-public.pdf")
+    _refused(run, folder, tmp_path / "out", "not-a-regular-file")
+
+
+def test_a_batch_builds_each_public_copy(run, tmp_path):
+    status, _, err = run("build", INPUTS / "2020-11.yaml", INPUTS / "daily-seg-2017-12-26.yaml", "--out",
+                         tmp_path, "--public", "--format", "json", "--quiet")
+    assert status == 0, err
+    for stem in ("2020-11", "daily-seg-2017-12-26"):
+        assert sorted(p.name for p in (tmp_path / stem).iterdir()) == [
+            f"{stem}-public.pdf", f"{stem}.json", "manifest.json"]
+
+
 def test_two_firms_or_two_filings_of_a_date_are_refused(run, builds, tmp_path):
     folder = tmp_path / "b"
     shutil.copytree(builds / "2020-11", folder / "2020-11")

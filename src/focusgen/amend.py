@@ -61,7 +61,7 @@ def amendment(filing) -> Amendment | None:
                                  "method": original.method})
     for code in rep.amount_codes:
         now, before = filing.values.get(code), original.lines.get(code)
-        if before is None and original.how.get(code) not in ("blank", "missing", None):
+        if before is None and original.how.get(code) != "blank":       # not shown, or not legibly
             if now is not None:
                 result.not_compared.append(code)
             continue

@@ -66,6 +66,13 @@ def _one_build(folder: Path, problems: list[Problem]) -> list[Posted]:
     listed = {o["path"]: o["sha256"] for o in outputs if "/" not in o["path"] and o["path"] not in ("", ".", "..")}
     filings = [n for n in listed if n.endswith(".json")]
     found = []
+    # only the folder's own files: a link could post (and hash) a file from anywhere
+    links = [n for n in listed if (folder / n).is_symlink()]
+    for n in links:
+        problems.append(Problem("not-a-regular-file", str(folder / n), "is a symbolic link",
+                                expected="the outputs as focusgen build wrote them"))
+    if links:
+        return []
     for name in filings:
         data = read_bytes(folder / name, problems, MAX_JSON, expected="filing JSON")
         if data is None:

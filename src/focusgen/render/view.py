@@ -199,7 +199,8 @@ def focus_cover(filing: Filing) -> FocusCover | None:
     rows = []
     for i, (name_box, official_box) in enumerate(cover["consolidated"]["boxes"]):
         c = given[i] if i < len(given) else None
-        name = "" if c is None else (f"{c.name} (SEC file no. {c.sec_file_no})" if c.sec_file_no else c.name)
+        name = "" if c is None else cover["consolidated"]["file_no"].format(name=c.name, sec_file_no=c.sec_file_no) \
+            if c.sec_file_no else c.name
         rows.append((name, name_box, official_box))
     carries = cover["carries"]
     yes, no = carries["yes"], carries["no"]

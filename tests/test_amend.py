@@ -163,3 +163,9 @@ def test_lines_the_original_does_not_show_are_not_compared(run, tmp_path, hsbc):
     assert set(a["not_compared"]) == {c for c in unreadable if given[c] is not None} != set()
     assert [c["line"] for c in a["changes"]][0] == "7010" and not set(c["line"] for c in a["changes"]) & unreadable
     assert "not compared (the original does not show them legibly): " in out
+
+
+def test_a_batch_says_which_filings_are_amended(run, tmp_path):
+    status, out, err = run("build", EXAMPLE, INPUTS / "daily-seg-2017-12-26.yaml", "--out", tmp_path, "--format", "json")
+    assert status == 0, err
+    assert " ".join(out.split()).count("AMENDED: 4 line(s) changed") == 1

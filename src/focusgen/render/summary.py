@@ -76,6 +76,8 @@ def print_batch_summary(outcomes, console: Console) -> None:
                 parts.append(Text.assemble(f"{entry['name']} ", _money(value)))
         if o.alerts:
             parts.append(Text.assemble((f"{len(o.alerts)} alert(s)", RED), ": " + ", ".join(a["id"] for a in o.alerts)))
+        if o.changed is not None:
+            parts.append(Text(f"AMENDED: {o.changed} line(s) changed (see its JSON or review pack)"))
         table.add_row(lit(o.input.name), "built", Text("; ").join(parts))
     console.print(table)
     built = sum(1 for o in outcomes if not o.problems and not o.interrupted)

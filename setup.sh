@@ -12,6 +12,7 @@ packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig tesser
 if [[ "${1:-}" == "--test" ]]; then
     extras="[test]"
     packages+=(poppler-utils)       # pdftoppm: the tests make a scanned filing with it
+    packages+=(chromium)            # a real browser for the public posting's index page (test_disclose.py)
 fi
 
 missing=()

@@ -25,6 +25,7 @@ class Outcome:
     alerts: list[dict] = field(default_factory=list)
     max_rss_kb: int = 0          # the worker's peak memory after this build
     interrupted: bool = False    # Ctrl-C came before this input was built: nothing written for it
+    changed: int | None = None   # an amended filing: how many lines changed (listed in its JSON and review pack)
 
 
 def build_one(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None = None) -> Outcome:
@@ -40,6 +41,8 @@ def build_one(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | 
     outcome.written = built.written
     outcome.summary = view.summary(built.filing)
     outcome.alerts = built.alerts
+    if built.amendment is not None:
+        outcome.changed = len(built.amendment.changes)
     outcome.max_rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return outcome
 

@@ -20,6 +20,7 @@ class Built:
     unchecked: list[str] = field(default_factory=list)
     variance: list[dict] | None = None
     prior: object = None
+    amendment: object = None        # amend.Amendment of an amended filing
 
 
 def load_history(folder: Path, kind: str) -> list[dict]:
@@ -86,10 +87,12 @@ def build(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None
         raise InputProblems([Problem("reserved-name", str(path), f"would write {path.stem}.json, the name of "
                                      "the audit manifest", expected="an input with another name")])
     filing = compute(load_input(path, meta))
-    if "pdf" in formats or "review" in formats:
+    if "pdf" in formats or "review" in formats or "public" in formats:
         _check_drawable(filing, path)
     kind = filing.report.kind
     built = Built(filing)
+    from .amend import amendment
+    built.amendment = amendment(filing)     # refused before anything is rendered
     prior_excess = None
     if prior_path is not None:
         from .check import load_any         # the extraction machinery, only when there is a prior
@@ -106,6 +109,8 @@ def build(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None
     history = load_history(history_dir, kind) if history_dir is not None else []
     history.append({"as_of": filing.header.as_of.isoformat(), "summary": view.summary(filing)})
     files = render_outputs(filing, out_dir, path.stem, formats, built, history)
-    files[out_dir / NAME] = manifest(filing, files, built.alerts)
+    from .render import public_name
+    files[out_dir / NAME] = manifest(filing, files, built.alerts,
+                                     public_name(path.stem) if "public" in formats else None)
     built.written = write_set(out_dir, {p.name: data for p, data in files.items()})
     return built

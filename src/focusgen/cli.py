@@ -16,7 +16,7 @@ from .problems import InputProblems, Problem
 from .inputs.formats import ALLOW_OUTSIDE_ENV
 from .render import terminal
 
-FORMATS = ("pdf", "txt", "json", "review")
+FORMATS = ("pdf", "txt", "json", "review", "public")
 DEFAULT_FORMATS = ("pdf", "txt", "json", "review")
 
 
@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--prior", type=Path, help="the prior period (input, built JSON or a filed PDF/text): "
                    "adds the variance and the capital-drop alert")
     b.add_argument("--history", type=Path, help="a folder of earlier built JSONs, for the review pack's charts")
+    b.add_argument("--public", action="store_true", help="also the public copy <stem>-public.pdf: the filing "
+                   "PDF without the audit footer, for posting under Regulation 1.55(o)")
     b.add_argument("--quiet", action="store_true", help="no summary on the terminal")
     b.add_argument("--allow-outside-paths", action="store_true",
                    help="let an input name ledger, trial balance and mapping files outside its own folder")
@@ -76,6 +78,13 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("prior", type=Path)
     e.add_argument("--json", action="store_true", help="print the extraction as JSON")
 
+    o = sub.add_parser("disclose", help="the public posting of Regulation 1.55(o): the public copies of the "
+                       "last 12 months' filings built under FOLDER, and an index page")
+    o.add_argument("folder", type=Path, help="a folder of focusgen build outputs (built with --public)")
+    o.add_argument("--out", type=Path, required=True, help="the posting's folder (replaced as a set)")
+    o.add_argument("--as-of", dest="as_of", help="the last date of the 12 months (YYYY-MM-DD; default: the "
+                   "newest filing found)")
+
     c = sub.add_parser("check", help="compare a filing with a prior one and re-verify the prior's arithmetic")
     c.add_argument("current", type=Path, help="a filing input or focusgen JSON (or a folder of them)")
     c.add_argument("--against", type=Path, required=True, help="the prior filing (or a folder of them)")
@@ -99,6 +108,8 @@ def print_problems(problems: list[Problem], console: Console, closing: bool = Tr
 
 
 def build(args: argparse.Namespace, out: Console, err: Console) -> int:
+    if args.public and "public" not in args.format:
+        args.format = (*args.format, "public")
     if len(args.input) > 1 or args.input[0].is_dir():
         return build_batch(args, out, err)
     from .build import build as build_filing
@@ -110,8 +121,10 @@ def build(args: argparse.Namespace, out: Console, err: Console) -> int:
         print_problems(exc.problems, err)
         return 2
     if not args.quiet:
-        from .render.summary import print_alerts, print_notes, print_summary, print_variance
+        from .render.summary import print_alerts, print_amendment, print_notes, print_summary, print_variance
         print_summary(built.filing, out)
+        if built.amendment is not None:
+            print_amendment(built.amendment, out)
         print_notes(built.filing, out)
         print_alerts(built.alerts, built.unchecked, out)
         if built.variance is not None:
@@ -217,6 +230,8 @@ def _dispatch(args: argparse.Namespace, out: Console, err: Console) -> int:
         return verify_cmd(args, out, err)
     if args.command == "check":
         return check_cmd(args, out, err)
+    if args.command == "disclose":
+        return disclose_cmd(args, out, err)
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 
@@ -331,6 +346,30 @@ def extract_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
     from .render.check_views import print_extraction
     result = _show(lambda: extract(args.prior), print_extraction, args.json, out, err)
     return 2 if result is None else 0
+
+
+def disclose_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from datetime import date
+
+    from .disclose import disclose
+    from .render.view import mmddyyyy
+    as_of = None
+    if args.as_of is not None:
+        try:
+            as_of = date.fromisoformat(args.as_of.strip())
+        except ValueError:
+            print_problems([Problem("bad-option", "--as-of", f"{args.as_of!r} is not a date",
+                                    expected="a real date YYYY-MM-DD")], err, closing=False)
+            return 2
+    try:
+        posted, written = disclose(args.folder, args.out, as_of)
+    except InputProblems as exc:
+        print_problems(exc.problems, err)
+        return 2
+    for p in posted:
+        out.print(f"{mmddyyyy(p.as_of)}  {terminal.literal(p.form)}  {p.name}  (from {terminal.literal(p.source)})")
+    out.print(f"{len(posted)} filing(s) posted in {terminal.literal(args.out)}: index.html, their PDFs, manifest.json")
+    return 0
 
 
 def check_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:

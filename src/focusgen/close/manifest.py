@@ -21,7 +21,7 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def manifest(filing, outputs: dict[Path, bytes], alerts: list[dict]) -> bytes:
+def manifest(filing, outputs: dict[Path, bytes], alerts: list[dict], public: str | None = None) -> bytes:
     doc = {
         "focusgen_version": __version__,
         "form_revision": filing.report.revision,
@@ -32,6 +32,8 @@ def manifest(filing, outputs: dict[Path, bytes], alerts: list[dict]) -> bytes:
         "outputs": [{"path": p.name, "sha256": sha256(data)} for p, data in outputs.items()],
         "alerts": alerts,
     }
+    if public is not None:      # the Regulation 1.55(o) copy, which `focusgen disclose` posts
+        doc["public_copy"] = public
     return (json.dumps(doc, indent=2) + "\n").encode("utf-8")
 
 

@@ -19,7 +19,7 @@ from ..form import formdef
 from ..money import AmountError, parse_amount, parse_percent, to_dollars
 from ..problems import InputProblems, Problem, Problems
 from .currencies import Rates, read_rates
-from .formats import confined, read_yaml
+from .formats import confined, read_bytes, read_yaml
 from .models import YAML_KEYS, FilingInput, Header, Source, Table
 from .tables import is_table, read_table
 
@@ -194,6 +194,9 @@ def _code(key: Any) -> str:
 def _header_problems(exc: ValidationError, file: str, doc: dict) -> list[Problem]:
     found = []
     for err in exc.errors():
+        # the tags of firm.address's two forms are no part of where the problem is
+        if err["loc"][:2] == ("firm", "address") and len(err["loc"]) > 2:
+            err["loc"] = err["loc"][:2] + err["loc"][3:]
         loc = ".".join(str(p) for p in err["loc"])
         top = err["loc"][0] if err["loc"] else ""
         lines = getattr(doc, "lines", {})
@@ -204,8 +207,10 @@ def _header_problems(exc: ValidationError, file: str, doc: dict) -> list[Problem
                                  {"report": "focus-ii or daily-seg", "as_of": "a date YYYY-MM-DD",
                                   "firm": "firm: {name: ...}", "firm.name": "the firm's name"}.get(loc, "a value")))
         elif etype == "extra_forbidden":
-            known = YAML_KEYS if len(err["loc"]) == 1 else ("name, sec_file_no, firm_id, address, contact"
-                                                           if len(err["loc"]) == 2 else "name, phone, email")
+            known = YAML_KEYS if len(err["loc"]) == 1 else (
+                "name, sec_file_no" if err["loc"][0] == "consolidated" else
+                "name, sec_file_no, firm_id, address, contact" if len(err["loc"]) == 2 else
+                "street, city, state, zip" if err["loc"][1] == "address" else "name, phone, email")
             found.append(Problem("unknown-key", file, f"unknown key {loc}", where,
                                  f"one of {', '.join(known) if isinstance(known, tuple) else known}"))
         elif loc == "report":
@@ -218,6 +223,43 @@ def _header_problems(exc: ValidationError, file: str, doc: dict) -> list[Problem
             found.append(Problem("bad-field", file, f"{loc}: {err['msg']} (got {err.get('input')!r})", where,
                                  "see the input format in README.md"))
     return found
+
+
+MAX_ORIGINAL_BYTES = 200 * 2**20       # as for any prior filing (extract.MAX_PRIOR_BYTES)
+
+
+def _amendment(header: Header, yaml_file: Path, yname: str, problems: list[Problem], files: list,
+               blobs: list) -> Path | None:
+    """An amended filing names its original (`amends:`, inside the input's folder) and says why
+    (`reason:`); either without `filing_status: AMENDED`, or AMENDED without them, is an error. The
+    original's bytes join the input's hash and the manifest: the amendment's list of changes rests on
+    them. Comparing the lines is build's work (amend.py), once the filing is computed."""
+    given = [k for k in ("amends", "reason") if getattr(header, k) is not None]
+    if given and not header.amended:
+        problems.append(Problem("amends-not-amended", yname, f"{' and '.join(given)} given, but filing_status is "
+                                f"{header.filing_status!r}", "filing_status",
+                                "filing_status: AMENDED with amends: and reason:, or neither"))
+        return None
+    if not header.amended:
+        return None
+    if header.amends is None:
+        problems.append(Problem("amended-without-original", yname, "filing_status is AMENDED but amends: does "
+                                "not name the original filing", "amends",
+                                "amends: the original's built JSON (or its filed PDF or text), beside this input"))
+    if header.reason is None or not header.reason.strip():
+        problems.append(Problem("missing-field", yname, "an amended filing says why it is amended: reason: is "
+                                "missing", "reason", "reason: one line saying what was corrected"))
+    if header.amends is None:
+        return None
+    path = confined(yaml_file.parent, header.amends, "amends", yname, problems)
+    if path is None:
+        return None
+    data = read_bytes(path, problems, MAX_ORIGINAL_BYTES, expected="original filing")
+    if data is None:
+        return None
+    files.append(path)
+    blobs.append(data)
+    return path
 
 
 def load_input(path: Path | str, meta: Path | str | None = None) -> FilingInput:
@@ -255,6 +297,8 @@ def load_input(path: Path | str, meta: Path | str | None = None) -> FilingInput:
     if header and header.period_begin and header.period_begin > header.as_of:
         problems.append(Problem("bad-date", yname, f"period_begin {header.period_begin} is after as_of "
                                 f"{header.as_of}", "period_begin", "period_begin on or before as_of"))
+
+    amends = _amendment(header, yaml_file, yname, problems, files, blobs) if header else None
 
     cells: dict = {}
     if header and header.ledger:
@@ -379,6 +423,11 @@ def load_input(path: Path | str, meta: Path | str | None = None) -> FilingInput:
                                     f"{kind} form" + (": an FCM that is not a broker-dealer files Form 1-FR-FCM"
                                                       if kind == "focus-ii" else ""), "registrant",
                                     f"one of {', '.join(sorted(rep.form_names))}"))
+        if header and kind != "focus-ii":
+            for name in ("consolidated", "audited_report"):
+                if name in header.model_fields_set:
+                    problems.append(Problem("bad-field", yname, f"{name}: is a box of the FOCUS II cover; the "
+                                            f"{kind} cover has none", name, "no such key on a Daily Seg input"))
         _rule_problems(rep, amounts, percents, sources, yname, problems, warnings)
         retail = bool(header and header.retail_forex)
         for code, line in rep.lines.items():
@@ -396,4 +445,4 @@ def load_input(path: Path | str, meta: Path | str | None = None) -> FilingInput:
                        files=tuple(files), digest=digest.hexdigest(), postings=postings,
                        file_hashes=file_hashes,
                        adjusted_net_capital=anc, targets=targets, defaults=defaults, warnings=tuple(warnings),
-                       extras=extras, report=rep, rates=rates)
+                       extras=extras, report=rep, rates=rates, amends=amends)

@@ -11,14 +11,15 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
 
 from .currencies import Rates
 
 YAML_KEYS = ("report", "as_of", "period_begin", "submit_date", "firm", "lines", "names", "ledger",
              "retail_forex", "filing_status", "filed_pursuant_to", "carries_customer_accounts",
              "trial_balance", "mapping", "adjusted_net_capital", "variance", "describe",
-             "sec_minimum_net_capital", "planned_withdrawals", "undermargined", "withdrawals", "fx", "registrant")
+             "sec_minimum_net_capital", "planned_withdrawals", "undermargined", "withdrawals", "fx", "registrant",
+             "consolidated", "audited_report", "amends", "reason")
 
 
 def _iso_date(value: Any) -> date:
@@ -72,13 +73,41 @@ class Contact(BaseModel):
     email: Text | None = None
 
 
+def _zip(value: Any) -> Any:
+    # YAML reads an unquoted 02110 as the number 2110 (focusgen reads numbers as their digits): a ZIP
+    # code written as a number must have its five digits, or its leading zero was lost
+    if isinstance(value, int) and not isinstance(value, bool) and not 10000 <= value <= 99999:
+        raise ValueError(f"{value} is not a five-digit ZIP code; write it in quotes (\"02110\") so a leading "
+                         "zero is kept")
+    return value
+
+
+class Address(BaseModel):
+    """The FOCUS II cover's address boxes: street [20], city [21], state [22], zip [23]."""
+    model_config = ConfigDict(extra="forbid")
+    street: Text | None = None
+    city: Text | None = None
+    state: Text | None = None
+    zip: Annotated[Text, BeforeValidator(_zip)] | None = None
+
+
 class Firm(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: Name
     sec_file_no: Text | None = None
     firm_id: Text | None = None
-    address: Text | None = None
+    # one line (printed whole in box 20), or the boxes' parts; the tag keeps a problem of one form from
+    # being reported against the other too
+    address: Annotated[Annotated[Text, Tag("line")] | Annotated[Address, Tag("parts")],
+                       Discriminator(lambda v: "parts" if isinstance(v, (dict, Address)) else "line")] | None = None
     contact: Contact = Contact()
+
+
+class Consolidated(BaseModel):
+    """A subsidiary or affiliate consolidated in a FOCUS II report (cover boxes 32-39)."""
+    model_config = ConfigDict(extra="forbid")
+    name: Name
+    sec_file_no: Text | None = None
 
 
 class Table(BaseModel):
@@ -125,6 +154,14 @@ class Header(BaseModel):
     # treat the firm as a BD-FCM only if it gives sec_minimum_net_capital
     registrant: Literal["fcm", "bd-fcm"] | None = None
     fx: Any = None                        # rates for a trial balance in several currencies (currencies.py)
+    consolidated: Annotated[list[Consolidated], Field(max_length=4)] = []   # FOCUS II cover, boxes 32-39
+    audited_report: bool = False          # FOCUS II cover, box 42
+    amends: Text | None = None            # an amended filing: the original (built JSON or a filed PDF/text)
+    reason: Text | None = None            # ... and why it is amended
+
+    @property
+    def amended(self) -> bool:
+        return self.filing_status.strip().upper() == "AMENDED"
 
 
 @dataclass(frozen=True)
@@ -156,6 +193,7 @@ class FilingInput:
     extras: dict = field(default_factory=dict)      # optional alert inputs, in whole dollars
     report: Any = None                              # the form revision covering the as-of date
     rates: Rates = field(default_factory=Rates)     # fx rates of a trial balance in several currencies
+    amends: Path | None = None                      # the original an amended filing amends (confined)
 
     @property
     def kind(self) -> str:

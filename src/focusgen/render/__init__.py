@@ -8,6 +8,11 @@ from pathlib import Path
 from ..compute import Filing
 
 
+def public_name(stem: str) -> str:
+    """The public copy's name, beside the audit copy <stem>.pdf."""
+    return f"{stem}-public.pdf"
+
+
 def render_outputs(filing: Filing, out_dir: Path, stem: str, formats: tuple[str, ...], built=None,
                    history=None) -> dict[Path, bytes]:
     files: dict[Path, bytes] = {}
@@ -21,6 +26,10 @@ def render_outputs(filing: Filing, out_dir: Path, stem: str, formats: tuple[str,
         elif fmt == "pdf":
             from .pdf import render_pdf
             files[out_dir / f"{stem}.pdf"] = render_pdf(filing)
+        elif fmt == "public":
+            # the copy posted under Regulation 1.55(o): the filing PDF without the audit footer
+            from .pdf import render_pdf
+            files[out_dir / public_name(stem)] = render_pdf(filing, public=True)
         elif fmt == "review":
             from .review_out import render_review
             html, pdf = render_review(filing, built, history or [])

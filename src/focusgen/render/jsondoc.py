@@ -43,6 +43,8 @@ def filing_dict(filing: Filing, built=None) -> dict:
     by_currency = currency.document(filing)
     if by_currency is not None:     # a trial balance in several currencies: each line's parts and rates
         doc["currencies"] = by_currency
+    if built is not None and built.amendment is not None:
+        doc["amendment"] = built.amendment.as_dict()      # every line changed against the original
     if built is not None:
         doc["alerts"] = built.alerts
         doc["alerts_not_checked"] = built.unchecked

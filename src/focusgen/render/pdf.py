@@ -99,7 +99,8 @@ def _engine():
     return env.get_template("filing.html.j2"), fetcher, fonts, css
 
 
-def render_html(filing: Filing) -> str:
+def render_html(filing: Filing, public: bool = False) -> str:
+    """public: the copy posted under Regulation 1.55(o), without the audit footer."""
     template = _engine()[0]
     h = filing.header
     stamp = datetime(h.as_of.year, h.as_of.month, h.as_of.day, tzinfo=timezone.utc)
@@ -116,8 +117,8 @@ def render_html(filing: Filing) -> str:
         input_hash=filing.input.digest[:12], winjammer=daily, banner=view.banner(filing),
         status=h.filing_status,
         cover=filing.report.cover, cover_fields=[] if daily else view.cover_fields(filing),
-        pursuant=view.pursuant(filing),
-        carries=h.carries_customer_accounts, contact=contact,
+        pursuant=view.pursuant(filing), focus=None if daily else view.focus_cover(filing), public=public,
+        contact=contact,
         targets=view.residual_interest_targets(filing) if daily else [],
         pages=view.pages(filing))
 
@@ -141,11 +142,11 @@ def html_to_pdf(html: str, epoch: int = 0, form_stylesheet: bool = True) -> byte
 _warmed = False
 
 
-def render_pdf(filing: Filing) -> bytes:
+def render_pdf(filing: Filing, public: bool = False) -> bytes:
     global _warmed
     as_of = filing.header.as_of
     epoch = int(datetime(as_of.year, as_of.month, as_of.day, tzinfo=timezone.utc).timestamp())
-    pdf = html_to_pdf(render_html(filing), epoch)
+    pdf = html_to_pdf(render_html(filing, public), epoch)
     if not _warmed:
         # After the first render every long-lived object (modules, WeasyPrint's caches, fonts)
         # exists: freezing them keeps the garbage collector from re-scanning them on each

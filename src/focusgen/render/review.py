@@ -98,7 +98,17 @@ def pack(filing: Filing, built, history: list[dict]) -> dict:
                        "dollars": fmt_amount(filing.header.variance.dollars)},
         "charts": charts,
         "currencies": _currencies(filing),
+        "amendment": _amendment(built),
     }
+
+
+def _amendment(built) -> dict | None:
+    a = getattr(built, "amendment", None)
+    if a is None:
+        return None
+    show = lambda v: v if isinstance(v, str) else _m(v)  # noqa: E731
+    return dict(a.as_dict(), changes=[dict(c, original=show(c["original"]) or "", amended=show(c["amended"]) or "")
+                                      for c in a.changes])
 
 
 def _currencies(filing: Filing) -> dict | None:

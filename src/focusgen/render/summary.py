@@ -76,6 +76,8 @@ def print_batch_summary(outcomes, console: Console) -> None:
                 parts.append(Text.assemble(f"{entry['name']} ", _money(value)))
         if o.alerts:
             parts.append(Text.assemble((f"{len(o.alerts)} alert(s)", RED), ": " + ", ".join(a["id"] for a in o.alerts)))
+        if o.changed is not None:
+            parts.append(Text(f"AMENDED: {o.changed} line(s) changed (see its JSON or review pack)"))
         table.add_row(lit(o.input.name), "built", Text("; ").join(parts))
     console.print(table)
     built = sum(1 for o in outcomes if not o.problems and not o.interrupted)
@@ -164,3 +166,22 @@ def currency_table(filing: Filing, code: str, parts: list[dict], statements: lis
     if not statements and not parts:
         shown.append(Text("no amounts in any currency for this line"))
     return Group(*shown)
+
+
+def print_amendment(amendment, console: Console) -> None:
+    """An amended filing: what it amends, why, and every line that changed against the original."""
+    console.print(Text.assemble(("AMENDED", "bold"), " filing; amends ", lit(amendment.source),
+                                " (as of ", lit(amendment.original["as_of"] or ""), "). Reason: ",
+                                lit(amendment.reason)))
+    table = Table(show_edge=False, pad_edge=False, title=f"{len(amendment.changes)} line(s) changed",
+                  title_justify="left")
+    table.add_column("Line", no_wrap=True)
+    table.add_column("Label", overflow="fold")
+    table.add_column("Original", justify="right", no_wrap=True)
+    table.add_column("Amended", justify="right", no_wrap=True)
+    for c in amendment.changes:
+        show = (lambda v: lit(v or "")) if isinstance(c["original"] or c["amended"], str) else _money
+        table.add_row(c["line"], lit(c["label"]), show(c["original"]), show(c["amended"]))
+    console.print(table)
+    if amendment.not_compared:
+        console.print("not compared (the original does not show them legibly): " + ", ".join(amendment.not_compared))

@@ -77,13 +77,31 @@ def _cover(filing: Filing) -> list[str]:
             out += ["", *_wrap(f"{target.title} {options}.", WIDTH), " ".join(target.values)]
         out += ["", "Attach supporting documents"]
         return out
+    fc = view.focus_cover(filing)
+    if fc is not None:
+        out = [*([fc.amended, ""] if fc.amended else []), *_wrap(f"{cover['title']} {fc.part[0]} [{fc.part[1]}]", WIDTH)]
     out.append(cover.get("subtitle", ""))
     out.append("")
-    for label, box, value in view.cover_fields(filing):
-        out.append(f"{label}: {value} [{box}]")
     chosen = [f"{label} [{box}]" for label, box, checked in view.pursuant(filing) if checked]
     out.append(f"Rule being filed pursuant to: {', '.join(chosen)}")
-    out.append(f"Does respondent carry its own customer accounts? {'YES' if h.carries_customer_accounts else 'NO'}")
+    for f in view.cover_fields(filing):
+        out.append(f"{f.label}: {f.value} [{f.box}]")
+    if fc is None:
+        return out
+    out += ["", f"{fc.consolidated_label}:"]
+    for name, box, official in fc.consolidated:
+        out.append(f"    {name} [{box}]  {fc.official_use}: [{official}]")
+    out.append(f"{fc.carries_label} " + "  ".join(f"{'[X]' if checked else '[ ]'} {label} [{box}]"
+                                                   for label, box, checked in fc.carries))
+    label, box, checked = fc.audited
+    out.append(f"{'[X]' if checked else '[ ]'} {label} [{box}]")
+    ex = fc.execution
+    # the date and the signatures are left blank, to be signed by hand
+    out += ["", ex["title"], *_wrap(ex["text"], WIDTH), "",
+            f"{ex['dated'][0]} ______ {ex['dated'][1]} ______________ {ex['dated'][2]}____", ex["signatures_title"]]
+    for who in ex["signatures"]:
+        out += ["", "    " + "_" * 48, f"    {who}"]
+    out += ["", *_wrap(ex["attention"], WIDTH)]
     return out
 
 

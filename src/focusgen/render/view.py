@@ -138,17 +138,35 @@ def residual_interest_targets(filing: Filing) -> list[TargetChoice]:
     return found
 
 
-def cover_fields(filing: Filing) -> list[tuple[str, str, str]]:
-    """The FOCUS II cover, as the form definition lays it out: (label as printed, box, value)."""
+def _field(h, field: str):
+    value: object = h
+    for part in field.split("."):
+        if isinstance(value, str):
+            # a one-line address is printed whole in the street box [20]; the city, state and zip
+            # boxes stay blank (it is not split: a guess at its parts could put text in a wrong box)
+            return value if part == "street" else ""
+        value = getattr(value, part, None)
+    return value
+
+
+@dataclass(frozen=True)
+class CoverField:
+    label: str
+    box: str
+    value: str
+    width: int = 100        # per cent of the row, as the form lays it out
+    place: str = ""         # "right": alone at the right of its row
+
+
+def cover_fields(filing: Filing) -> list[CoverField]:
+    """The FOCUS II cover's boxes, as the form definition lays them out."""
     h = filing.header
     found = []
-    for label, box, field in filing.report.cover.get("fields", ()):
-        value: object = h
-        for part in field.split("."):
-            value = getattr(value, part, None)
+    for label, box, field, *layout in filing.report.cover.get("fields", ()):
+        value = _field(h, field)
         if isinstance(value, date):
             value = mmddyy(value)
-        found.append((label, box, value or ""))
+        found.append(CoverField(label, box, value or "", *layout))
     return found
 
 
@@ -156,6 +174,44 @@ def pursuant(filing: Filing) -> list[tuple[str, str, bool]]:
     """The "filed pursuant to" boxes: (label, box, checked)."""
     chosen = filing.header.filed_pursuant_to
     return [(label, box, key == chosen) for key, label, box in filing.report.cover.get("pursuant", ())]
+
+
+@dataclass(frozen=True)
+class FocusCover:
+    """The rest of the FOCUS II cover, wording from the form definition, marks from the input."""
+    part: tuple[str, str]                           # PART II [11]
+    amended: str                                    # "AMENDED FILING", or "" for an original filing
+    consolidated_label: str
+    official_use: str
+    consolidated: tuple[tuple[str, str, str], ...]  # (name as printed, its box, the official-use box)
+    carries: tuple[tuple[str, str, bool], ...]      # (YES, 40, checked), (NO, 41, checked)
+    carries_label: str
+    audited: tuple[str, str, bool]                  # (label, 42, checked)
+    execution: dict
+
+
+def focus_cover(filing: Filing) -> FocusCover | None:
+    cover = filing.report.cover
+    if "consolidated" not in cover:
+        return None
+    h = filing.header
+    given = list(h.consolidated)
+    rows = []
+    for i, (name_box, official_box) in enumerate(cover["consolidated"]["boxes"]):
+        c = given[i] if i < len(given) else None
+        name = "" if c is None else cover["consolidated"]["file_no"].format(name=c.name, sec_file_no=c.sec_file_no) \
+            if c.sec_file_no else c.name
+        rows.append((name, name_box, official_box))
+    carries = cover["carries"]
+    yes, no = carries["yes"], carries["no"]
+    audited = cover["audited"]
+    return FocusCover(
+        part=tuple(cover["part"]), amended=cover["amended"] if h.amended else "",
+        consolidated_label=cover["consolidated"]["label"], official_use=cover["consolidated"]["official_use"],
+        consolidated=tuple(rows),
+        carries=((yes[0], yes[1], h.carries_customer_accounts), (no[0], no[1], not h.carries_customer_accounts)),
+        carries_label=carries["label"], audited=(audited["label"], audited["box"], h.audited_report),
+        execution=cover["execution"])
 
 
 def summary(filing: Filing) -> list[dict]:

@@ -1,0 +1,184 @@
+"""The public posting of Regulation 1.55(o): an FCM posts on its website its segregation, secured and
+cleared-swaps statements (the Daily Seg) and the month-end statements (the FOCUS II CFTC pages) of the
+last 12 months.
+
+`focusgen disclose FOLDER --out DIR` finds the filings focusgen built under FOLDER (each output folder's
+manifest.json, its filing JSON and its public copy `<stem>-public.pdf`), keeps those as of the 12 months
+up to the newest (or up to --as-of), and writes DIR as one set (outputs.py): one PDF per filing, named
+`<as-of>-<report>.pdf`, an index.html listing them by date with each statement's excess, and a
+manifest.json (so `focusgen verify DIR` proves the posting). Every file taken is checked against its
+build's manifest first: a changed JSON or PDF is refused, never posted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .problems import InputProblems, Problem
+
+MAX_BUILDS = 20_000                 # output folders searched under FOLDER
+MAX_JSON = 8 * 2**20
+MAX_PDF = 200 * 2**20
+# each statement's excess line (the JSON summary's `excess`), as the posting's columns
+EXCESS = {"7190": "segregation", "7380": "secured", "8730": "cleared_swaps"}
+
+
+@dataclass
+class Posted:
+    report: str
+    form: str
+    as_of: date
+    firm: str
+    status: str
+    excess: dict                    # segregation / secured / cleared_swaps -> {"line", "value"}
+    pdf: bytes
+    source: Path                    # the public copy it was taken from
+
+    @property
+    def name(self) -> str:
+        return f"{self.as_of.isoformat()}-{self.report}.pdf"
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _one_build(folder: Path, problems: list[Problem]) -> list[Posted]:
+    """The filings of one output folder whose manifest names a public copy (else a problem)."""
+    from .inputs.formats import read_bytes
+    raw = read_bytes(folder / "manifest.json", problems, 1_000_000, expected="focusgen manifest")
+    try:
+        doc = json.loads(raw.decode("utf-8")) if raw is not None else None
+    except (ValueError, RecursionError):
+        doc = None
+    outputs = doc.get("outputs") if isinstance(doc, dict) else None
+    if raw is None:
+        return []
+    if not isinstance(outputs, list) or not all(isinstance(o, dict) and isinstance(o.get("path"), str)
+                                                and isinstance(o.get("sha256"), str) for o in outputs):
+        problems.append(Problem("bad-manifest", str(folder / "manifest.json"), "is not a focusgen manifest",
+                                expected="the manifest.json focusgen build wrote"))
+        return []
+    listed = {o["path"]: o["sha256"] for o in outputs if "/" not in o["path"] and o["path"] not in ("", ".", "..")}
+    filings = [n for n in listed if n.endswith(".json")]
+    found = []
+    # only the folder's own files: a link could post (and hash) a file from anywhere
+    links = [n for n in listed if (folder / n).is_symlink()]
+    for n in links:
+        problems.append(Problem("not-a-regular-file", str(folder / n), "is a symbolic link",
+                                expected="the outputs as focusgen build wrote them"))
+    if links:
+        return []
+    for name in filings:
+        data = read_bytes(folder / name, problems, MAX_JSON, expected="filing JSON")
+        if data is None:
+            continue
+        try:
+            filing = json.loads(data.decode("utf-8"))
+        except (ValueError, RecursionError, UnicodeDecodeError):
+            continue
+        if not (isinstance(filing, dict) and isinstance(filing.get("summary"), list) and "lines" in filing):
+            continue                # not a filing's JSON
+        if _sha(data) != listed[name]:
+            problems.append(Problem("output-changed", str(folder / name), "differs from what its build wrote "
+                                    "(manifest.json)", expected="the outputs as focusgen build wrote them"))
+            continue
+        public = doc.get("public_copy")
+        if not isinstance(public, str) or public not in listed:
+            problems.append(Problem("no-public-copy", str(folder / name), "was built without its public copy",
+                                    expected=f"build it again with focusgen build --public "
+                                    f"(it writes {name[:-5]}-public.pdf)"))
+            continue
+        pdf = read_bytes(folder / public, problems, MAX_PDF, expected="public copy")
+        if pdf is None:
+            continue
+        if _sha(pdf) != listed[public]:
+            problems.append(Problem("output-changed", str(folder / public), "differs from what its build wrote "
+                                    "(manifest.json)", expected="the outputs as focusgen build wrote them"))
+            continue
+        try:
+            as_of = date.fromisoformat(filing["as_of"])
+            excess = {}
+            for entry in filing["summary"]:
+                figure = entry.get("excess")
+                role = EXCESS.get(figure.get("line")) if isinstance(figure, dict) else None
+                if role:
+                    value = entry["excess"].get("value")
+                    if value is not None and type(value) is not int:
+                        raise ValueError(f"excess {value!r}")
+                    excess[role] = {"line": str(entry["excess"].get("line")), "value": value}
+            found.append(Posted(report=str(filing["report"]), form=str(filing.get("form") or filing["report"]),
+                                as_of=as_of, firm=str(filing["firm"]["name"]),
+                                status=str(filing.get("filing_status") or ""), excess=excess, pdf=pdf,
+                                source=folder / public))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            problems.append(Problem("not-a-filing", str(folder / name), f"is not focusgen's filing JSON ({exc})",
+                                    expected="a JSON written by focusgen build"))
+    return found
+
+
+def _year_before(d: date) -> date:
+    try:
+        return d.replace(year=d.year - 1)
+    except ValueError:          # 29 February
+        return d.replace(year=d.year - 1, day=28)
+
+
+def collect(folder: Path, as_of: date | None = None) -> list[Posted]:
+    """The filings to post, newest first. Raises InputProblems with every problem found."""
+    if not folder.is_dir():
+        raise InputProblems([Problem("file-not-found", str(folder), "is not a folder",
+                                     expected="a folder of focusgen build outputs")])
+    problems: list[Problem] = []
+    found: list[Posted] = []
+    for manifest in sorted(folder.rglob("manifest.json"))[:MAX_BUILDS]:
+        if manifest.is_file() and not manifest.is_symlink():
+            found += _one_build(manifest.parent, problems)
+    if not found and not problems:
+        problems.append(Problem("no-inputs", str(folder), "holds no filing built by focusgen",
+                                expected="output folders of focusgen build --public"))
+    if problems:
+        raise InputProblems(problems)
+    end = as_of or max(p.as_of for p in found)
+    start = _year_before(end)       # the 12 months up to `end`: after this date, up to and including `end`
+    kept = [p for p in found if start < p.as_of <= end]
+    firms = sorted({p.firm for p in kept})
+    if len(firms) > 1:
+        problems.append(Problem("several-firms", str(folder), f"holds filings of {len(firms)} firms: "
+                                f"{'; '.join(firms)}", expected="one firm's filings (one posting per FCM)"))
+    chosen: dict[tuple[str, date], Posted] = {}
+    for p in sorted(kept, key=lambda p: str(p.source)):
+        key = (p.report, p.as_of)
+        other = chosen.get(key)
+        if other is None:
+            chosen[key] = p
+        elif (p.status.upper() == "AMENDED") != (other.status.upper() == "AMENDED"):
+            # an amendment replaces the filing it amends
+            chosen[key] = p if p.status.upper() == "AMENDED" else other
+        else:
+            problems.append(Problem("duplicate-filing", str(p.source), f"is also {p.report} as of {p.as_of} "
+                                    f"({other.source})", expected="one filing per report and date (an "
+                                    "amendment replaces its original)"))
+    if not chosen:
+        problems.append(Problem("no-inputs", str(folder), f"holds no filing as of {start} to {end}",
+                                expected="filings of the 12 months to post"))
+    if problems:
+        raise InputProblems(problems)
+    return sorted(chosen.values(), key=lambda p: (p.as_of, p.report), reverse=True)
+
+
+def disclose(folder: Path, out_dir: Path, as_of: date | None = None) -> tuple[list[Posted], list[Path]]:
+    from .outputs import MANIFEST, write_set
+    from .render.disclose import render_index
+    posted = collect(folder, as_of)
+    files = {p.name: p.pdf for p in posted}
+    files["index.html"] = render_index(posted).encode("utf-8")
+    doc = {"posting": "CFTC Regulation 1.55(o)", "filings": [
+        {"path": p.name, "report": p.report, "as_of": p.as_of.isoformat(), "status": p.status} for p in posted],
+        "outputs": [{"path": name, "sha256": _sha(data)} for name, data in files.items()]}
+    files[MANIFEST] = (json.dumps(doc, indent=2) + "\n").encode("utf-8")
+    return posted, write_set(out_dir, files)

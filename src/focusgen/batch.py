@@ -70,7 +70,7 @@ def _worker_init(warm: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if warm:
         from .render import pdf as render_pdf
-        render_pdf._engine()
+        render_pdf._template()
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

@@ -59,8 +59,7 @@ def assemble(plan: dict, texts: list[str]) -> bytes:
             continue
         content = b"\n".join(base64.b64decode(p) if isinstance(p, str) else _fill(p, texts[p["slot"]], fonts)
                              for p in entry["parts"])
-        compressor = zlib.compressobj(level=9)
-        data = compressor.compress(content) + compressor.flush()
+        data = zlib.compress(content, 6)      # zlib's default: a third of level 9's time, 3% larger
         bodies.append(b"<<" + base64.b64decode(entry["extra"]) + b"/Filter /FlateDecode/Length "
                       + str(len(data)).encode() + b">>\nstream\n" + data + b"\nendstream")
     out = [b"%PDF-" + plan["version"].encode("ascii") + b"\n%\xf0\x9f\x96\xa4\n"]

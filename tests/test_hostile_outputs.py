@@ -275,9 +275,13 @@ def test_ctrl_c_stops_a_batch_within_seconds(tmp_path):
     assert "not built (interrupted)" in stdout
     time.sleep(0.5)
     assert not [w for w in workers if _alive(w)]
-    for out in (tmp_path / "out").iterdir():              # every folder is a whole set
+    for out in (tmp_path / "out").iterdir():              # every output folder is a whole set
         names = sorted(p.name for p in out.iterdir())
-        assert "manifest.json" in names and len(names) == 6, names
+        if out.name.startswith("."):
+            # a killed worker's staging folder, a hidden sibling the next build into that folder clears
+            assert ".focusgen-" in out.name, out.name
+            continue
+        assert "manifest.json" in names and len(names) == 4, names     # pdf, txt, json and the manifest
 
 
 def test_killing_the_parent_kills_its_workers(tmp_path):

@@ -315,12 +315,32 @@ def test_a_value_outside_its_alphabet_is_a_programming_error():
             rec.add("12.5", slots.AMOUNT)
 
 
-def test_what_cannot_be_placed_exactly_is_laid_out_with_its_values(cache, monkeypatch):
+SLOT = f'<span data-fg-slot="0">{slots.AMOUNT}</span>'
+
+
+@pytest.mark.parametrize("paragraph,reason", [
+    (f'<p style="text-align:right; white-space:nowrap">{SLOT} code</p>', None),     # first, kept by its right edge
+    (f'<p style="white-space:nowrap">Total {SLOT}</p>', None),                       # last, kept by its left edge
+    (f'<p style="white-space:nowrap">Total {SLOT} due today</p>', "would move with its width"),
+    (f'<p style="text-align:right; white-space:nowrap">Total {SLOT}</p>', "would move with its width"),
+    (f'<p style="text-align:center; white-space:nowrap">x {SLOT}</p>', "would move with its width"),
+    (f'<p>Total {SLOT}</p>', "may wrap"),
+    (f'<p style="text-align:right; white-space:nowrap; letter-spacing:2pt">{SLOT}</p>', "kerned, ligated, spaced"),
+    (f'<p style="white-space:nowrap; text-transform:uppercase">x {SLOT}</p>', "kerned, ligated, spaced"),
+])
+def test_a_value_is_placed_only_where_nothing_else_moves_with_it(paragraph, reason):
+    """Generic, whatever a template renders: a slot in running text is laid out with its value instead."""
     from focusgen.render.layout import lay_out
-    html = ('<!DOCTYPE html><html><body><p style="text-align:right">'
-            f'<span data-fg-slot="0" style="letter-spacing:2pt">{slots.AMOUNT}</span></p></body></html>')
-    plan = lay_out(html, [slots.AMOUNT], 0)
-    assert plan["placeable"] is False and "kerned, ligated, spaced" in plan["reason"]
+    css = "[data-fg-slot] { font-kerning: none; font-variant-ligatures: none }"
+    plan = lay_out(f"<!DOCTYPE html><html><head><style>{css}</style></head><body>{paragraph}</body></html>",
+                   [slots.AMOUNT], 0)
+    if reason is None:
+        assert plan["placeable"] is True, plan.get("reason")
+    else:
+        assert plan["placeable"] is False and reason in plan["reason"], plan.get("reason")
+
+
+def test_what_cannot_be_placed_exactly_is_laid_out_with_its_values(cache, monkeypatch):
     # a build whose layout is unplaceable writes the document laid out with its values, in every cache state
     import focusgen.render.layout as layout
     monkeypatch.setattr(layout, "lay_out", lambda *a: {"format": 1, "placeable": False, "reason": "test"})

@@ -23,6 +23,7 @@ from .slots import ATTRIBUTE
 
 import pydyf  # noqa: E402
 import weasyprint.draw  # noqa: E402
+from weasyprint.formatting_structure import boxes  # noqa: E402
 from weasyprint import DEFAULT_OPTIONS  # noqa: E402
 from weasyprint.pdf import generate_pdf  # noqa: E402
 
@@ -50,18 +51,68 @@ class _Slot:
         self.index, self.ops, self.box = index, ops, box
 
 
-def _anchor(box) -> tuple[str, float]:
-    """The edge a placed value keeps, from the alignment of its line."""
+def _align(box) -> str:
     style = box.style
     align = style["text_align_last"]
-    if align == "auto":
-        align = style["text_align_all"]
+    return style["text_align_all"] if align == "auto" else align
+
+
+def _anchor(box) -> tuple[str, float]:
+    """The edge a placed value keeps, from the alignment of its line."""
+    align = _align(box)
     x, width = box.position_x, box.width
     if align in ("right", "end", "justify"):
         return "right", x + width
     if align == "center":
         return "center", x + width / 2
     return "left", x
+
+
+def _leaves(box):
+    """The boxes that hold a line's content, in order (text, and atomic boxes such as images)."""
+    if isinstance(box, boxes.InlineBox) or isinstance(box, boxes.LineBox):
+        for child in box.children:
+            yield from _leaves(child)
+    else:
+        yield box
+
+
+def _check_lines(doc) -> None:
+    """A placed value may differ in width from its placeholder; that is exact only when nothing else on
+    its line moves with its width: a value kept by its right edge starts its line (or ends a justified
+    line's last space), one kept by its left edge ends its line, a centred one is alone; and it never
+    wraps."""
+    def walk(box):
+        if isinstance(box, boxes.LineBox):
+            yield box
+        for child in getattr(box, "children", ()):
+            yield from walk(child)
+
+    for page in doc.pages:
+        root = getattr(page, "_page_box", None)
+        if root is None:
+            raise Unplaceable("the laid-out pages cannot be inspected")
+        for line in walk(root):
+            leaves = list(_leaves(line))
+            for i, leaf in enumerate(leaves):
+                element = getattr(leaf, "element", None)
+                if not isinstance(leaf, boxes.TextBox) or element is None or element.get(ATTRIBUTE) is None:
+                    continue
+                k = element.get(ATTRIBUTE)
+                if leaf.style["white_space"] not in ("nowrap", "pre"):
+                    raise Unplaceable(f"slot {k} may wrap (white-space: {leaf.style['white_space']})")
+                anchor, _ = _anchor(leaf)
+                after = leaves[i + 1:]
+                if anchor == "right" and _align(leaf) == "justify":
+                    ok = not any(" " in getattr(b, "text", "") for b in after)
+                elif anchor == "right":
+                    ok = i == 0
+                elif anchor == "left":
+                    ok = not after
+                else:
+                    ok = len(leaves) == 1
+                if not ok:
+                    raise Unplaceable(f"slot {k} shares its line with content that would move with its width")
 
 
 def _content(items: list) -> bytes:
@@ -149,6 +200,7 @@ def _lay_out(html: str, alphabets: list[str], epoch: int) -> dict:
 
     with engine.source_date(epoch):
         doc = engine.document(html)
+        _check_lines(doc)
         weasyprint.draw.draw_text = draw_text
         try:
             pdf = generate_pdf(doc, None, 1, **DEFAULT_OPTIONS)

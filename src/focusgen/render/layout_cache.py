@@ -25,6 +25,7 @@ import os
 import stat
 import sys
 import tempfile
+import time
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
@@ -155,15 +156,15 @@ def _write(path: Path, wanted: str, body: bytes) -> None:
 
 
 def _prune(where: Path) -> None:
-    files = [p for p in where.glob("*.json")]
-    if len(files) <= KEEP_FILES:
-        return
+    """Keeps the newest KEEP_FILES layouts, and removes what a killed process left half-written."""
     def age(p: Path) -> float:
         try:
             return p.stat().st_mtime
         except OSError:
             return 0.0
-    for old in sorted(files, key=age)[: len(files) - KEEP_FILES]:
+    files = sorted(where.glob("[0-9a-f]*.json"), key=age)
+    stale = [p for p in where.glob(".tmp-*.json") if age(p) < time.time() - 3600]
+    for old in files[: max(0, len(files) - KEEP_FILES)] + stale:
         try:
             old.unlink()
         except OSError:

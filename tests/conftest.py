@@ -1,5 +1,8 @@
+import atexit
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -7,6 +10,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).with_name("fixtures")
 INPUTS = ROOT / "inputs"
+
+# Form layouts are cached in a folder of the tests' own (removed at the end), never the user's.
+_CACHE = tempfile.mkdtemp(prefix="focusgen-test-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE
+os.environ.pop("FOCUSGEN_NO_CACHE", None)
+atexit.register(shutil.rmtree, _CACHE, True)
 
 # Hypothesis writes its database under the test folder otherwise.
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path("/tmp") / "focusgen-hypothesis"))

@@ -279,7 +279,11 @@ def test_ctrl_c_stops_a_batch_within_seconds(tmp_path):
     # sibling (.NAME.focusgen-staging-PID), which no reader takes for outputs and the next build removes
     for out in (p for p in (tmp_path / "out").iterdir() if not p.name.startswith(".")):
         names = sorted(p.name for p in out.iterdir())
-        assert "manifest.json" in names and len(names) == 6, names
+        if out.name.startswith("."):
+            # a killed worker's staging folder, a hidden sibling the next build into that folder clears
+            assert ".focusgen-" in out.name, out.name
+            continue
+        assert "manifest.json" in names and len(names) == 4, names     # pdf, txt, json and the manifest
 
 
 def test_killing_the_parent_kills_its_workers(tmp_path):

@@ -2,6 +2,7 @@
 a fresh virtual environment outside the checkout, it builds every output of both examples from another
 folder, byte-identical to the checkout's own build (same templates, fonts and fontconfig)."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,13 +22,22 @@ def test_the_wheel_builds_every_output_outside_the_checkout(tmp_path, run):
     for f in INPUTS.glob("*.*"):
         if f.is_file():
             (work / f.name).write_bytes(f.read_bytes())
+    # the installed focusgen lays its forms out itself: a cache folder of its own, empty at first
+    env = {k: v for k, v in os.environ.items() if k not in ("FOCUSGEN_NO_CACHE", "PYTHONPATH")}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "installed-cache")
     for stem in ("2020-11", "daily-seg-2017-12-26"):
-        proc = subprocess.run([str(venv / "bin" / "focusgen"), "build", f"{stem}.yaml", "--out", f"out/{stem}",
-                               "--format", "pdf,txt,json,review", "--quiet"], cwd=work, capture_output=True,
-                              text=True, timeout=300)
-        assert proc.returncode == 0, proc.stderr
-        assert "Fontconfig error" not in proc.stderr and not proc.stderr.strip(), proc.stderr
+        for out in (f"out/{stem}", f"warm/{stem}"):         # laid out, then placed into the kept layout
+            proc = subprocess.run([str(venv / "bin" / "focusgen"), "build", f"{stem}.yaml", "--out", out,
+                                   "--format", "pdf,txt,json,review", "--quiet"], cwd=work, capture_output=True,
+                                  text=True, timeout=300, env=env)
+            assert proc.returncode == 0, proc.stderr
+            assert "Fontconfig error" not in proc.stderr and not proc.stderr.strip(), proc.stderr
+        for ext in ("pdf", "txt", "json"):
+            assert (work / "out" / stem / f"{stem}.{ext}").read_bytes() == \
+                (work / "warm" / stem / f"{stem}.{ext}").read_bytes()
         built = sorted(p.name for p in (work / "out" / stem).iterdir())
+        assert len(list((tmp_path / "installed-cache" / "focusgen" / "layouts").glob("*.json"))) == \
+            (1 if stem == "2020-11" else 2)                  # one layout per form and header, kept
         assert built == sorted([f"{stem}.pdf", f"{stem}.txt", f"{stem}.json", f"{stem}-review.pdf",
                                 f"{stem}-review.html", "manifest.json"])
         # the same bytes as the checkout's own build

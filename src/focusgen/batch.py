@@ -7,6 +7,7 @@ its file name. Workers are reused across inputs, so the PDF engine starts once p
 
 from __future__ import annotations
 
+import gc
 import os
 import resource
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -24,6 +25,7 @@ class Outcome:
     summary: list[dict] = field(default_factory=list)
     alerts: list[dict] = field(default_factory=list)
     max_rss_kb: int = 0          # the worker's peak memory after this build
+    worker: int = 0              # the process id of the worker that built it
     interrupted: bool = False    # Ctrl-C came before this input was built: nothing written for it
     changed: int | None = None   # an amended filing: how many lines changed (listed in its JSON and review pack)
 
@@ -44,7 +46,19 @@ def build_one(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | 
     if built.amendment is not None:
         outcome.changed = len(built.amendment.changes)
     outcome.max_rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    outcome.worker = os.getpid()
+    global _frozen
+    if not _frozen:
+        # After the first build every long-lived object exists (modules, the form definition, the
+        # template, the layout): frozen, the collector never re-scans them, and it keeps collecting what
+        # each later build leaves, so a worker's memory stays flat over any number of filings.
+        gc.collect()
+        gc.freeze()
+        _frozen = True
     return outcome
+
+
+_frozen = False
 
 
 def expand(paths: list[Path]) -> list[Path]:
@@ -73,7 +87,7 @@ def _worker_init(warm: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if warm:
         from .render import pdf as render_pdf
-        render_pdf._engine()
+        render_pdf._template()
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

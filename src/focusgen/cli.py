@@ -5,19 +5,24 @@ Exit status: 0 built; 2 the input has problems (all printed, nothing written).""
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
-
-from rich.console import Console
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .problems import InputProblems, Problem
-from .inputs.formats import ALLOW_OUTSIDE_ENV
 from .render import terminal
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 FORMATS = ("pdf", "txt", "json", "review", "public")
-DEFAULT_FORMATS = ("pdf", "txt", "json", "review")
+# The filing itself. The review pack is for reviewing a period against earlier ones: it is written by
+# default when the build has a --prior or --history to review against (README, "Building a filing").
+# The public copy only with --public.
+DEFAULT_FORMATS = ("pdf", "txt", "json")
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -39,14 +44,17 @@ def _parser() -> argparse.ArgumentParser:
                    "inputs, each goes to OUT/<input stem>/)")
     b.add_argument("--jobs", type=int, help="parallel builds for several inputs (default: the number of cores)")
     b.add_argument("--meta", type=Path, help="YAML with report, as_of and firm, for a CSV input")
-    b.add_argument("--format", type=_formats, default=DEFAULT_FORMATS,
-                   help=f"comma-separated outputs among {','.join(FORMATS)} (default: {','.join(DEFAULT_FORMATS)})")
+    b.add_argument("--format", type=_formats, default=None,
+                   help=f"comma-separated outputs among {','.join(FORMATS)} (default: {','.join(DEFAULT_FORMATS)}, "
+                        "and review with --prior or --history)")
     b.add_argument("--prior", type=Path, help="the prior period (input, built JSON or a filed PDF/text): "
                    "adds the variance and the capital-drop alert")
     b.add_argument("--history", type=Path, help="a folder of earlier built JSONs, for the review pack's charts")
     b.add_argument("--public", action="store_true", help="also the public copy <stem>-public.pdf: the filing "
                    "PDF without the audit footer, for posting under Regulation 1.55(o)")
     b.add_argument("--quiet", action="store_true", help="no summary on the terminal")
+    b.add_argument("--no-cache", action="store_true", help="do not keep or reuse form layouts in the cache "
+                   "folder (the same bytes either way; see README)")
     b.add_argument("--allow-outside-paths", action="store_true",
                    help="let an input name ledger, trial balance and mapping files outside its own folder")
 
@@ -108,8 +116,21 @@ def print_problems(problems: list[Problem], console: Console, closing: bool = Tr
 
 
 def build(args: argparse.Namespace, out: Console, err: Console) -> int:
+    if args.format is None:
+        args.format = DEFAULT_FORMATS + (("review",) if args.prior is not None or args.history is not None else ())
     if args.public and "public" not in args.format:
         args.format = (*args.format, "public")
+    from .render.layout_cache import DISABLE_ENV
+    if args.no_cache and DISABLE_ENV not in os.environ:
+        os.environ[DISABLE_ENV] = "1"       # an environment variable, so batch workers see it too
+        try:
+            return _build(args, out, err)
+        finally:
+            del os.environ[DISABLE_ENV]
+    return _build(args, out, err)
+
+
+def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
     if len(args.input) > 1 or args.input[0].is_dir():
         return build_batch(args, out, err)
     from .build import build as build_filing
@@ -199,11 +220,26 @@ def _option_problems(args: argparse.Namespace, argv: list[str]) -> list[Problem]
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(argv)
-    out, err = terminal.console(), terminal.console(stderr=True)
+    out, err = terminal.LazyConsole(), terminal.LazyConsole(stderr=True)
     bad = _option_problems(args, argv)
     if bad:
         print_problems(bad, err, closing=False)
         return 2
+    collecting = gc.isenabled()
+    if args.command == "build" and len(args.input) == 1 and not args.input[0].is_dir():
+        # One build is a short process whose memory is bounded by its one input: the garbage collector
+        # would only re-scan the modules, the form definition and the parsed input, and free nothing worth
+        # it (reference counting frees the rest). A batch keeps it: its workers collect, bounded (batch.py).
+        gc.disable()
+    try:
+        return _main(args, out, err)
+    finally:
+        if collecting:
+            gc.enable()         # as it was (the tests run many builds in one process)
+
+
+def _main(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from .inputs.formats import ALLOW_OUTSIDE_ENV
     # an environment variable rather than a parameter, so batch workers in other processes see it too
     if getattr(args, "allow_outside_paths", False):
         os.environ[ALLOW_OUTSIDE_ENV] = "1"

@@ -412,8 +412,13 @@ def load_input(path: Path | str, meta: Path | str | None = None) -> FilingInput:
                 texts = ", ".join(rep.text_codes) or "none on this form"
                 problems.append(Problem("unknown-line", yname, f"names: {code} is not a name field of {kind}",
                                         f"names.{code}", f"one of {texts}"))
+        row_label: dict[str, str] = {}       # each line's first row (by code: comparing Lines is slow)
+        for s in rep.statements:
+            for r in s.rows:
+                for ln in r.lines:
+                    row_label.setdefault(ln.code, r.label)
         describable = [c for c, ln in rep.lines.items() if "describe" in ln.label.lower() or "describe" in
-                       next((r.label for s in rep.statements for r in s.rows if ln in r.lines), "").lower()]
+                       row_label.get(c, "").lower()]
         for code in (header.describe if header else {}):
             if _code(code) not in describable:
                 problems.append(Problem("unknown-line", yname, f"describe: {_code(code)} is not a \"(describe:)\" "

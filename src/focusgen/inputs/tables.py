@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..problems import Problem
-from . import csvtable, xlsx
+from . import csvtable
 
 
 class Row(NamedTuple):
@@ -22,7 +22,16 @@ class Row(NamedTuple):
     currency: str = ""
 
 
-FORMATS = {".csv": csvtable.records, ".xlsx": xlsx.records, ".xlsm": xlsx.records}
+def _xlsx():
+    from . import xlsx      # openpyxl takes about 0.13 s to import: only a workbook pays it
+    return xlsx
+
+
+def _workbook_records(*args):
+    return _xlsx().records(*args)
+
+
+FORMATS = {".csv": csvtable.records, ".xlsx": _workbook_records, ".xlsm": _workbook_records}
 
 
 def is_table(path: Path) -> bool:
@@ -38,6 +47,8 @@ def read_table(path: Path, problems: list[Problem], key: str = "line", note: str
         problems.append(Problem("unknown-format", name, f"{path.suffix or 'no suffix'} is not a table format",
                                 field, f"one of {', '.join(sorted(FORMATS))}"))
         return [], b""
+    # a CSV's cells are text (or None); only a workbook's cells can raise CellError
+    CellError = _xlsx().CellError if reader is _workbook_records else ()
     found: list[Problem] = []
     rows: list[Row] = []
     wanted = [key, "amount", note] + (["currency"] if currency else [])
@@ -50,7 +61,7 @@ def read_table(path: Path, problems: list[Problem], key: str = "line", note: str
             continue
         try:
             texts = [_text(c) for c in cells] if columns is None else None
-        except xlsx.CellError as exc:
+        except CellError as exc:
             found.append(Problem(exc.code, name, exc.message, where, exc.expected))
             continue
         if columns is None:
@@ -90,13 +101,14 @@ def read_table(path: Path, problems: list[Problem], key: str = "line", note: str
             continue
         cells = list(cells) + [None] * (len(columns) - len(cells))
         at = cells[index["amount"]]
-        where = at.where if isinstance(at, xlsx.Cell) else where
+        workbook_cell = at is not None and not isinstance(at, str)
+        where = at.where if workbook_cell else where
         try:
-            amount = at.amount() if isinstance(at, xlsx.Cell) else at
+            amount = at.amount() if workbook_cell else at
             row = Row(_text(cells[index[key]]).strip(), amount, where,
                       _text(cells[index[note]]).strip() if note in index else "",
                       _text(cells[index["currency"]]).strip() if "currency" in index else "")
-        except xlsx.CellError as exc:
+        except CellError as exc:
             found.append(Problem(exc.code, name, exc.message, where, exc.expected))
             continue
         rows.append(row)
@@ -112,12 +124,12 @@ def read_table(path: Path, problems: list[Problem], key: str = "line", note: str
 def _text(cell) -> str:
     if cell is None:
         return ""
-    return cell.text() if isinstance(cell, xlsx.Cell) else cell
+    return cell if isinstance(cell, str) else cell.text()      # a CSV's text, or a workbook's cell
 
 
 def _blank(cell) -> bool:
     if cell is None:
         return True
-    if isinstance(cell, xlsx.Cell):
+    if not isinstance(cell, str):
         return cell.kind == ""
     return not cell.strip()

@@ -1,107 +1,60 @@
-"""The filing as a form-faithful PDF: Jinja2 template + WeasyPrint, locked down and reproducible.
+"""The filing as a form-faithful PDF: Jinja2 template, laid out by WeasyPrint once per form and header.
 
+- Placed, not laid out: the template's values (amounts, the input's hash) are slots (slots.py); the
+  HTML with placeholders is laid out once (layout.py) and kept as data (layout_cache.py), and each
+  build writes its values into the laid-out pages (pdfwrite.py). A build from a kept layout needs no
+  WeasyPrint at all.
 - Locked down: autoescaping is on (a firm named `AT&T <Clearing>` prints literally), and the URL
-  fetcher serves only the bundled files under templates/assets; any other URL (http, https, data,
-  file outside the assets, through `..` or a symlink) is refused and stops the render.
-- Reproducible: the fonts are bundled and fontconfig sees nothing else (assets/fonts.conf), the
-  document dates come from the as-of date (SOURCE_DATE_EPOCH too), so the same input gives the
-  same bytes in any process on any machine of the same kind.
-- Fast: the stylesheet, the font configuration and the template are loaded once per process and
-  reused for every document.
+  fetcher serves only the bundled files under templates/assets (engine.py).
+- Reproducible: bundled fonts, dates from the as-of date; the same input gives the same bytes in any
+  process and any cache state.
 """
 
 from __future__ import annotations
 
-import gc
 import os
 from datetime import datetime, timezone
 from functools import lru_cache
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from .. import __version__
 from . import view
+from .slots import AMOUNT, HEX, placed, recording
 from ..compute import Filing
 from ..money import fmt_amount
 
-from ..resources import ASSETS, TEMPLATES  # the packaged files, wherever installed
+from ..resources import ASSETS, TEMPLATES  # noqa: F401  (the packaged files, wherever installed)
 
-# Must be set before WeasyPrint (and so Pango and fontconfig) is first imported.
+# Must be set before WeasyPrint (and so Pango and fontconfig) is first imported, by anyone.
 os.environ["FONTCONFIG_FILE"] = str(ASSETS / "fonts.conf")
 
 
-def _import_weasyprint():
-    """Import WeasyPrint without its slow library search.
-
-    WeasyPrint tries several names per C library; for each name dlopen() refuses, cffi asks
-    ctypes.util.find_library(), which runs ldconfig/gcc in a subprocess: about 0.2 s per process.
-    WeasyPrint's list always includes each library's exact soname (libpango-1.0.so.0, ...),
-    which dlopen() loads directly, so answering "not found" during this one import loads the
-    same libraries. The real find_library is restored at once.
-    """
-    import ctypes.util
-    real = ctypes.util.find_library
-    ctypes.util.find_library = lambda name: None
-    try:
-        import weasyprint  # noqa: F401
-    finally:
-        ctypes.util.find_library = real
-
-
-_import_weasyprint()
-
-import jinja2  # noqa: E402
-from weasyprint import CSS, HTML  # noqa: E402
-from weasyprint.text.fonts import FontConfiguration  # noqa: E402
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
-
-_MIME = {".css": "text/css", ".ttf": "font/ttf", ".png": "image/png", ".svg": "image/svg+xml"}
-
-
-class RefusedURL(FatalURLFetchingError):
-    """A URL outside focusgen's bundled assets. Fatal: a filing never renders with it."""
-
-
-class AssetFetcher(URLFetcher):
-    """Serves the regular files under templates/assets that were there when focusgen started,
-    by their own path only. Everything else is refused."""
-
-    def __init__(self, root: Path = ASSETS) -> None:
-        super().__init__(allowed_protocols=("file",), allow_redirects=False, fail_on_errors=True)
-        root = root.resolve()
-        self.files: dict[Path, bytes] = {}
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and not path.is_symlink() and path.resolve().parent.is_relative_to(root):
-                self.files[path] = path.read_bytes()
-
-    def fetch(self, url, headers=None):
-        parts = urlsplit(url)
-        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-            raise RefusedURL(f"refused {url!r}: focusgen serves only its own assets")
-        raw = unquote(parts.path)
-        path = Path(raw)
-        if ".." in path.parts or path not in self.files:
-            raise RefusedURL(f"refused {url!r}: not one of focusgen's bundled assets")
-        return URLFetcherResponse(url, body=self.files[path],
-                                  headers={"Content-Type": _MIME.get(path.suffix, "application/octet-stream")})
+def __getattr__(name: str):
+    # the locked-down WeasyPrint pipeline, imported only when used
+    if name in ("AssetFetcher", "RefusedURL"):
+        from . import engine
+        return getattr(engine, name)
+    raise AttributeError(name)
 
 
 @lru_cache(maxsize=1)
-def _engine():
-    """Per-process: the template, the fetcher, the fonts and the parsed stylesheet."""
+def _environment():
+    import jinja2
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=False)
-    env.filters["money"] = lambda v: fmt_amount(v, "parens")          # the SEC form: (52,837,332)
-    env.filters["money_wj"] = lambda v: fmt_amount(v, "minus")        # WinJammer: -52,837,332
-    fetcher = AssetFetcher()
-    fonts = FontConfiguration()
-    css = CSS(url=(ASSETS / "filing.css").as_uri(), url_fetcher=fetcher, font_config=fonts)
-    return env.get_template("filing.html.j2"), fetcher, fonts, css
+    # every value the filing prints through these is placed into the laid-out pages
+    env.filters["money"] = lambda v: placed(fmt_amount(v, "parens"), AMOUNT)     # the SEC form: (52,837,332)
+    env.filters["money_wj"] = lambda v: placed(fmt_amount(v, "minus"), AMOUNT)   # WinJammer: -52,837,332
+    env.filters["digest"] = lambda v: placed(v, HEX)
+    return env
+
+
+def _template():
+    return _environment().get_template("filing.html.j2")
 
 
 def render_html(filing: Filing, public: bool = False) -> str:
     """public: the copy posted under Regulation 1.55(o), without the audit footer."""
-    template = _engine()[0]
+    template = _template()
     h = filing.header
     stamp = datetime(h.as_of.year, h.as_of.month, h.as_of.day, tzinfo=timezone.utc)
     daily = filing.report.kind == "daily-seg"
@@ -124,34 +77,31 @@ def render_html(filing: Filing, public: bool = False) -> str:
 
 
 def html_to_pdf(html: str, epoch: int = 0, form_stylesheet: bool = True) -> bytes:
-    """Any HTML through the locked-down pipeline (also what the security tests exercise).
-    form_stylesheet=False for documents that carry their own styles (the review pack)."""
-    _, fetcher, fonts, css = _engine()
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
-    try:
-        doc = HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher)
-        return doc.write_pdf(stylesheets=[css] if form_stylesheet else [], font_config=fonts)
-    finally:
-        if previous is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
+    """Any HTML through the locked-down WeasyPrint pipeline, laid out now (engine.py)."""
+    from .engine import html_to_pdf as lay_out_and_write
+    return lay_out_and_write(html, epoch, form_stylesheet)
 
 
-_warmed = False
+def _epoch(filing: Filing) -> int:
+    as_of = filing.header.as_of
+    return int(datetime(as_of.year, as_of.month, as_of.day, tzinfo=timezone.utc).timestamp())
 
 
 def render_pdf(filing: Filing, public: bool = False) -> bytes:
-    global _warmed
-    as_of = filing.header.as_of
-    epoch = int(datetime(as_of.year, as_of.month, as_of.day, tzinfo=timezone.utc).timestamp())
-    pdf = html_to_pdf(render_html(filing, public), epoch)
-    if not _warmed:
-        # After the first render every long-lived object (modules, WeasyPrint's caches, fonts)
-        # exists: freezing them keeps the garbage collector from re-scanning them on each
-        # later document of a batch.
-        gc.freeze()
-        _warmed = True
-    return pdf
+    """public: the copy posted under Regulation 1.55(o), without the audit footer."""
+    from . import layout_cache, pdfwrite
+    epoch = _epoch(filing)
+    with recording("slots") as rec:
+        html = render_html(filing, public)
+    plan = layout_cache.plan_for(html, rec.alphabets, epoch)
+    if plan["placeable"]:
+        return pdfwrite.assemble(plan, rec.texts)
+    return render_pdf_laid_out(filing, public)
 
+
+def render_pdf_laid_out(filing: Filing, public: bool = False) -> bytes:
+    """The filing laid out with its values, the slots holding them (a form whose slots cannot be
+    placed; and the tests' reference for placing)."""
+    with recording("direct"):
+        html = render_html(filing, public)
+    return html_to_pdf(html, _epoch(filing))

@@ -10,8 +10,8 @@ from .review import pack
 
 
 def render_review(filing: Filing, built, history: list[dict]) -> tuple[str, bytes]:
-    from .pdf import _engine, html_to_pdf
-    env = _engine()[0].environment
+    from .pdf import _environment, html_to_pdf
+    env = _environment()
     html = env.get_template("review.html.j2").render(p=pack(filing, built, history))
     as_of = filing.header.as_of
     epoch = int(datetime(as_of.year, as_of.month, as_of.day, tzinfo=timezone.utc).timestamp())

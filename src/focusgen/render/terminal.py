@@ -9,9 +9,11 @@ right-to-left override) are shown escaped, so no user text can forge a line or m
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
 
 
 def literal(value: object) -> str:
@@ -25,9 +27,24 @@ def literal(value: object) -> str:
 
 def lit(value: object, style: str = "") -> Text:
     """User text as a rich Text: printed as written, never read as markup."""
+    from rich.text import Text
     return Text(literal(value), style=style)
 
 
 def console(stderr: bool = False) -> Console:
     # soft_wrap: long lines (problems, alerts) wrap at the terminal, never inside a word or number
+    from rich.console import Console
     return Console(stderr=stderr, highlight=False, markup=False, emoji=False, soft_wrap=True)
+
+
+class LazyConsole:
+    """A console made when first used: a build that prints nothing (--quiet) never imports rich."""
+
+    def __init__(self, stderr: bool = False) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str):
+        if self._console is None:
+            self._console = console(self._stderr)
+        return getattr(self._console, name)

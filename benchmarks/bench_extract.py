@@ -33,9 +33,10 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="text layers and one scan per quality only")
     args = ap.parse_args()
 
-    from foreign.corpus import build, score
+    from foreign.corpus import Score, build, score
 
     from focusgen.extract import extract
+    from focusgen.problems import InputProblems
 
     folder = ROOT / "benchmarks" / ".corpus"
     docs = build(folder)
@@ -45,9 +46,13 @@ def main() -> None:
     print(f"{'document':28s} {'recovered':>10s} {'wrong':>6s} {'seconds':>8s}")
     for d in docs:
         t = time.perf_counter()
-        e = extract(d.path)
+        try:
+            e = extract(d.path)
+        except InputProblems as exc:           # a filing refused (not-a-filing): nothing recovered
+            e = None
+            print(f"{d.name}: refused: {exc.problems[0].message}")
         dt = time.perf_counter() - t
-        s = score(e, d)
+        s = score(e, d) if e is not None else Score(len(d.filing.values), unknown=list(d.filing.values))
         table[(d.layout, d.quality)].append((s, dt))
         table[("all", d.quality)].append((s, dt))
         print(f"{d.name:28s} {s.recovered:>4d}/{s.lines:<4d}  {len(s.wrong_claimed):>5d} {dt:8.2f}"

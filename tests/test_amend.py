@@ -18,7 +18,7 @@ ORIGINAL = INPUTS / "daily-seg-2017-12-26-amended" / "original.json"
 
 
 def test_the_example_lists_every_changed_line(run, tmp_path, cs):
-    status, out, err = run("build", EXAMPLE, "--out", tmp_path)
+    status, out, err = run("build", EXAMPLE, "--out", tmp_path, "--format", "pdf,txt,json,review")
     assert status == 0, err
     original = json.loads(ORIGINAL.read_text())["lines"]
     doc = json.loads((tmp_path / "daily-seg-2017-12-26-amended.json").read_text())

@@ -191,6 +191,33 @@ def _firm(rows: list[Row]) -> str | None:
     return None
 
 
+def _with_marks(rows: list[Row], marks: list) -> list[Row]:
+    """Each OCR row with the marks on it; marks on no row of words (a row OCR read nothing of, such
+    as a lone dash under a wrapped label) become rows of their own, with no words."""
+    out: list[Row] = []
+    for page in sorted({r.page for r in rows} | {i + 1 for i, m in enumerate(marks) if m}):
+        page_rows = [r for r in rows if r.page == page]
+        left = []
+        for m in marks[page - 1] or []:
+            yc = (m[1] + m[3]) / 2
+            row = next((r for r in page_rows if abs(yc - r.y) <= 0.6 * r.h), None)
+            (row.marks if row is not None else left).append(m)
+        h = median([r.h for r in page_rows] or [8.0])
+        bare: list[Row] = []
+        for m in sorted(left, key=lambda m: m[1]):
+            yc = (m[1] + m[3]) / 2
+            if bare and abs(yc - bare[-1].y) <= 0.5 * h:
+                bare[-1].marks.append(m)
+            else:
+                bare.append(Row(page, 0, yc, h, [], marks=[m]))
+        merged = sorted(page_rows + [b for b in bare if max(x[3] - x[1] for x in b.marks) >= 0.15 * h],
+                        key=lambda r: r.y)
+        for k, r in enumerate(merged, 1):
+            r.index = k
+        out += merged
+    return out
+
+
 def _drop_furniture(rows: list[Row]) -> list[Row]:
     """Run heads and footers: a row whose text, digits aside, stands at the same height on at least
     half the pages (two at least), and holds no line code."""
@@ -340,9 +367,7 @@ class GridReader:
         for r in rows:
             self._place_tokens(r, ocr)
         if marks:
-            for r in rows:
-                page_marks = marks[r.page - 1] or []
-                r.marks = [m for m in page_marks if abs((m[1] + m[3]) / 2 - r.y) <= 0.6 * r.h]
+            rows = _with_marks(rows, marks)
         self.firm = _firm(rows)
         rows = _drop_furniture(rows)
         start = next((i for i, r in enumerate(rows) if self._starts(r)), len(rows))
@@ -484,13 +509,26 @@ class GridReader:
             if r2.page != r.page or abs(r2.y - last_y) > 1.8 * pitch or pairs2 or \
                     any(id(t) in self.claimed for t in r2.toks):
                 return None          # another line's row (its own code, or the amount it took)
+            if self._form_caption(r2):
+                return None          # a title or heading: the label does not run past it
             last_y = r2.y
             label_ok = label_ok and self._continues(r2, code)
             if left2:
                 return (left2[0], left2, label_ok and len(left2) == 1)
-            if label_ok and self._column_debris(r2):
-                return (None, None, False)      # something unreadable in the label's amount column
+            if self._column_debris(r2):
+                return (None, None, False)      # something unreadable in the amount column below
         return None
+
+    def _form_caption(self, r: Row) -> bool:
+        """The row is a title, heading or caption of the form (no line's cell is on it)."""
+        text = _norm(r.text)
+        if len(text) < 12:
+            return False
+        if any(t[:40] in text for t in self.form.titles if len(t) >= 20):
+            return True
+        grams = _grams(text)
+        return any(info.caption and len(info.key) >= 12 and (len(info.key) < 20 or not info.grams.isdisjoint(grams))
+                   and _similar(text, info.key) >= 0.8 for info in self.form.rows)
 
     def _column_debris(self, r: Row) -> bool:
         """A mark in an amount column of a row with no code: a short word, residue or ink no word

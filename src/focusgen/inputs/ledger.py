@@ -33,7 +33,7 @@ from ..money import MAX_DOLLARS, MAX_FRACTION_DIGITS, AmountError, exact, parse_
 from ..problems import Problem
 from .currencies import BASE, START, Rates, convert, currency_code, dollars_of
 from .formats import read_yaml
-from .tables import read_table
+from .tables import gc_paused, read_table
 
 
 class Posting(NamedTuple):
@@ -266,6 +266,11 @@ def balance_of(raw) -> Decimal:
 def map_accounts(kind: str, tb_path: Path, map_path: Path, problems: list[Problem], rates: Rates = Rates(),
                  sheet: str | None = None):
     """(line -> exact total in dollars, line -> postings, [(path, bytes)] read). Problems are appended."""
+    with gc_paused():       # a posting per account: see tables.gc_paused
+        return _map(kind, tb_path, map_path, problems, rates, sheet)
+
+
+def _map(kind: str, tb_path: Path, map_path: Path, problems: list[Problem], rates: Rates, sheet: str | None):
     rows, tb_bytes = read_table(tb_path, problems, key="account", note="description", currency=True,
                                 sheet=sheet, field="trial_balance")
     doc, map_bytes = read_yaml(map_path, problems)

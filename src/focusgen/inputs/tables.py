@@ -7,6 +7,8 @@ check of the columns live here, once, whatever the file.
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -25,6 +27,20 @@ class Row(NamedTuple):
 FORMATS = {".csv": csvtable.records, ".xlsx": xlsx.records, ".xlsm": xlsx.records}
 
 
+@contextmanager
+def gc_paused():
+    """The cyclic garbage collector paused while a big table is read: its rows are hundreds of
+    thousands of small acyclic objects (freed by reference counting alone), and every collection
+    would re-scan all those already read (a third of the time of a 100,000-row workbook)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def is_table(path: Path) -> bool:
     return path.suffix.lower() in FORMATS
 
@@ -38,9 +54,15 @@ def read_table(path: Path, problems: list[Problem], key: str = "line", note: str
         problems.append(Problem("unknown-format", name, f"{path.suffix or 'no suffix'} is not a table format",
                                 field, f"one of {', '.join(sorted(FORMATS))}"))
         return [], b""
+    wanted = [key, "amount", note] + (["currency"] if currency else [])
+    with gc_paused():
+        return _read(path, reader, problems, key, note, sheet, field, wanted)
+
+
+def _read(path, reader, problems, key, note, sheet, field, wanted) -> tuple[list[Row], bytes]:
+    name = str(path)
     found: list[Problem] = []
     rows: list[Row] = []
-    wanted = [key, "amount", note] + (["currency"] if currency else [])
     columns: list[str] | None = None
     data = b""
     title_rows = 0

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from ..problems import Problem
 from . import csvtable, xlsx
+from .xlsx import Cell, CellError
 
 
 class Row(NamedTuple):
@@ -73,7 +74,7 @@ def _read(path, reader, problems, key, note, sheet, field, wanted) -> tuple[list
             continue
         try:
             texts = [_text(c) for c in cells]
-        except xlsx.CellError as exc:
+        except CellError as exc:
             found.append(Problem(exc.code, name, exc.message, where, exc.expected))
             continue
         if not any(t.strip() for t in texts):
@@ -121,7 +122,28 @@ def _rows(records, rows: list[Row], found: list[Problem], name: str, width: int,
     the file's bytes. One pass of plain indexing per row: a trial balance has 100,000 of them."""
     data = b""
     for where, cells in records:
-        if cells.__class__ is list and cells and cells[0].__class__ is str:      # text cells (CSV)
+        first = cells[0] if cells.__class__ is list and cells else None
+        if first.__class__ is Cell and len(cells) >= width:       # a workbook's row (all Cells)
+            if not any([x.kind for x in cells]):
+                continue
+            at = cells[a]
+            where = at.where
+            try:
+                amount = at.amount()
+                x = cells[k]
+                key_text = x.raw if x.kind == "s" else x.text()
+                note_text = cur_text = ""
+                if n is not None:
+                    x = cells[n]
+                    note_text = x.raw if x.kind == "s" else x.text()
+                if c is not None:
+                    x = cells[c]
+                    cur_text = x.raw if x.kind == "s" else x.text()
+                rows.append(Row(key_text.strip(), amount, where, note_text.strip(), cur_text.strip()))
+            except CellError as exc:
+                found.append(Problem(exc.code, name, exc.message, where, exc.expected))
+            continue
+        if first.__class__ is str:      # text cells (CSV)
             if not "".join(cells).strip():
                 continue
             if len(cells) != width:
@@ -139,26 +161,27 @@ def _rows(records, rows: list[Row], found: list[Problem], name: str, width: int,
         if len(cells) < width:
             cells = list(cells) + [None] * (width - len(cells))
         at = cells[a]
-        if isinstance(at, xlsx.Cell):
+        if isinstance(at, Cell):
             where = at.where
         try:
-            amount = at.amount() if isinstance(at, xlsx.Cell) else at
+            amount = at.amount() if isinstance(at, Cell) else at
             rows.append(Row(_text(cells[k]).strip(), amount, where, _text(cells[n]).strip() if n is not None else "",
                             _text(cells[c]).strip() if c is not None else ""))
-        except xlsx.CellError as exc:
+        except CellError as exc:
             found.append(Problem(exc.code, name, exc.message, where, exc.expected))
     return data
 
 
+
 def _text(cell) -> str:
-    if cell is None:
-        return ""
-    return cell.text() if isinstance(cell, xlsx.Cell) else cell
+    if cell.__class__ is Cell:
+        return cell.raw if cell.kind == "s" else cell.text()     # text, the usual cell: as text() gives it
+    return "" if cell is None else cell
 
 
 def _blank(cell) -> bool:
     if cell is None:
         return True
-    if isinstance(cell, xlsx.Cell):
+    if isinstance(cell, Cell):
         return cell.kind == ""
     return not cell.strip()

@@ -227,7 +227,6 @@ def sheet_rows(stream, title: str, strings: list[str], date_styles: set, merged:
     without a call. A damaged row is named once the chunk it ends in has been parsed (an XML error
     later in that chunk is named instead, as it would be by reading the chunk first)."""
     ready: list[tuple[int, list]] = []
-    buf: list[str] = []
     columns: dict[str, int] = {}        # column letters seen -> number ("C" -> 3), checked once
     n_strings = len(strings)
     row_number = 0
@@ -237,6 +236,8 @@ def sheet_rows(stream, title: str, strings: list[str], date_styles: set, merged:
     t = style = value = inline = None
     formula = False
     mode = ""                           # collecting text: "v" in a <v>, "t" in an inline string's <t>
+    buf: list[str] = []                 # ... into this (a list: a long text comes in many pieces)
+    clear, join = buf.clear, "".join
     in_inline = False
     phonetic = 0
     damage: str | None = None           # the open row gives a cell out of order: the cell
@@ -262,7 +263,7 @@ def sheet_rows(stream, title: str, strings: list[str], date_styles: set, merged:
             t, style, value, formula, inline = attrs.get("t", "n"), attrs.get("s"), None, False, None
         elif name in _V:
             if in_cell:
-                buf.clear()
+                clear()
                 mode = "v"
         elif name in _ROW:
             r = attrs.get("r")
@@ -274,7 +275,7 @@ def sheet_rows(stream, title: str, strings: list[str], date_styles: set, merged:
         elif name in _IS:
             if in_cell:
                 in_inline = True
-                buf.clear()
+                clear()
         elif name in _RPH:
             phonetic += 1
         elif name in _T:
@@ -306,8 +307,7 @@ def sheet_rows(stream, title: str, strings: list[str], date_styles: set, merged:
             in_cell = False
         elif name in _V:
             if mode == "v":
-                value = "".join(buf)
-                mode = ""
+                value, mode = join(buf), ""
         elif name in _ROW:
             if failed is None:
                 count += 1
@@ -328,7 +328,7 @@ def sheet_rows(stream, title: str, strings: list[str], date_styles: set, merged:
         elif name in _IS:
             in_inline = False
             if in_cell:
-                inline = "".join(buf)
+                inline = join(buf)
 
     def text(data):
         if mode:
@@ -468,6 +468,10 @@ class Workbook:
             raise CellError("not-a-workbook", f"sheet {title!r} cannot be read ({type(exc).__name__})",
                             "a workbook saved by Excel") from None
         self.merged = merged
+        if not merged:
+            for _, row in pending:
+                yield row
+            return
         for number, row in pending:
             spans = [m for m in merged if m[0] <= number <= m[1]]
             if spans:

@@ -87,6 +87,11 @@ class Cell:
     def amount(self) -> Decimal | str | None:
         """The amount: Decimal from the stored number, or the text (accounting format) for parse_amount;
         None for an empty cell (a blank line)."""
+        if self.kind == "n" and not self.merged:      # the usual amount: a number in a cell of its own
+            try:
+                return Decimal(self.raw)
+            except InvalidOperation:
+                pass                                    # named below
         self._check()
         if self.kind == "":
             return None
@@ -291,19 +296,23 @@ def sheet_rows(stream, title: str, strings: list[str], date_styles: set, merged:
         nonlocal cells, in_cell, value, inline, mode, in_inline, phonetic, damage, count, failed
         if name in _C:
             if in_cell and cells is not None and damage is None:
-                if col <= len(cells):        # a cell given twice or out of order: the file is damaged
-                    damage = f"{_letters(col)}{row_number}"
-                else:
+                if col != len(cells) + 1:
+                    if col <= len(cells):        # a cell given twice or out of order: the file is damaged
+                        damage = f"{_letters(col)}{row_number}"
+                        in_cell = False
+                        return
                     while len(cells) < col - 1:
                         cells.append(Cell(title, row_number, len(cells) + 1, "", None))
-                    if t == "s" and value is not None and not formula and value.isdigit() and len(value) < 12 \
-                            and int(value) < n_strings:
-                        cells.append(Cell(title, row_number, col, "s", strings[int(value)]))
-                    elif t == "n" and value and style is None:
-                        cells.append(Cell(title, row_number, col, "n", value.strip()))
-                    else:
-                        cells.append(_cell(title, row_number, (col, t, style, value, formula, inline), strings,
-                                           date_styles))
+                if t == "s" and value is not None and not formula and value.isdigit() and len(value) < 12:
+                    index = int(value)
+                    cells.append(Cell(title, row_number, col, "s", strings[index]) if index < n_strings else
+                                 _cell(title, row_number, (col, t, style, value, formula, inline), strings,
+                                       date_styles))
+                elif t == "n" and value and style is None:
+                    cells.append(Cell(title, row_number, col, "n", value.strip()))
+                else:
+                    cells.append(_cell(title, row_number, (col, t, style, value, formula, inline), strings,
+                                       date_styles))
             in_cell = False
         elif name in _V:
             if mode == "v":

@@ -1,6 +1,7 @@
 """The workbook cell reader as it was before its fast path (commit 36f39c9, xlsx.py), kept as the
 simple reference that tests/test_fast_paths.py compares the fast reader with: every state in a dict,
-each cell a list until its row has been parsed, one call per cell. Not used by focusgen itself."""
+each cell a list until its row has been parsed, one call per cell (to xlsx._cell, which the fast
+reader calls too but for shared strings and plain numbers, made inline). Not used by focusgen itself."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 from typing import Iterator
 
 from focusgen.inputs import xlsx
-from focusgen.inputs.xlsx import _MAIN, Cell, CellError, _column, _feed, _letters
+from focusgen.inputs.xlsx import _MAIN, Cell, CellError, _cell, _column, _feed, _letters
 
 _KNOWN = {f"{ns} {local}": local for ns in _MAIN for local in ("c", "v", "f", "is", "t", "rPh", "row", "mergeCell", "si")}
 _local = _KNOWN.get
@@ -134,31 +135,3 @@ def sheet_rows(stream, title: str, strings: list[str], date_styles: set, merged:
                 row.append(_cell(title, number, c, strings, date_styles))
             yield number, row
         ready.clear()
-
-
-def _cell(title: str, number: int, raw: list, strings: list[str], date_styles: set) -> "Cell":
-    col, t, style, value, formula, inline = raw
-    if formula and not value and t != "inlineStr":
-        return Cell(title, number, col, "f", None)
-    if t == "inlineStr":
-        return Cell(title, number, col, "s" if inline is not None else "", inline)
-    if value is None:
-        return Cell(title, number, col, "", None)
-    if t == "s":
-        index = int(value) if value.strip().isdigit() and len(value) < 12 else -1
-        if not 0 <= index < len(strings):
-            return Cell(title, number, col, "e", f"(a shared string {value[:20]!r} the file does not hold)")
-        return Cell(title, number, col, "s", strings[index])
-    if t == "str":
-        return Cell(title, number, col, "s", value)
-    if t == "b":
-        return Cell(title, number, col, "b", "1" if value.strip() == "1" else "0")
-    if t == "e":
-        return Cell(title, number, col, "e", value)
-    if t == "d":
-        return Cell(title, number, col, "d", value)
-    if style is not None and style.isdigit() and int(style) in date_styles:
-        return Cell(title, number, col, "d", value)
-    return Cell(title, number, col, "n", value.strip())
-
-

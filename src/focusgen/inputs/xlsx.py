@@ -350,13 +350,8 @@ def sheet_rows(stream, title: str, strings: list[str], date_styles: set, merged:
 
 
 def _cell(title: str, number: int, raw: list, strings: list[str], date_styles: set) -> "Cell":
+    """A cell from what its XML gives: (column, t, s, <v> text, a <f>, inline text)."""
     col, t, style, value, formula, inline = raw
-    if t == "s" and value is not None and not formula:        # most cells: a shared string, or a number
-        index = int(value) if value.isdigit() and len(value) < 12 else -1
-        if 0 <= index < len(strings):
-            return Cell(title, number, col, "s", strings[index])
-    elif t == "n" and value and style is None:
-        return Cell(title, number, col, "n", value.strip())
     if formula and not value and t != "inlineStr":
         return Cell(title, number, col, "f", None)
     if t == "inlineStr":

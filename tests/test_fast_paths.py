@@ -274,23 +274,26 @@ def _sheet(draw):
         for _ in range(draw(st.integers(0, 5))):
             col += draw(st.sampled_from([1, 1, 1, 2, 3, 0, -1]))
             col = max(col, 1)
-            ref = draw(st.sampled_from([f' r="{_col_letters(col)}{number}"'] * 4 + ["", f' r="{_col_letters(col)}"',
-                                                                                    ' r="a1"', f' r="{_col_letters(col)}0{number}"']))
+            letters = _col_letters(col)
+            ref = draw(st.sampled_from([f' r="{letters}{number}"'] * 4 +
+                                       ["", f' r="{letters}"', ' r="a1"', f' r="{letters}0{number}"']))
             t = draw(st.sampled_from(["", ' t="s"', ' t="n"', ' t="str"', ' t="b"', ' t="e"', ' t="d"',
                                       ' t="inlineStr"', ' t="x"']))
             s = draw(st.sampled_from(["", "", ' s="1"', ' s="2"', ' s="z"']))
-            v = draw(st.sampled_from(["", "<v>0</v>", "<v>3</v>", "<v>9</v>", "<v> 2 </v>", "<v>1234.4999999999999999</v>",
-                                      "<v>-1E+3</v>", "<v/>", "<v>#REF!</v>", "<v>a &amp; b</v>", "<v>1</v><v>2</v>",
-                                      "<v>١</v>"]))
+            v = draw(st.sampled_from(["", "<v>0</v>", "<v>3</v>", "<v>9</v>", "<v> 2 </v>", "<v>-1E+3</v>",
+                                      "<v>1234.4999999999999999</v>", "<v/>", "<v>#REF!</v>", "<v>a &amp; b</v>",
+                                      "<v>1</v><v>2</v>", "<v>\u0661</v>"]))
             f = draw(st.sampled_from(["", "", "<f>SUM(A1:A2)</f>", "<f/>"]))
-            inline = draw(st.sampled_from(["", "", "<is><t>plain</t></is>", "<is><r><t>ri</t></r><r><t>ch</t></r></is>",
-                                           "<is><t>base</t><rPh><t>ruby</t></rPh></is>", "<is/>"]))
+            inline = draw(st.sampled_from(["", "", "<is><t>plain</t></is>", "<is/>",
+                                           "<is><r><t>ri</t></r><r><t>ch</t></r></is>",
+                                           "<is><t>base</t><rPh><t>ruby</t></rPh></is>"]))
             body = f + v + inline
             body = body.replace("<", f"{ws}<{p}").replace(f"<{p}/", f"</{p}")
-            cells.append(f"<{p}c{ref}{t}{s}>{body}{ws}</{p}c>" if body or draw(st.booleans()) else f"<{p}c{ref}{t}{s}/>")
+            empty = not body and draw(st.booleans())
+            cells.append(f"<{p}c{ref}{t}{s}/>" if empty else f"<{p}c{ref}{t}{s}>{body}{ws}</{p}c>")
         rows.append(f"{ws}<{p}row{r}>{''.join(cells)}{ws}</{p}row>")
-    merged = draw(st.sampled_from(["", f"<{p}mergeCells><{p}mergeCell ref=\"A1:B2\"/></{p}mergeCells>",
-                                   f"<{p}mergeCells><{p}mergeCell ref=\"C3\"/><{p}mergeCell ref=\"bad\"/></{p}mergeCells>"]))
+    merged = draw(st.sampled_from(["", f'<{p}mergeCells><{p}mergeCell ref="A1:B2"/></{p}mergeCells>',
+                                   f'<{p}mergeCells><{p}mergeCell ref="C3"/><{p}mergeCell ref="bad"/></{p}mergeCells>']))
     decl = f'xmlns:x="{NS}"' if p else f'xmlns="{NS}"'
     return f"<{p}worksheet {decl}><{p}sheetData>{''.join(rows)}{ws}</{p}sheetData>{merged}</{p}worksheet>"
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..compute import Filing, compute_values
-from ..inputs.currencies import BASE, convert
+from ..inputs.currencies import BASE, START, convert, dollars_of, summed
 from ..money import exact, to_dollars
 
 
@@ -25,16 +25,19 @@ def line_currencies(filing: Filing) -> dict[str, list[dict]]:
     for code in filing.report.amount_codes:
         postings = fi.postings.get(code)
         if postings:
-            parts: dict[str, dict] = {}
-            for p in postings:
-                part = parts.setdefault(p.currency, {"currency": p.currency, "amount": Decimal(0),
-                                                     "rate": p.rate, "dollars": Decimal(0), "accounts": 0})
-                with exact():
-                    part["amount"] += p.local
-                    part["dollars"] += p.amount
-                part["accounts"] += 1
-            found[code] = [{**v, "amount": str(v["amount"]), "rate": str(v["rate"]), "dollars": str(v["dollars"])}
-                           for _, v in sorted(parts.items(), key=lambda kv: (kv[0] != BASE, kv[0]))]
+            # each currency's balances summed, then converted once (inputs/currencies.py: exactly the
+            # sum of the accounts converted one by one, digits included)
+            sums: dict[str, list] = {}
+            with exact():
+                for p in postings:
+                    part = sums.get(p.currency)
+                    if part is None:
+                        part = sums[p.currency] = [START, p.rate, 0]
+                    part[0] += p.balance.copy_negate() if p.flip else p.balance
+                    part[2] += 1
+            found[code] = [{"currency": c, "amount": str(summed(total)), "rate": str(rate),
+                            "dollars": str(dollars_of(total, c, rate)), "accounts": n}
+                           for c, (total, rate, n) in sorted(sums.items(), key=lambda kv: (kv[0] != BASE, kv[0]))]
         elif code in fi.exact:
             v = fi.exact[code]
             found[code] = [{"currency": BASE, "amount": str(v), "rate": "1", "dollars": str(v), "accounts": 0}]

@@ -53,6 +53,30 @@ def convert(amount: Decimal, rate: Decimal) -> Decimal:
         return amount * rate
 
 
+# Converting a line's accounts one by one is a multiplication per account; summing each currency's
+# balances first and multiplying once gives the same value exactly (multiplication distributes over
+# exact sums) and, begun at START, the same digits too. Exact Decimal addition keeps the smaller
+# exponent of its operands and a product adds them, so a sum begun at START (exponent 100, above any
+# balance's: at most 14 below 10^15, more only for a zero) carries the finest exponent m of its terms,
+# and sum x rate carries m + r, the finest of the products; adding Decimal(0) then caps both at 0, as
+# a sum begun at Decimal(0) does. (A rate's exponent r is between -60 and 0, so when every term is a
+# zero above START both sides give exponent 0.) The order of the terms never matters.
+START = Decimal("0E+100")
+
+
+def summed(total: Decimal) -> Decimal:
+    """A sum of balances begun at START, as the same balances summed from Decimal(0) give it."""
+    with exact():
+        return Decimal(0) + total
+
+
+def dollars_of(total: Decimal, currency: str, rate: Decimal) -> Decimal:
+    """The dollars of one currency's balances summed from START: exactly what converting each balance
+    and summing the products from Decimal(0) gives, value and digits."""
+    with exact():
+        return Decimal(0) + (total if currency == BASE else total * rate)
+
+
 def read_rates(raw: Any, as_of: date | None, file: str, problems: list[Problem]) -> Rates:
     """The `fx:` mapping of an input; every problem appended (fx-* codes)."""
     if raw is None:

@@ -18,24 +18,27 @@ unknown or other report's line, a trial balance account listed twice.
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import heapq
 import itertools
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from ..form import formdef
-from ..money import AmountError, exact, parse_amount
+from ..money import MAX_DOLLARS, MAX_FRACTION_DIGITS, AmountError, exact, parse_amount
 from ..problems import Problem
-from .currencies import BASE, Rates, convert, currency_code
+from .currencies import BASE, START, Rates, convert, currency_code, dollars_of
 from .formats import read_yaml
-from .tables import read_table
+from .tables import gc_paused, read_table
 
 
-@dataclass(frozen=True)
-class Posting:
-    """One account's contribution to a line: shown by `explain`."""
+class Posting(NamedTuple):
+    """One account's contribution to a line: shown by `explain`. (A tuple: a trial balance makes
+    one per account, and a tuple is made several times faster than a frozen dataclass.)"""
     account: str
     description: str
     balance: Decimal           # as in the trial balance, in its currency
@@ -152,11 +155,13 @@ class Matcher:
     """Which mapping entries match each account, in near-linear time.
 
     Checking every account against every entry is accounts x entries: minutes for 100,000 accounts
-    with an entry each. Instead: exact accounts through a dict; ranges by a sweep over the accounts
-    and the ranges both sorted by their low end, keeping a heap of the ranges open at each account
-    (every range left on the heap after dropping those that end below the account contains it, so
-    an account mapped twice is still found exactly); globs (usually few) one by one, a glob without
-    a wildcard being an exact account. Matches are reported in the mapping's order.
+    with an entry each. Instead: exact accounts through a dict; ranges sorted by their low end, found
+    by bisection when no two of them overlap (the usual mapping), else by a sweep over the accounts
+    and the ranges both sorted, keeping a heap of the ranges open at each account (every range left
+    on the heap after dropping those that end below the account contains it, so an account mapped
+    twice is still found exactly); globs compiled once and tried only on the accounts that begin with
+    their literal prefix, a glob without a wildcard being an exact account. Matches are reported in
+    the mapping's order.
     """
 
     def __init__(self, rules: list[Rule]):
@@ -170,12 +175,29 @@ class Matcher:
                 self.globs.append(rule)
             else:
                 self.ranges.append(rule)
+        # globs by the text before their first wildcard: an account can match only those it begins with
+        self._prefixed: dict[str, list[tuple[Rule, object]]] = {}
+        for rule in self.globs:
+            prefix = re.split(r"[*?\[]", rule.pattern, maxsplit=1)[0]
+            self._prefixed.setdefault(prefix, []).append((rule, re.compile(fnmatch.translate(rule.pattern)).match))
+        self._prefix_lengths = sorted({len(p) for p in self._prefixed})
 
     @staticmethod
-    def _sweep(keys: list[tuple], ranges: list[tuple], found: dict[str, list[Rule]]) -> None:
+    def _within(keys: list[tuple], ranges: list[tuple], found: dict[str, list[Rule]]) -> None:
         """keys: (value, account); ranges: (low, high, rule). Adds each range to the accounts it contains."""
-        keys.sort(key=lambda k: k[0])
-        ranges.sort(key=lambda r: r[0])
+        ranges = sorted((r for r in ranges if r[0] <= r[1]), key=lambda r: r[0])    # low > high holds nothing
+        if not ranges or not keys:
+            return
+        if all(a[1] < b[0] for a, b in zip(ranges, ranges[1:])):
+            # disjoint: the only range that can hold a value is the last one starting at or below it
+            lows = [r[0] for r in ranges]
+            right = bisect.bisect_right
+            for value, account in keys:
+                i = right(lows, value) - 1
+                if i >= 0 and value <= ranges[i][1]:
+                    found.setdefault(account, []).append(ranges[i][2])
+            return
+        keys = sorted(keys, key=lambda k: k[0])
         open_: list[tuple] = []
         i = 0
         for value, account in keys:
@@ -192,80 +214,130 @@ class Matcher:
         found: dict[str, list[Rule]] = {}
         digit_ranges = [r for r in self.ranges if r.low.isdigit() and r.high.isdigit()]
         text_ranges = [r for r in self.ranges if not (r.low.isdigit() and r.high.isdigit())]
-        numbers = [a for a in accounts if a.isdigit()]
         # as Rule.matches: digits against digit bounds compare as numbers (0150 is 150), the rest as text
-        self._sweep([(int(a), a) for a in numbers], [(int(r.low), int(r.high), r) for r in digit_ranges], found)
-        self._sweep([(a, a) for a in accounts if not a.isdigit()], [(r.low, r.high, r) for r in digit_ranges], found)
-        self._sweep([(a, a) for a in accounts], [(r.low, r.high, r) for r in text_ranges], found)
-        for account in accounts:
-            rules = list(self.exact.get(account, ()))
-            rules += [r for r in self.globs if fnmatch.fnmatchcase(account, r.pattern)]
-            if rules:
-                found.setdefault(account, []).extend(rules)
-        for account, rules in found.items():
-            rules.sort(key=lambda r: r.number)
+        if digit_ranges:
+            self._within([(int(a), a) for a in accounts if a.isdigit()],
+                         [(int(r.low), int(r.high), r) for r in digit_ranges], found)
+            self._within([(a, a) for a in accounts if not a.isdigit()], [(r.low, r.high, r) for r in digit_ranges],
+                         found)
+        if text_ranges:
+            self._within([(a, a) for a in accounts], [(r.low, r.high, r) for r in text_ranges], found)
+        if self.exact:
+            for account in accounts:
+                rules = self.exact.get(account)
+                if rules:
+                    found.setdefault(account, []).extend(rules)
+        if self.globs:
+            prefixed, lengths = self._prefixed, self._prefix_lengths
+            for account in accounts:
+                for n in lengths:
+                    if n > len(account):
+                        break
+                    for rule, matches in prefixed.get(account[:n], ()):
+                        if matches(account):
+                            found.setdefault(account, []).append(rule)
+        for rules in found.values():
+            if len(rules) > 1:
+                rules.sort(key=lambda r: r.number)
         return found
+
+
+# An amount as most ledgers export it: plain digits, a point, a sign. Within the limits by its shape
+# (15 whole digits stay below 10^15, at most 60 decimals), so Decimal reads it as parse_amount would;
+# anything else (accounting formats, limits, errors) goes through parse_amount itself.
+_PLAIN = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,60})?").fullmatch
+_ZERO = Decimal(0)
+
+
+def balance_of(raw) -> Decimal:
+    """A trial balance amount (text, or Decimal from a number cell) exactly as parse_amount reads it,
+    a blank or any zero being Decimal(0). Raises AmountError."""
+    if raw.__class__ is str:
+        text = raw.strip()
+        if _PLAIN(text):
+            value = Decimal(text)
+            return value if value else _ZERO
+    elif raw.__class__ is Decimal and raw.is_finite() and raw.as_tuple().exponent >= -MAX_FRACTION_DIGITS \
+            and raw.copy_abs() < MAX_DOLLARS:
+        return raw if raw else _ZERO
+    return parse_amount(raw) or _ZERO
 
 
 def map_accounts(kind: str, tb_path: Path, map_path: Path, problems: list[Problem], rates: Rates = Rates(),
                  sheet: str | None = None):
     """(line -> exact total in dollars, line -> postings, [(path, bytes)] read). Problems are appended."""
+    with gc_paused():       # a posting per account: see tables.gc_paused
+        return _map(kind, tb_path, map_path, problems, rates, sheet)
+
+
+def _map(kind: str, tb_path: Path, map_path: Path, problems: list[Problem], rates: Rates, sheet: str | None):
     rows, tb_bytes = read_table(tb_path, problems, key="account", note="description", currency=True,
                                 sheet=sheet, field="trial_balance")
     doc, map_bytes = read_yaml(map_path, problems)
     rules = _rules(doc, str(map_path), kind, problems) if doc is not None else []
     tb_name = str(tb_path)
-    totals: dict[str, Decimal] = {}
     postings: dict[str, list[Posting]] = {}
     seen: dict[str, str] = {}
     matches = Matcher(rules).match(list(dict.fromkeys(row[0] for row in rows if row[0])))
     missing_rates: dict[str, str] = {}
-    for account, raw, where, description, written_currency in rows:
-        if not account:
-            problems.append(Problem("bad-account", tb_name, "has no account number", where, "an account"))
-            continue
-        if account in seen:
-            problems.append(Problem("duplicate-account", tb_name, f"account {account} is listed twice "
-                                    f"(also {seen[account]})", where, "each account once"))
-            continue
-        seen[account] = where
-        try:
-            balance = parse_amount(raw) or Decimal(0)
-        except AmountError as exc:
-            problems.append(Problem("bad-amount", tb_name, f"account {account}: {exc}", where,
-                                    "an amount such as 1,443,907,046.25 or (52,837,332)"))
-            continue
-        currency = currency_code(written_currency)
-        if currency is None:
-            problems.append(Problem("bad-currency", tb_name, f"account {account}: currency {written_currency!r} "
-                                    "is not an ISO 4217 code", where, "a code such as EUR (USD when empty)"))
-            continue
-        rate = rates.rate(currency)
-        if rate is None:
-            if currency not in missing_rates:
-                missing_rates[currency] = where
-                problems.append(Problem("missing-rate", tb_name, f"account {account} is in {currency}, and the "
-                                        "input gives no rate for it", where,
-                                        f"fx: {{{currency}: dollars per unit, as_of: ..., source: ...}}"))
-            continue
-        matched = matches.get(account, [])
-        if len(matched) > 1:
-            shown = " and by ".join(f"{r.where} ({r.describe()} -> {r.line})" for r in matched[:3])
-            problems.append(Problem("account-mapped-twice", tb_name, f"account {account} is mapped by {shown}"
-                                    + (f" (and {len(matched) - 3} more entries)" if len(matched) > 3 else ""),
-                                    where, "each account mapped by one entry"))
-            continue
-        if not matched:
-            if balance != 0:
-                problems.append(Problem("unmapped-account", tb_name, f"account {account} ({description or 'no description'}) "
-                                        f"has a balance of {str(raw).strip()}{'' if currency == BASE else ' ' + currency} but maps to no line", where,
-                                        f"an entry for it in {map_path.name} (line: none to leave it off the form)"))
-            continue
-        rule = matched[0]
-        if rule.line is None:
-            continue
-        posting = Posting(account, description, balance, rule.flip, where, currency, rate)
-        postings.setdefault(rule.line, []).append(posting)
-        with exact():        # a sum of long amounts is never rounded to 28 digits
-            totals[rule.line] = totals.get(rule.line, Decimal(0)) + posting.amount
+    currencies: dict[str, tuple[str | None, Decimal | None]] = {}      # as written -> (code, rate)
+    sums: dict[tuple[str, str], Decimal] = {}    # (line, currency) -> exact sum of the balances, from START
+    with exact():        # a sum of long amounts is never rounded to 28 digits
+        for account, raw, where, description, written_currency in rows:
+            if not account:
+                problems.append(Problem("bad-account", tb_name, "has no account number", where, "an account"))
+                continue
+            if account in seen:
+                problems.append(Problem("duplicate-account", tb_name, f"account {account} is listed twice "
+                                        f"(also {seen[account]})", where, "each account once"))
+                continue
+            seen[account] = where
+            try:
+                balance = balance_of(raw)
+            except AmountError as exc:
+                problems.append(Problem("bad-amount", tb_name, f"account {account}: {exc}", where,
+                                        "an amount such as 1,443,907,046.25 or (52,837,332)"))
+                continue
+            known = currencies.get(written_currency)
+            if known is None:
+                code = currency_code(written_currency)
+                known = currencies[written_currency] = (code, None if code is None else rates.rate(code))
+            currency, rate = known
+            if currency is None:
+                problems.append(Problem("bad-currency", tb_name, f"account {account}: currency {written_currency!r} "
+                                        "is not an ISO 4217 code", where, "a code such as EUR (USD when empty)"))
+                continue
+            if rate is None:
+                if currency not in missing_rates:
+                    missing_rates[currency] = where
+                    problems.append(Problem("missing-rate", tb_name, f"account {account} is in {currency}, and the "
+                                            "input gives no rate for it", where,
+                                            f"fx: {{{currency}: dollars per unit, as_of: ..., source: ...}}"))
+                continue
+            matched = matches.get(account)
+            if matched is None:
+                if balance != 0:
+                    problems.append(Problem("unmapped-account", tb_name, f"account {account} ({description or 'no description'}) "
+                                            f"has a balance of {str(raw).strip()}{'' if currency == BASE else ' ' + currency} but maps to no line", where,
+                                            f"an entry for it in {map_path.name} (line: none to leave it off the form)"))
+                continue
+            if len(matched) > 1:
+                shown = " and by ".join(f"{r.where} ({r.describe()} -> {r.line})" for r in matched[:3])
+                problems.append(Problem("account-mapped-twice", tb_name, f"account {account} is mapped by {shown}"
+                                        + (f" (and {len(matched) - 3} more entries)" if len(matched) > 3 else ""),
+                                        where, "each account mapped by one entry"))
+                continue
+            rule = matched[0]
+            line = rule.line
+            if line is None:
+                continue
+            posting = Posting(account, description, balance, rule.flip, where, currency, rate)
+            postings.setdefault(line, []).append(posting)
+            key = (line, currency)
+            sums[key] = sums.get(key, START) + (balance.copy_negate() if rule.flip else balance)
+        # each line's dollars: each currency's sum converted once (currencies.py: exactly the sum of the
+        # accounts converted one by one), lines in the order they first appear
+        totals: dict[str, Decimal] = {}
+        for (line, currency), total in sums.items():
+            totals[line] = totals.get(line, _ZERO) + dollars_of(total, currency, rates.rate(currency))
     return totals, postings, [(tb_path, tb_bytes), (map_path, map_bytes)]

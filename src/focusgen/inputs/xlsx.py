@@ -23,6 +23,7 @@ The hostile-file limits come first:
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -50,6 +51,12 @@ class CellError(Exception):
         self.code, self.message, self.expected = code, message, expected
 
 
+@functools.lru_cache(maxsize=256)
+def _quoted(sheet: str) -> str:
+    """A sheet's title as a reference writes it: Balances, or 'Seg 1' quoted."""
+    return sheet if re.fullmatch(r"[A-Za-z0-9_.]+", sheet) else "'" + sheet.replace("'", "''") + "'"
+
+
 class Cell:
     """One cell: kind n number, s text, b boolean, e error, d date, f formula without a value, "" empty;
     raw the text the file stores (the number as written; the text; the error)."""
@@ -64,8 +71,7 @@ class Cell:
 
     @property
     def where(self) -> str:
-        sheet = self.sheet if re.fullmatch(r"[A-Za-z0-9_.]+", self.sheet) else "'" + self.sheet.replace("'", "''") + "'"
-        return f"{sheet}!{self.ref}"
+        return f"{_quoted(self.sheet)}!{_letters(self.col)}{self.row}"
 
     def _check(self) -> None:
         if self.merged:
@@ -81,6 +87,11 @@ class Cell:
     def amount(self) -> Decimal | str | None:
         """The amount: Decimal from the stored number, or the text (accounting format) for parse_amount;
         None for an empty cell (a blank line)."""
+        if self.kind == "n" and not self.merged:      # the usual amount: a number in a cell of its own
+            try:
+                return Decimal(self.raw)
+            except InvalidOperation:
+                pass                                    # named below
         self._check()
         if self.kind == "":
             return None
@@ -142,8 +153,8 @@ def _parser():
 
 
 # The elements read here, by their expanded names ("namespace local"); any other element is skipped.
-_KNOWN = {f"{ns} {local}": local for ns in _MAIN for local in ("c", "v", "f", "is", "t", "rPh", "row", "mergeCell", "si")}
-_local = _KNOWN.get
+_C, _V, _F, _IS, _T, _RPH, _ROW, _MERGE, _SI = ({f"{ns} {local}" for ns in _MAIN} for local in
+                                              ("c", "v", "f", "is", "t", "rPh", "row", "mergeCell", "si"))
 
 
 def _feed(stream, start, end, text) -> Iterator[None]:
@@ -162,132 +173,184 @@ def shared_strings(stream) -> list[str]:
     """The shared-string table: each <si>'s text, rich-text runs joined, phonetic runs (<rPh>) left out."""
     strings: list[str] = []
     parts: list[str] = []
-    state = {"si": False, "t": False, "rph": 0}
+    in_si = in_t = False
+    phonetic = 0
 
     def start(name, attrs):
-        local = _local(name)
-        if local == "si":
-            state["si"] = True
+        nonlocal in_si, in_t, phonetic
+        if name in _T:
+            if in_si and not phonetic:
+                in_t = True
+        elif name in _SI:
+            in_si = True
             parts.clear()
-        elif local == "rPh":
-            state["rph"] += 1
-        elif local == "t" and state["si"] and not state["rph"]:
-            state["t"] = True
+        elif name in _RPH:
+            phonetic += 1
 
     def end(name):
-        local = _local(name)
-        if local == "si":
+        nonlocal in_si, in_t, phonetic
+        if name in _T:
+            in_t = False
+        elif name in _SI:
             strings.append("".join(parts))
-            state["si"] = False
-        elif local == "rPh":
-            state["rph"] -= 1
-        elif local == "t":
-            state["t"] = False
+            in_si = False
+        elif name in _RPH:
+            phonetic -= 1
 
     def text(data):
-        if state["t"]:
+        if in_t:
             parts.append(data)
     for _ in _feed(stream, start, end, text):
         pass
     return strings
 
 
-# openpyxl's column helpers (cached): "C" <-> 3
-from openpyxl.utils.cell import column_index_from_string as _column  # noqa: E402
-from openpyxl.utils.cell import get_column_letter as _letters  # noqa: E402
+@functools.lru_cache(maxsize=None)
+def _column(letters: str) -> int:
+    """openpyxl's column helpers, cached, imported when a workbook is first read: "C" -> 3."""
+    from openpyxl.utils.cell import column_index_from_string
+    return column_index_from_string(letters)
+
+
+@functools.lru_cache(maxsize=None)
+def _letters(col: int) -> str:
+    """3 -> "C"."""
+    from openpyxl.utils.cell import get_column_letter
+    return get_column_letter(col)
 
 
 _CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
+_DIGITS = "0123456789"
 
 
 def sheet_rows(stream, title: str, strings: list[str], date_styles: set, merged: list) -> Iterator[tuple[int, list]]:
     """(row number, cells from column A) for each row of a sheet's XML, streamed in chunks. The merged
-    ranges (<mergeCells>, after the rows) are appended to `merged` as (min_row, max_row, min_col, max_col)."""
-    ready: list[tuple[int, list]] = []
-    st = {"row": 0, "cells": None, "col": 0, "cell": None, "text": None, "is": False, "rph": 0}
-    buf: list[str] = []
+    ranges (<mergeCells>, after the rows) are appended to `merged` as (min_row, max_row, min_col, max_col).
 
-    columns: dict[str, int] = {}
+    The handlers run once per element of a 100,000-row sheet, so they keep their state in local
+    variables and make each cell where it ends, the common ones (a shared string, a plain number)
+    without a call. A damaged row is named once the chunk it ends in has been parsed (an XML error
+    later in that chunk is named instead, as it would be by reading the chunk first)."""
+    ready: list[tuple[int, list]] = []
+    columns: dict[str, int] = {}        # column letters seen -> number ("C" -> 3), checked once
+    n_strings = len(strings)
+    row_number = 0
+    cells: list | None = None           # the open row's cells
+    col = 0
+    in_cell = False                     # the open <c>: its t and s, its <v> text, a <f>, an inline string
+    t = style = value = inline = None
+    formula = False
+    mode = ""                           # collecting text: "v" in a <v>, "t" in an inline string's <t>
+    buf: list[str] = []                 # ... into this (a list: a long text comes in many pieces)
+    clear, join = buf.clear, "".join
+    in_inline = False
+    phonetic = 0
+    damage: str | None = None           # the open row gives a cell out of order: the cell
+    count = 0
+    failed: CellError | None = None
 
     def start(name, attrs):
-        local = _KNOWN.get(name)
-        if local == "c":
+        nonlocal row_number, cells, col, in_cell, t, style, value, inline, formula, mode, in_inline, phonetic
+        nonlocal damage
+        if name in _C:
             ref = attrs.get("r")
-            m = _CELL_REF.match(ref) if ref else None
-            if m:
-                letters = m.group(1)
-                col = columns.get(letters) or columns.setdefault(letters, _column(letters))
+            if ref:
+                letters = ref.rstrip(_DIGITS)
+                known = columns.get(letters)
+                if known is not None and 0 < len(ref) - len(letters) <= 7:
+                    col = known
+                else:
+                    m = _CELL_REF.match(ref)
+                    col = columns.setdefault(m.group(1), _column(m.group(1))) if m else col + 1
             else:
-                col = st["col"] + 1
-            st["col"] = col
-            st["cell"] = [col, attrs.get("t", "n"), attrs.get("s"), None, False, None]
-        elif local == "v" and st["cell"] is not None:
-            buf.clear()
-            st["text"] = "v"
-        elif local == "f" and st["cell"] is not None:
-            st["cell"][4] = True
-        elif local == "is" and st["cell"] is not None:
-            st["is"] = True
-            buf.clear()
-        elif local == "rPh":
-            st["rph"] += 1
-        elif local == "t" and st["is"] and not st["rph"]:
-            st["text"] = "t"
-        elif local == "row":
+                col += 1
+            in_cell = True
+            t, style, value, formula, inline = attrs.get("t", "n"), attrs.get("s"), None, False, None
+        elif name in _V:
+            if in_cell:
+                clear()
+                mode = "v"
+        elif name in _ROW:
             r = attrs.get("r")
-            st["row"] = int(r) if r and r.isdigit() and len(r) <= 7 else st["row"] + 1
-            st["cells"], st["col"] = [], 0
-        elif local == "mergeCell":
-            ref = attrs.get("ref", "")
-            a, _, b = ref.partition(":")
+            row_number = int(r) if r and r.isdigit() and len(r) <= 7 else row_number + 1
+            cells, col, damage = [], 0, None
+        elif name in _F:
+            if in_cell:
+                formula = True
+        elif name in _IS:
+            if in_cell:
+                in_inline = True
+                clear()
+        elif name in _RPH:
+            phonetic += 1
+        elif name in _T:
+            if in_inline and not phonetic:
+                mode = "t"
+        elif name in _MERGE:
+            a, _, b = attrs.get("ref", "").partition(":")
             ma, mb = _CELL_REF.match(a), _CELL_REF.match(b or a)
             if ma and mb:
                 merged.append((int(ma.group(2)), int(mb.group(2)), _column(ma.group(1)), _column(mb.group(1))))
 
     def end(name):
-        local = _KNOWN.get(name)
-        if local == "v" and st["text"] == "v":
-            st["cell"][3] = "".join(buf)
-            st["text"] = None
-        elif local == "t" and st["text"] == "t":
-            st["text"] = None
-        elif local == "rPh":
-            st["rph"] -= 1
-        elif local == "is":
-            st["is"] = False
-            st["cell"][5] = "".join(buf)
-        elif local == "c" and st["cell"] is not None:
-            if st["cells"] is not None:
-                st["cells"].append(st["cell"])
-            st["cell"] = None
-        elif local == "row":
-            ready.append((st["row"], st["cells"] or []))
-            st["cells"] = None
+        nonlocal cells, in_cell, value, inline, mode, in_inline, phonetic, damage, count, failed
+        if name in _C:
+            if in_cell and cells is not None and damage is None:
+                if col != len(cells) + 1:
+                    if col <= len(cells):        # a cell given twice or out of order: the file is damaged
+                        damage = f"{_letters(col)}{row_number}"
+                        in_cell = False
+                        return
+                    while len(cells) < col - 1:
+                        cells.append(Cell(title, row_number, len(cells) + 1, "", None))
+                if t == "s" and value is not None and not formula and value.isdigit() and len(value) < 12:
+                    index = int(value)
+                    cells.append(Cell(title, row_number, col, "s", strings[index]) if index < n_strings else
+                                 _cell(title, row_number, (col, t, style, value, formula, inline), strings,
+                                       date_styles))
+                elif t == "n" and value and style is None:
+                    cells.append(Cell(title, row_number, col, "n", value.strip()))
+                else:
+                    cells.append(_cell(title, row_number, (col, t, style, value, formula, inline), strings,
+                                       date_styles))
+            in_cell = False
+        elif name in _V:
+            if mode == "v":
+                value, mode = join(buf), ""
+        elif name in _ROW:
+            if failed is None:
+                count += 1
+                if count > MAX_ROWS:
+                    failed = CellError("file-too-large", f"sheet {title!r} has more than {MAX_ROWS:,} rows",
+                                       f"at most {MAX_ROWS:,} rows")
+                elif damage is not None:
+                    failed = CellError("not-a-workbook", f"sheet {title!r} gives cell {damage} out of order",
+                                       "a workbook saved by Excel")
+                else:
+                    ready.append((row_number, cells or []))
+            cells = None
+        elif name in _T:
+            if mode == "t":
+                mode = ""
+        elif name in _RPH:
+            phonetic -= 1
+        elif name in _IS:
+            in_inline = False
+            if in_cell:
+                inline = join(buf)
 
     def text(data):
-        if st["text"]:
+        if mode:
             buf.append(data)
-    count = 0
     for _ in _feed(stream, start, end, text):
-        for number, raw_cells in ready:
-            count += 1
-            if count > MAX_ROWS:
-                raise CellError("file-too-large", f"sheet {title!r} has more than {MAX_ROWS:,} rows",
-                                f"at most {MAX_ROWS:,} rows")
-            row: list[Cell] = []
-            for c in raw_cells:
-                col = c[0]
-                if col <= len(row):        # a cell given twice or out of order: the file is damaged
-                    raise CellError("not-a-workbook", f"sheet {title!r} gives cell {_letters(col)}{number} "
-                                    "out of order", "a workbook saved by Excel")
-                while len(row) < col - 1:
-                    row.append(Cell(title, number, len(row) + 1, "", None))
-                row.append(_cell(title, number, c, strings, date_styles))
-            yield number, row
+        yield from ready
         ready.clear()
+        if failed is not None:
+            raise failed
 
 
 def _cell(title: str, number: int, raw: list, strings: list[str], date_styles: set) -> "Cell":
+    """A cell from what its XML gives: (column, t, s, <v> text, a <f>, inline text)."""
     col, t, style, value, formula, inline = raw
     if formula and not value and t != "inlineStr":
         return Cell(title, number, col, "f", None)
@@ -409,6 +472,10 @@ class Workbook:
             raise CellError("not-a-workbook", f"sheet {title!r} cannot be read ({type(exc).__name__})",
                             "a workbook saved by Excel") from None
         self.merged = merged
+        if not merged:
+            for _, row in pending:
+                yield row
+            return
         for number, row in pending:
             spans = [m for m in merged if m[0] <= number <= m[1]]
             if spans:
@@ -493,8 +560,7 @@ def records(path: Path, problems: list[Problem], sheet: str | None, field: str) 
             return
         try:
             for row in book.rows(title):
-                yield (f"{row[0].where.rsplit('!', 1)[0]} row {row[0].ref.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}"
-                       if row else title, row)
+                yield f"{_quoted(title)} row {row[0].row}" if row else title, row
         except CellError as exc:
             problems.append(Problem(exc.code, book.name, exc.message, field, exc.expected))
             return

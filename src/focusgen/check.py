@@ -106,6 +106,14 @@ def compare(current: Current, prior: Extraction, tolerance: int = 0) -> Comparis
         now, before = current.lines.get(code), prior.lines.get(code)
         if now is not None or before is not None or prior.how.get(code) not in ("blank", "missing", None):
             result.considered += 1
+        printed = prior.printed.get(code)
+        if printed is not None and (now or 0) != printed and abs((now or 0) - printed) > tolerance:
+            # the prior prints a value its own arithmetic does not support: the difference is shown
+            # as printed, beside the prior's failed edit check
+            result.differences.append({"line": code, "label": rep.lines[code].label, "prior": printed,
+                                       "current": now, "difference": (now or 0) - printed,
+                                       "prior_how": "printed, doubted by the prior's own arithmetic"})
+            continue
         if before is None and prior.how.get(code) not in ("blank",):
             if now is not None:
                 result.not_compared.append(code)

@@ -38,11 +38,13 @@ class Extraction:
     edit_failures: list[dict] = field(default_factory=list)
     method: str = "text"            # json | text | pdf-text | ocr
     extra: dict = field(default_factory=dict)   # focusgen JSON: adjusted_net_capital, summary
+    printed: dict[str, int] = field(default_factory=dict)   # values on the page its arithmetic doubts
 
     def as_dict(self) -> dict:
         return {"source": self.source, "report": self.report, "as_of": self.as_of, "firm": self.firm,
                 "method": self.method, "lines": self.lines, "how": self.how, "names": self.names,
-                "findings": self.findings, "edit_checks": self.edit_failures}
+                "findings": self.findings, "edit_checks": self.edit_failures,
+                "printed_but_doubted": self.printed}
 
 
 def _problem(path: Path, code: str, message: str, expected: str) -> InputProblems:
@@ -303,6 +305,19 @@ def _firm(text: str) -> str | None:
     return None
 
 
+def _second_opinion(report, reading, pages: list[str]) -> None:
+    """A scan read a second way: its OCR text by the line reader (labels and order). A value the
+    positions left unknown (or blank) that the line reader found is a candidate only, settled by the
+    arithmetic or left unknown, never `read`."""
+    from .reader import Obs
+    other = Reader(report).read(pages)
+    for code, obs in other.values.items():
+        mine = reading.values.get(code)
+        if obs.value is None or code in other.conflicts or (mine is not None and mine.value is not None):
+            continue
+        reading.values[code] = Obs(obs.value, "code-lost", obs.sign_sure, obs.where, repaired=True)
+
+
 def extract_text(pages: list[str], source: str, method: str, words: list | None = None) -> Extraction:
     """Line values of a filing from its text (read line by line) or, when the words' boxes are known
     (a PDF's text layer or OCR), by position (grid.py)."""
@@ -325,6 +340,8 @@ def extract_text(pages: list[str], source: str, method: str, words: list | None 
         reading = grid.read(page_words, ocr="ocr" in method, marks=page_marks)
         row_of_code = grid.form.row_of_code
         firm = _firm(text) or grid.firm
+        if "ocr" in method:
+            _second_opinion(report, reading, pages)
     else:
         reader = Reader(report)
         reading = reader.read(pages)
@@ -336,4 +353,4 @@ def extract_text(pages: list[str], source: str, method: str, words: list | None 
         refuse(placed)
     names = {c: reading.names.get(c) for c in report.text_codes}
     return Extraction(source, kind, _as_of(text), firm, st.values, st.how, names,
-                      reading.findings + st.findings, st.edit_failures, method)
+                      reading.findings + st.findings, st.edit_failures, method, printed=st.printed)

@@ -13,6 +13,7 @@ run in parallel, one Tesseract thread each, on as many cores as there are.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -150,7 +151,7 @@ def not_text(ink):
         # a box is hollow: just inside its top line, across the middle, there is no ink (letters
         # merged by a blurred scan, serifs and stems, are not)
         inside = blob[top[-1] + 1: top[-1] + 1 + max(2, h // 6), w // 5: w - w // 5]
-        if inside.size and inside.mean() < 0.5:        # measured: boxes 0-0.38 (digits touching), letters 0.69+
+        if inside.size and inside.mean() < 0.6:        # measured: boxes 0-0.51 (digits touching), letters 0.69+
             side = np.zeros_like(blob)
             side[full_rows, :] = True
             side[:, full_cols] = True
@@ -210,35 +211,61 @@ def _second_reading(exe: str, page, words_px: list[tuple], folder: Path, name: s
     return {k: "".join(w.text for w in sorted(ws, key=lambda w: w.x0)) for k, ws in found.items()}
 
 
-def _marks(ink, scale: float) -> list[tuple]:
-    """Boxes (points) of the marks left on the cleaned page big enough to be characters: what a
-    cell holds even where OCR read nothing (a faint 0, a dash, a smudged number)."""
+def _marks(ink) -> tuple[list[tuple], float]:
+    """Boxes (pixels) of the marks left on the cleaned page big enough to be characters: what a
+    cell holds even where OCR read nothing (a faint 0, a dash, a smudged number); and the height
+    of a capital."""
     import cv2
     import numpy as np
     n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     if n <= 1:
-        return []
+        return [], 28.0
     st = stats[1:]
     hs = st[:, cv2.CC_STAT_HEIGHT]
     chars = hs[(hs >= 8) & (hs <= 120)]
     xh = float(np.percentile(chars, 75)) if chars.size else 28.0
     keep = (np.maximum(hs, st[:, cv2.CC_STAT_WIDTH]) >= 0.3 * xh) & (st[:, cv2.CC_STAT_AREA] >= (0.1 * xh) ** 2)
-    return [(x * scale, y * scale, (x + w) * scale, (y + h) * scale) for x, y, w, h, _ in st[keep]]
+    return [(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h, _ in st[keep]], xh
+
+
+def _unread(marks: list[tuple], words: list[Word], xh: float) -> list[tuple]:
+    """Groups of marks no word covers, joined along a row: what OCR skipped (a lone 0, a dash)."""
+    left = [m for m in marks if not any(w.x0 - 2 <= m[0] and m[2] <= w.x1 + 2 and w.y0 - 2 <= m[1] and m[3] <= w.y1 + 2
+                                        for w in words)]
+    groups: list[list] = []
+    for m in sorted(left, key=lambda m: (m[1] + m[3]) / 2):
+        yc = (m[1] + m[3]) / 2
+        for g in groups:
+            if abs(yc - g[4]) <= 0.5 * xh and m[0] - g[2] <= 1.2 * xh and g[0] - m[2] <= 1.2 * xh:
+                g[0], g[1], g[2], g[3] = min(g[0], m[0]), min(g[1], m[1]), max(g[2], m[2]), max(g[3], m[3])
+                break
+        else:
+            groups.append([m[0], m[1], m[2], m[3], yc])
+    return [tuple(g[:4]) for g in groups if g[2] - g[0] <= 20 * xh and g[3] - g[1] <= 2 * xh]
 
 
 def read_page(exe: str, image, folder: Path, index: int):
-    """(words, marks) of one page: cleaned, read, every number read a second time."""
+    """(words, marks) of one page: cleaned, read, every number read a second time, and what the
+    reading skipped read on its own (a word of no confidence: only the arithmetic can confirm it)."""
     import cv2
     page, _ = clean(image)
     words = tsv_words(_run_tesseract(exe, page, folder, f"page{index}"), 1.0)
+    _, ink = cv2.threshold(page, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    marks, xh = _marks(ink)
+    skipped = _unread(marks, words, xh)
     numeric = [(k, (w.text, int(w.x0), int(w.y0), int(w.x1), int(w.y1))) for k, w in enumerate(words)
                if sum(ch.isdigit() for ch in w.text) >= 1 or w.text in ("-", "—", "–")]
-    alt = _second_reading(exe, page, [(k, b) for k, b in numeric], folder, f"numbers{index}")
+    numeric += [(len(words) + j, ("", *g)) for j, g in enumerate(skipped)]
+    alt = _second_reading(exe, page, numeric, folder, f"numbers{index}")
     scale = 72 / OCR_DPI
-    words = [Word(w.text, w.x0 * scale, w.y0 * scale, w.x1 * scale, w.y1 * scale, w.conf,
-                  alt.get(k, "") if k in dict(numeric) else None) for k, w in enumerate(words)]
-    _, ink = cv2.threshold(page, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    return words, _marks(ink, scale)
+    is_number = dict(numeric)
+    out = [Word(w.text, w.x0 * scale, w.y0 * scale, w.x1 * scale, w.y1 * scale, w.conf,
+                alt.get(k, "") if k in is_number else None) for k, w in enumerate(words)]
+    for j, (x0, y0, x1, y1) in enumerate(skipped):
+        text = alt.get(len(words) + j, "")
+        if text and re.fullmatch(r"[-—–]|\(?-?\$?\d[\d,.]*\)?", text):
+            out.append(Word(text, x0 * scale, y0 * scale, x1 * scale, y1 * scale, 0.0, text))
+    return out, [(a * scale, b * scale, c * scale, d * scale) for a, b, c, d in marks]
 
 
 def ocr_images(images, workers: int | None = None) -> list[tuple[list[Word], list[tuple]]]:

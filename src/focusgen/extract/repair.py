@@ -35,6 +35,7 @@ class State:
     findings: list[dict] = field(default_factory=list)
     edit_failures: list[dict] = field(default_factory=list)
     empty_rows: set[str] = field(default_factory=set)    # lines whose row was found holding no amount
+    printed: dict[str, int] = field(default_factory=dict)  # doubted values, as the page shows them
 
     def known(self, code: str) -> bool:
         return self.values[code] is not None
@@ -361,9 +362,11 @@ def identities(report: Report, st: State) -> bool:
 
 def confirm_repairs(report: Report, st: State) -> None:
     """An OCR-repaired reading counts only where the form's arithmetic confirms it: the value the other
-    equations give is the same, or, put in place, it makes every fully known equation it is in hold
-    (at least one). Otherwise it stays unknown, with a finding that says what was read."""
-    eqs = _equations(report)
+    equations give is the same, or, all such readings put in place together, an edit check that it
+    takes part in holds with every value known and none fails. Otherwise it stays unknown, with a
+    finding that says what was read. (Together, because a column of zeros OCR skipped is read back
+    as one: each alone leaves its total with unknowns.)"""
+    tentative = {}
     for code, candidate in st.candidates.items():
         if st.values[code] is not None:
             if st.values[code] == candidate:
@@ -374,25 +377,26 @@ def confirm_repairs(report: Report, st: State) -> None:
                 st.note(code, "repaired", f"read as {fmt_amount(candidate)} (OCR fragments joined), but the "
                                           f"form's arithmetic gives {fmt_amount(st.values[code])}")
             continue
+        tentative[code] = candidate
+    for code, candidate in tentative.items():
         st.values[code] = candidate
-        checks = []
-        for total, terms in eqs:
-            if code != total and all(c != code for _, c in terms):
-                continue
-            known = [st.term(total)] + [st.term(c) for _, c in terms]
-            if any(v is None for v in known):
-                continue
-            checks.append(st.term(total) == sum(k * st.term(c) for k, c in terms))
-        if checks and all(checks):
-            st.how[code] = "repaired"
-            st.note(code, "repaired", f"{fmt_amount(candidate)} joined from OCR fragments; confirmed by the "
-                                      "form's arithmetic")
+        st.how[code] = "repaired"
+    held, failed = set(), set()
+    for name, terms, holds in relations(report):
+        vals = {c: st.term(c) for c in terms}
+        if any(v is None for v in vals.values()) or not set(terms) & set(tentative):
+            continue
+        (held if holds(vals) else failed).update(c for c in terms if c in tentative)
+    for code, candidate in tentative.items():
+        if code in held and code not in failed:
+            st.note(code, "repaired", f"{fmt_amount(candidate)} read only with OCR's help (a second reading, "
+                                      "a joined number); confirmed by the form's arithmetic")
         else:
             st.values[code] = None
             st.how[code] = "unreadable"
-            st.note(code, "unconfirmed", f"read as {fmt_amount(candidate)} only by joining OCR fragments, "
-                                         "and the form's arithmetic does not confirm it; left unknown")
-
+            st.note(code, "unconfirmed", f"read as {fmt_amount(candidate)} only with OCR's help (a second "
+                                         "reading that disagrees, a number joined from pieces), and the form's "
+                                         "arithmetic does not confirm it; left unknown")
 
 def settle(report: Report, reading: Reading, rows_of: dict[str, int], ocr: bool = False) -> State:
     """The values the reading supports, each claim held to the invariants of the module doc: a
@@ -411,6 +415,9 @@ def settle(report: Report, reading: Reading, rows_of: dict[str, int], ocr: bool 
         doubted.update(new)
         fixes.update(fixed)
     st.edit_failures = failures
+    # what the page shows for the values doubted: check compares them as printed, said so
+    st.printed = {c: reading.values[c].value for c in doubted
+                  if c in reading.values and reading.values[c].value is not None and st.values.get(c) != reading.values[c].value}
     return st
 
 
@@ -450,11 +457,19 @@ def _doubts(report: Report, st: State, already: dict[str, str], ocr: bool = Fals
     out: dict[str, str] = {}
     fixes: dict[str, tuple[int, str]] = {}
     linear = {total: parts for total, parts in _equations(report)}
-    for name, terms, ok in rels:
-        if ok:
-            continue
+    failing = [(name, terms) for name, terms, ok in rels if not ok]
+    # a failing check with a single value that nothing settles names its culprit; another failing
+    # check that holds the same culprit is explained by it, and doubts none of its other values
+    culprits = set()
+    for name, terms in failing:
+        unsettled = [c for c in terms if st.how[c] in OBSERVED and c not in already and c not in settled]
+        if len(unsettled) == 1:
+            culprits.add(unsettled[0])
+    for name, terms in sorted(failing, key=lambda f: not (set(f[1]) & culprits)):
         observed = [c for c in terms if st.how[c] in OBSERVED and c not in already]
         suspects = [c for c in observed if c not in settled] or observed
+        if set(terms) & culprits:
+            suspects = [c for c in suspects if c in culprits]
         if ocr and name in linear and suspects:
             parts = linear[name]
             alike = []

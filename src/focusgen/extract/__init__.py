@@ -142,7 +142,6 @@ def _pdf_pages(path: Path, data: bytes):
     texts: list[str | None] = []
     words: list[list | None] = []
     scans: list[int] = []
-    images = []
     marks: list[list | None] = []       # OCR pages: boxes of the marks on the cleaned page
     try:
         if len(pdf) > MAX_PAGES:
@@ -161,13 +160,12 @@ def _pdf_pages(path: Path, data: bytes):
             textpage = page.get_textpage()
             text = textpage.get_text_range()
             if len(re.sub(r"\s", "", text)) < 20:          # no text layer: a scan
-                from .ocr import OCRUnavailable, render, tesseract
+                from .ocr import OCRUnavailable, tesseract
                 try:
                     tesseract()
                 except OCRUnavailable as exc:
                     raise _problem(path, "ocr-unavailable", str(exc), "tesseract installed") from None
                 scans.append(i)
-                images.append(render(page))
                 texts.append(None)
                 words.append(None)
                 marks.append(None)
@@ -175,23 +173,32 @@ def _pdf_pages(path: Path, data: bytes):
                 marks.append(None)
                 texts.append(text.replace("\r\n", "\n"))
                 words.append(text_layer_words(textpage, height))
+        if scans:
+            _ocr_pages(path, pdf, scans, texts, words, marks)
     finally:
         pdf.close()
-    if scans:
-        from .grid import build_rows
-        from .ocr import OCRUnavailable, ocr_images
+    method = "ocr" if len(scans) == len(texts) else "pdf-text+ocr" if scans else "pdf-text"
+    return texts, (words, marks), method
+
+
+def _ocr_pages(path: Path, pdf, scans: list[int], texts: list, words: list, marks: list) -> None:
+    """OCR of the scanned pages, as many at a time as there are workers: pages are rendered one
+    batch at a time (pdfium renders in one thread), so memory holds a few page images, not a file's."""
+    from .grid import build_rows
+    from .ocr import OCRUnavailable, ocr_images, render, workers
+    n = workers(len(scans))
+    for start in range(0, len(scans), n):
+        batch = scans[start:start + n]
         try:
-            read = ocr_images(images)
+            read = ocr_images([render(pdf[i]) for i in batch], n)
         except (OCRUnavailable, OSError) as exc:
             raise _problem(path, "ocr-unavailable", str(exc), "tesseract installed and working") from None
         except subprocess.TimeoutExpired:
             raise _problem(path, "ocr-timeout", "OCR of a page took too long", "a scan of a filing") from None
-        for i, (page_words, page_marks) in zip(scans, read):
+        for i, (page_words, page_marks) in zip(batch, read):
             words[i] = page_words
             marks[i] = page_marks
             texts[i] = "\n".join(" ".join(w.text for w in r.words) for r in build_rows([page_words]))
-    method = "ocr" if len(scans) == len(texts) else "pdf-text+ocr" if scans else "pdf-text"
-    return texts, (words, marks), method
 
 
 def _letters(text: str) -> str:

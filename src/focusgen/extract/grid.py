@@ -479,9 +479,10 @@ class GridReader:
         for t in seg:
             if t.kind in ("junk", "noise", "amount", "cut") and t.tok.text not in ("$", "|") and in_zone(t.x0, t.x1):
                 return True
-        for m in r.marks:             # OCR: ink in the cell that no word accounts for (a faint 0, a dash)
+        for m in r.marks:             # OCR: ink in the cell that no amount or code accounts for (a faint 0
+            # read as "Boa", a dash read as nothing)
             if lo - 0.5 <= m[0] and m[2] <= hi + 0.5 and in_zone(m[0], m[2]) and not any(
-                    w.x0 - 1 <= m[0] and m[2] <= w.x1 + 1 for w in r.words):
+                    t.x0 - 1 <= m[0] and m[2] <= t.x1 + 1 for t in r.toks if t.kind in ("amount", "code")):
                 return True
         for sp in r.spans:            # OCR: a word with digits, or a short one ("Q" for 0), that read as no number
             w = sp[2]
@@ -541,7 +542,8 @@ class GridReader:
         for w in r.words:
             if in_column(w.x1) and (0 < len(w.text.strip(".,:;·_ ")) <= 3 or any(ch.isdigit() for ch in w.text)):
                 return True
-        return any(in_column(m[2]) and not any(w.x0 - 1 <= m[0] and m[2] <= w.x1 + 1 for w in r.words)
+        return any(in_column(m[2]) and not any(t.x0 - 1 <= m[0] and m[2] <= t.x1 + 1 for t in r.toks
+                                               if t.kind in ("amount", "code"))
                    for m in r.marks)
 
     def _continues(self, r2: Row, code: str) -> bool:

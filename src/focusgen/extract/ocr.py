@@ -268,13 +268,18 @@ def read_page(exe: str, image, folder: Path, index: int):
     return out, [(a * scale, b * scale, c * scale, d * scale) for a, b, c, d in marks]
 
 
-def ocr_images(images, workers: int | None = None) -> list[tuple[list[Word], list[tuple]]]:
+def workers(pages: int, asked: int | None = None) -> int:
+    """Tesseract processes to run at once: one a core (FOCUSGEN_OCR_WORKERS to say otherwise)."""
+    n = asked or int(os.environ.get("FOCUSGEN_OCR_WORKERS", "0") or 0) or len(os.sched_getaffinity(0))
+    return max(1, min(pages, n))
+
+
+def ocr_images(images, n_workers: int | None = None) -> list[tuple[list[Word], list[tuple]]]:
     """(words, marks) in points of each grey page image rendered at OCR_DPI, pages in parallel."""
     exe = tesseract()
     images = list(images)
-    workers = workers or int(os.environ.get("FOCUSGEN_OCR_WORKERS", "0") or 0) or len(os.sched_getaffinity(0))
-    workers = max(1, min(len(images), workers))
+    n = workers(len(images), n_workers)
     with tempfile.TemporaryDirectory(prefix="focusgen-ocr-") as tmp:
         # OpenCV and the Tesseract process both run outside the GIL: threads are enough
-        with ThreadPoolExecutor(workers) as pool:
+        with ThreadPoolExecutor(n) as pool:
             return list(pool.map(lambda a: read_page(exe, a[1], Path(tmp), a[0]), enumerate(images)))

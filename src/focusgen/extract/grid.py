@@ -333,8 +333,13 @@ class GridReader:
         for r in rows:
             tol = 0.6 * r.h
             for i, t in enumerate(r.toks):
-                if t.kind == "blank" and t.tok.text in ("-", "--", "—", "–") and any(abs(t.x1 - c) <= tol for c in columns):
-                    # a lone dash in an amount column: the accountant's nil, printed as a mark
+                if t.kind in ("blank", "junk") and t.tok.text in ("-", "--", "—", "–", "~", "=") and \
+                        any(abs(t.x1 - c) <= tol for c in columns):
+                    # a lone dash in an amount column: the accountant's nil, printed as a mark; what
+                    # OCR makes of a dash ("~", "=") is a candidate only
+                    if t.tok.text in ("~", "=") and not self.ocr:
+                        continue
+                    t.repaired = t.repaired or t.tok.text in ("~", "=")
                     t.tok = Tok("amount", t.tok.text, t.tok.start, value=0, end=t.tok.end)
                     t.real = True
                     continue
@@ -372,6 +377,7 @@ class GridReader:
         rows = _drop_furniture(rows)
         start = next((i for i, r in enumerate(rows) if self._starts(r)), len(rows))
         rows = rows[start:]
+        self.ocr = ocr
         columns = self.columns = self._columns(rows)
         self._mark_real(rows, columns)
         side = self._side(rows)

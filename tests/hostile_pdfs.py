@@ -18,6 +18,12 @@ def make(out: Path) -> None:
         body += f"trailer\n<< /Size {len(objects)+1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
         return body
     
+    # a text layer of 400,000 characters on one page (a real page holds a few thousand)
+    stream = b"BT /F1 1 Tf " + b" ".join(b"%d %d Td (xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx) Tj" % (0, 1) for _ in range(10000)) + b" ET"
+    (out / "many-chars.pdf").write_bytes(pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]))
     # huge page
     (out / "huge-page.pdf").write_bytes(pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 20000 20000] >>"]))

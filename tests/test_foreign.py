@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from conftest import INPUTS
 from foreign.corpus import Doc, build, score
-from foreign.printer import LAYOUTS, print_filing, random_filing, reference_filings
+from foreign.printer import LAYOUTS, NUMBERS, print_filing, random_filing, reference_filings
 from focusgen.extract import _pdf_pages, extract, extract_text
 from focusgen.extract.words import Word
 
@@ -49,6 +49,20 @@ def test_text_layer_prints_give_every_printed_value(corpus, key, layout):
     assert e.report == doc.filing.kind
     assert e.as_of == {"hsbc": "2020-11-30", "cs": "2017-12-26"}[key]
     assert e.firm and e.firm.upper() == doc.filing.firm.upper()
+
+
+@pytest.mark.parametrize("numbers", [n for n in NUMBERS if n != "standard"])
+@pytest.mark.parametrize("layout", ["leaders", "codeleft", "secform"])
+@pytest.mark.parametrize("key", sorted(FILINGS))
+def test_numbers_as_other_software_writes_them(tmp_path, key, layout, numbers):
+    """No separators, cents, a trailing minus, CR for credit: every value, none claimed wrongly (a
+    CR settles its sign only by the arithmetic)."""
+    path = tmp_path / "prior.pdf"
+    path.write_bytes(print_filing(FILINGS[key], layout, numbers))
+    e = extract(path)
+    s = score(e, Doc(path, FILINGS[key], layout, "text"))
+    assert s.wrong_claimed == [] and s.wrong_other == []
+    assert s.recovered == s.lines, s.unknown
 
 
 # A sample of the scans for CI (each takes seconds of OCR); the benchmark reads every one.

@@ -23,7 +23,8 @@ def _limited():
 
 @pytest.mark.parametrize("name,fragment", [("huge-page.pdf", "20,000 x 20,000 points"),
                                            ("many-pages.pdf", "2,000 pages"),
-                                           ("bomb.pdf", "40,000 x 40,000 pixels")])
+                                           ("bomb.pdf", "40,000 x 40,000 pixels"),
+                                           ("many-chars.pdf", "at most 50,000 characters")])
 def test_hostile_pdfs_are_refused_by_name(bad, name, fragment):
     for command in (["extract", str(bad / name)], ["check", "inputs/2020-11.yaml", "--against", str(bad / name)]):
         proc = subprocess.run([sys.executable, "-m", "focusgen.cli", *command], capture_output=True, text=True,

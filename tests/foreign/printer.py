@@ -97,14 +97,28 @@ def rows_of(doc: Filing) -> list[PRow]:
     return out
 
 
+# How numbers are written, across every layout (print_filing's `numbers`): the layout's own way
+# (parentheses or a leading minus), or as other software writes them.
+NUMBERS = ("standard", "plain", "cents", "trailing-minus", "credit")
+_numbers = "standard"
+
+
 def money(v: int | None, style: str, dollar: bool = False) -> str:
     if v is None:
         return ""
     body = f"{abs(v):,}"
-    if style == "minus":
+    if _numbers == "plain":                       # no thousands separators: 1443907046, -52837332
+        s = ("-" if v < 0 else "") + str(abs(v))
+    elif _numbers == "trailing-minus":            # 52,837,332-
+        s = body + ("-" if v < 0 else "")
+    elif _numbers == "credit":                    # 52,837,332 CR
+        s = body + (" CR" if v < 0 else "")
+    elif style == "minus":
         s = ("-" if v < 0 else "") + body
     else:
         s = f"({body})" if v < 0 else body
+    if _numbers == "cents":                       # 1,443,907,046.00, (52,837,332.00)
+        s = s[:-1] + ".00)" if s.endswith(")") else s + ".00"
     return ("$ " if dollar else "") + s
 
 
@@ -388,8 +402,13 @@ PRINTERS = {"leaders": _leaders, "codeleft": _codeleft, "secform": _secform, "tw
             "wrapped": _wrapped}
 
 
-def print_filing(doc: Filing, layout: str) -> bytes:
-    return PRINTERS[layout](doc)
+def print_filing(doc: Filing, layout: str, numbers: str = "standard") -> bytes:
+    global _numbers
+    _numbers = numbers
+    try:
+        return PRINTERS[layout](doc)
+    finally:
+        _numbers = "standard"
 
 
 def truth(doc: Filing) -> dict[str, int | None]:

@@ -58,6 +58,7 @@ MAX_PRIOR_BYTES = 200 * 2**20
 MAX_PAGES = 100
 MAX_PAGE_POINTS = 2000              # 27.8 inches: past any printed page
 MAX_IMAGE_PIXELS = 60_000_000       # an embedded scan image; a Letter page at 600 dpi is 33.7 million
+MAX_PAGE_CHARS = 50_000             # a text layer; a dense page of the form holds about 5,000
 
 
 def extract(path: Path | str) -> Extraction:
@@ -158,6 +159,10 @@ def _pdf_pages(path: Path, data: bytes):
                     raise _problem(path, "pdf-too-large", f"page {i + 1} holds an image of {w:,} x {h:,} pixels",
                                    f"images of at most {MAX_IMAGE_PIXELS:,} pixels")
             textpage = page.get_textpage()
+            chars = textpage.count_chars()
+            if chars > MAX_PAGE_CHARS:
+                raise _problem(path, "pdf-too-large", f"page {i + 1} holds {chars:,} characters",
+                               f"pages of at most {MAX_PAGE_CHARS:,} characters")
             text = textpage.get_text_range()
             if len(re.sub(r"\s", "", text)) < 20:          # no text layer: a scan
                 from .ocr import OCRUnavailable, tesseract

@@ -316,8 +316,9 @@ class GridReader:
     @staticmethod
     def _columns(rows: list[Row]) -> list[float]:
         # only rows that carry a line code: a note's "$1,000,000" makes no column
+        # (a print without thousands separators: numbers of four digits or more line up as well)
         edges = sorted(t.x1 for r in rows if any(c.kind == "code" for c in r.toks)
-                       for t in r.toks if t.kind == "amount" and t.tok.grouped)
+                       for t in r.toks if t.kind == "amount" and (t.tok.grouped or t.tok.value >= 1000))
         if not edges:
             return []
         tol = 0.6 * median(r.h for r in rows)
@@ -485,6 +486,14 @@ class GridReader:
         for t in seg:
             if t.kind in ("junk", "noise", "amount", "cut") and t.tok.text not in ("$", "|") and in_zone(t.x0, t.x1):
                 return True
+        if side == "after":
+            # after the code comes its label: a number of four digits or more past the label's last
+            # word is no label text ("line 6" is; 1443907046 printed without separators is not)
+            label_end = max((w.x1 for w in r.words if lo <= w.x0 and w.x1 <= hi and
+                             sum(ch.isalpha() for ch in w.text) >= 2 and not any(ch.isdigit() for ch in w.text)),
+                            default=code.x1)
+            if any(t.kind == "amount" and t.x0 >= label_end and t.tok.value >= 1000 for t in seg):
+                return True
         for m in r.marks:             # OCR: ink in the cell that no amount or code accounts for (a faint 0
             # read as "Boa", a dash read as nothing)
             if lo - 0.5 <= m[0] and m[2] <= hi + 0.5 and in_zone(m[0], m[2]) and not any(
@@ -559,7 +568,7 @@ class GridReader:
             return False                     # "B. Securities": an item of its own
         if len(text) < 3:
             return True                      # the end of a word cut at the margin ("t....")
-        key = self.form.rows[self.form.row_of_code[code]].key
+        key = re.sub(r"\d", "", self.form.rows[self.form.row_of_code[code]].key)   # the words, as text is
         return text[:12] in key
 
     def _leftover(self, out: Reading, rows, cells, k: int, a: PTok, prev_row_index: int) -> None:

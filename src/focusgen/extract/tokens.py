@@ -24,7 +24,9 @@ _TOKEN = re.compile(r"""
   | (?<![\w.,])(?P<amount>
         (?P<open>\()?\s?(?:(?P<minus>-)(?=\$?\d))?\$?\s?
         (?P<num>\d{1,3}(?:\s?[,.]\s?\d{3}(?!\d))+|\d+|[oO](?=\s*(?:\)|\[|$)))  # "1,137 ,433", "678, 797": one
-        (?:\s?(?P<close>\)))?)
+        (?P<cents>\.\d{2}(?![\d,]))?                                      # "1,443,907,046.00": cents
+        (?:\s?(?P<close>\)))?
+        (?:(?P<trail>-)(?![\d-])|\s(?P<crdr>CR|DR|Cr|Dr)\b)?)                    # "4,057,550-", "12,345 CR"
   | (?P<blank>(?:[-—–·•](?:\s?[-—–·•.])*|\(\s*\)))                        # leaders, an empty "( )"
   | (?P<junk>[^\sA-Za-z0-9$()\[\]:,.;'"&/%#-]+)                          # residue such as Ψ or _
 """, re.VERBOSE)
@@ -106,9 +108,17 @@ def _amount(m: re.Match, codes: frozenset[str]) -> Tok:
         return Tok("code", digits, m.start(), code=digits)
     if closed and not opened and not grouped and int(digits) != 0:
         return Tok("noise", text, m.start())   # "line 8)": the end of a label, not an amount
-    negative = bool(m.group("minus")) or (opened and closed)
-    return Tok("amount", text, m.start(), value=int(digits), sign=-1 if negative else 1,
-               sign_sure=opened == closed, grouped=grouped, repaired=bool(re.search(r"[,.]\s\d", num)))
+    negative = bool(m.group("minus")) or (opened and closed) or bool(m.group("trail"))
+    value, repaired = int(digits), bool(re.search(r"[,.]\s\d", num))
+    cents = m.group("cents")
+    if cents and cents != ".00":
+        # the form is in whole dollars: a print in cents is rounded half up, and only the arithmetic
+        # can confirm that the print meant it
+        value, repaired = (int(digits) * 100 + int(cents[1:]) + 50) // 100, True
+    # a credit or debit mark says the sign only by a convention the print does not state: unsure
+    sure = opened == closed and not m.group("crdr")
+    return Tok("amount", text, m.start(), value=value, sign=-1 if negative else 1,
+               sign_sure=sure, grouped=grouped or bool(cents), repaired=repaired)
 
 
 def _merge_cut_codes(toks: list[Tok], codes: frozenset[str]) -> list[Tok]:

@@ -65,6 +65,16 @@ def test_numbers_as_other_software_writes_them(tmp_path, key, layout, numbers):
     assert s.recovered == s.lines, s.unknown
 
 
+@pytest.mark.parametrize("layout", ["leaders", "wrapped"])
+@pytest.mark.parametrize("key", sorted(FILINGS))
+def test_codes_in_parentheses(tmp_path, key, layout):
+    path = tmp_path / "prior.pdf"
+    path.write_bytes(print_filing(FILINGS[key], layout, codes="()"))
+    e = extract(path)
+    s = score(e, Doc(path, FILINGS[key], layout, "text"))
+    assert s.wrong_claimed == [] and s.recovered == s.lines, s.unknown
+
+
 # A sample of the scans for CI (each takes seconds of OCR); the benchmark reads every one.
 SCANS = [("hsbc", "leaders", "150", 0.95), ("cs", "codeleft", "200", 0.90), ("hsbc", "secform", "150", 0.85)]
 

@@ -101,6 +101,11 @@ def rows_of(doc: Filing) -> list[PRow]:
 # (parentheses or a leading minus), or as other software writes them.
 NUMBERS = ("standard", "plain", "cents", "trailing-minus", "credit")
 _numbers = "standard"
+_codes = "[]"       # how the bracketing layouts enclose a code: [7010] or (7010)
+
+
+def bracket(code: str) -> str:
+    return f"{_codes[0]}{code}{_codes[1]}"
 
 
 def money(v: int | None, style: str, dollar: bool = False) -> str:
@@ -206,12 +211,12 @@ def _leaders(doc: Filing) -> bytes:
             dots = "." * max(0, int((first_cell - 75 - end) / stringWidth(". ", font, size)))
             _text(p.c, end, p.y, " ".join(dots), font, size)
         if r.name and r.name[0]:
-            _text(p.c, 330, p.y, f"[{r.name[0]}]", font, size)
+            _text(p.c, 330, p.y, bracket(r.name[0]), font, size)
         for code, col, v, coded, dollar in r.cells:
             x = x_inner if col == "inner" else x_outer
             _text(p.c, x, p.y, money(v, "paren"), font, size, right=True)
             if coded:
-                _text(p.c, x + 4, p.y, f"[{code}]", font, size)
+                _text(p.c, x + 4, p.y, bracket(code), font, size)
         p.y -= lead
     return p.done()
 
@@ -386,9 +391,9 @@ def _wrapped(doc: Filing) -> bytes:
             lines = wrap(label, font, size, 210) or [""]
             p.need(lead * len(lines))
             if code and coded:
-                _text(p.c, 54, p.y, f"[{code}]", font, size)
+                _text(p.c, 54, p.y, bracket(code), font, size)
             elif r.name and i == 0:
-                _text(p.c, 54, p.y, f"[{r.name[0]}]", font, size)
+                _text(p.c, 54, p.y, bracket(r.name[0]), font, size)
             for k, t in enumerate(lines):
                 _text(p.c, 96, p.y - k * lead, t, font, size)
             if code and v is not None:
@@ -402,13 +407,13 @@ PRINTERS = {"leaders": _leaders, "codeleft": _codeleft, "secform": _secform, "tw
             "wrapped": _wrapped}
 
 
-def print_filing(doc: Filing, layout: str, numbers: str = "standard") -> bytes:
-    global _numbers
-    _numbers = numbers
+def print_filing(doc: Filing, layout: str, numbers: str = "standard", codes: str = "[]") -> bytes:
+    global _numbers, _codes
+    _numbers, _codes = numbers, codes
     try:
         return PRINTERS[layout](doc)
     finally:
-        _numbers = "standard"
+        _numbers, _codes = "standard", "[]"
 
 
 def truth(doc: Filing) -> dict[str, int | None]:

@@ -256,6 +256,11 @@ class GridReader:
             text = clean(w.text)
             cited = i and re.search(r"\blines?\b", " ".join(x.text for x in row.words[max(0, i - 3):i]), re.I) \
                 and re.fullmatch(r"\(\d{4}\)[.,;:]?", text)
+            if not ocr and not cited:
+                # a text layer prints what it means: only a code in other brackets, "(7010)", "{7010}"
+                m = re.fullmatch(r"[({](\d{4}[A-C]?)[)}][.,;:]?", text)
+                if m and m.group(1) in self.codes:
+                    text = f"[{m.group(1)}]"
             if ocr and not cited:          # "line D (7490)" cites a code; it is not the cell
                 text, rep = fix_word(text, self.codes)
                 if w.alt is not None and not text.startswith("["):

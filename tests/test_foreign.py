@@ -237,3 +237,35 @@ def test_a_zero_the_arithmetic_gives_is_not_reported_blank(tmp_path):
     words[p] = [w for w in words[p] if abs(w.yc - y) > 2]          # the whole row lost
     e = extract_text(texts, "scan.pdf", "ocr", (words, marks))
     assert e.how["7050"] != "blank" and e.lines["7050"] in (None, 0)
+
+
+def test_a_scan_with_someone_elses_text_layer_is_read_by_our_ocr(tmp_path):
+    """A "searchable" scan: the page is one picture, with another program's OCR laid over it as
+    invisible text, here with a misread digit. That text is not trusted: the page is read by OCR."""
+    import io
+
+    import pypdfium2 as pdfium
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+    filing = FILINGS["hsbc"]
+    src = pdfium.PdfDocument(print_filing(filing, "leaders"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=letter, invariant=1)
+    for i in range(len(src)):
+        c.drawImage(ImageReader(src[i].render(scale=200 / 72, grayscale=True).to_pil()), 0, 0,
+                    width=letter[0], height=letter[1])
+        text = c.beginText(40, 700)
+        text.setTextRenderMode(3)                  # invisible, as OCR layers are
+        text.setFont("Helvetica", 8)
+        for line in src[i].get_textpage().get_text_range().replace("1,443,907,046", "1,443,907,016").splitlines():
+            text.textLine(line)
+        c.drawText(text)
+        c.showPage()
+    c.save()
+    path = tmp_path / "searchable.pdf"
+    path.write_bytes(buf.getvalue())
+    e = extract(path)
+    assert e.method == "ocr"
+    assert e.lines["7010"] in (None, 1443907046)
+    _claims_are_printed(e, filing.values)

@@ -153,18 +153,23 @@ def _pdf_pages(path: Path, data: bytes):
             if max(width, height) > MAX_PAGE_POINTS:
                 raise _problem(path, "pdf-too-large", f"page {i + 1} is {width:,.0f} x {height:,.0f} points",
                                f"pages of at most {MAX_PAGE_POINTS:,} points a side")
+            scanned = False
             for obj in page.get_objects(filter=(pdfium.raw.FPDF_PAGEOBJ_IMAGE,), max_depth=4):
                 w, h = obj.get_px_size()
                 if w * h > MAX_IMAGE_PIXELS:
                     raise _problem(path, "pdf-too-large", f"page {i + 1} holds an image of {w:,} x {h:,} pixels",
                                    f"images of at most {MAX_IMAGE_PIXELS:,} pixels")
+                left, bottom, right, top = obj.get_bounds()
+                # a page that is one picture is a scan, even with a text layer laid over it (other
+                # software's OCR, whose misreads nobody checked): it is read by our OCR instead
+                scanned = scanned or (right - left) * (top - bottom) >= 0.7 * width * height
             textpage = page.get_textpage()
             chars = textpage.count_chars()
             if chars > MAX_PAGE_CHARS:
                 raise _problem(path, "pdf-too-large", f"page {i + 1} holds {chars:,} characters",
                                f"pages of at most {MAX_PAGE_CHARS:,} characters")
             text = textpage.get_text_range()
-            if len(re.sub(r"\s", "", text)) < 20:          # no text layer: a scan
+            if scanned or len(re.sub(r"\s", "", text)) < 20:          # a scan
                 from .ocr import OCRUnavailable, tesseract
                 try:
                     tesseract()

@@ -69,8 +69,8 @@ def extract(path: Path | str) -> Extraction:
     if data is None:
         raise InputProblems(problems)
     if data.startswith(b"%PDF"):
-        texts, words, method = _pdf_pages(path, data)
-        return extract_text(texts, str(path), method, words)
+        texts, boxes, method = _pdf_pages(path, data)
+        return extract_text(texts, str(path), method, boxes)
     if b"\x00" in data:
         raise _problem(path, "not-text", "is neither a PDF nor text", "a prior filing: PDF, text or JSON")
     text = data.decode("utf-8-sig", errors="replace")
@@ -130,9 +130,9 @@ def _from_json(path: Path, text: str) -> Extraction:
 
 
 def _pdf_pages(path: Path, data: bytes):
-    """(text of each page, words with boxes of each page, method). A page with a text layer gives
-    its characters' boxes; a page without one (a scan) is rendered and read by OCR, all such pages
-    in parallel once every page has passed the limits."""
+    """(text of each page, (words with boxes, OCR marks) of each page, method). A page with a text
+    layer gives its characters' boxes; a scan (no text layer, or a page that is one picture) is
+    read by OCR once every page has passed the limits (_ocr_pages)."""
     import pypdfium2 as pdfium
 
     from .words import text_layer_words
@@ -178,11 +178,10 @@ def _pdf_pages(path: Path, data: bytes):
                 scans.append(i)
                 texts.append(None)
                 words.append(None)
-                marks.append(None)
             else:
-                marks.append(None)
                 texts.append(text.replace("\r\n", "\n"))
                 words.append(text_layer_words(textpage, height))
+            marks.append(None)
         if scans:
             _ocr_pages(path, pdf, scans, texts, words, marks)
     finally:
@@ -335,9 +334,9 @@ def _second_opinion(report, reading, pages: list[str]) -> None:
         reading.values[code] = Obs(obs.value, "code-lost", obs.sign_sure, obs.where, repaired=True)
 
 
-def extract_text(pages: list[str], source: str, method: str, words: list | None = None) -> Extraction:
+def extract_text(pages: list[str], source: str, method: str, boxes: tuple | None = None) -> Extraction:
     """Line values of a filing from its text (read line by line) or, when the words' boxes are known
-    (a PDF's text layer or OCR), by position (grid.py)."""
+    (boxes: a PDF's words and OCR marks per page, from its text layer or OCR), by position (grid.py)."""
     text = "\n".join(pages)
     kind = detect_kind(text)
     titles, n_titles, codes, n_codes = form_found(text, kind)
@@ -350,10 +349,10 @@ def extract_text(pages: list[str], source: str, method: str, words: list | None 
     if titles < MIN_TITLES:
         refuse(0)
     report = formdef.report(kind)
-    if words is not None:
+    if boxes is not None:
         from .grid import GridReader
         grid = GridReader(report)
-        page_words, page_marks = words
+        page_words, page_marks = boxes
         reading = grid.read(page_words, ocr="ocr" in method, marks=page_marks)
         row_of_code = grid.form.row_of_code
         firm = _firm(text) or grid.firm

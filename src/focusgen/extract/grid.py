@@ -65,7 +65,6 @@ class PTok:
 
 # --- OCR damage to words --------------------------------------------------------------------------
 
-_OPEN, _CLOSE = "[({|lI1!", "])}|lI1!"
 _CODEISH = re.compile(r"^([\[({|lI1!]?)(\d{4}[A-C]?)([\])}|lI1!]?)[.,;:]?$")
 _NUMISH = re.compile(r"^[~'\"‘’`(-]?\$?[\dOoSlI,.;]*\d[\dOoSlI,.;]*\)?[.,;:]?$")
 
@@ -77,11 +76,7 @@ def fix_word(text: str, codes: frozenset[str]) -> tuple[str, bool]:
     confirms it (repair.py)."""
     m = _CODEISH.match(text)
     if m and m.group(2) in codes and (m.group(1) or m.group(3)):
-        opened, closed = m.group(1), m.group(3)
-        if opened in "[({" and closed in "])}" and opened + closed in ("[]", "()", "{}", "[)", "(]", "[}", "{]", "(}", "{)"):
-            return f"[{m.group(2)}]", False
-        if (opened in _OPEN) and (closed in _CLOSE):
-            return f"[{m.group(2)}]", False
+        return f"[{m.group(2)}]", False      # any bracket-like mark on either side
     m5 = re.match(r"^[1lI]?(\d{4})[\])}|lI1]$", text)
     if m5 and m5.group(1) in codes and len(text) == 6:
         return f"[{m5.group(1)}]", False
@@ -101,10 +96,7 @@ def fix_word(text: str, codes: frozenset[str]) -> tuple[str, bool]:
     fixed = re.sub(r"(?<=[\d,.;])[Oo](?=[\d,.;)]|$)|(?<=^)[Oo](?=[\d,.;])", "0", body)
     fixed = re.sub(r"(?<=[\d,.;])[S](?=[\d,.;)]|$)", "5", fixed)
     fixed = re.sub(r"(?<=[\d,])\$(?=\d)", "5", fixed)
-    if re.match(r"^\(?\$\d", fixed):
-        lead_dollar = True          # "$72,576": a dollar sign, or a 5 OCR read as one
-    else:
-        lead_dollar = False
+    lead_dollar = bool(re.match(r"^\(?\$\d", fixed))   # "$72,576": a dollar sign, or a 5 OCR read as one
     fixed = re.sub(r"(?<=[\d,.;])[lI](?=[\d,.;)]|$)|^[lI](?=[\d]{0,2}[,.;]\d{3})", "1", fixed)
     fixed = fixed.replace(";", ",")
     if re.fullmatch(r"\$?\d[\d,.]*\)?[.,]?", fixed) and "$" in fixed[1:]:
@@ -373,6 +365,7 @@ class GridReader:
     # --- reading -----------------------------------------------------------------------------
 
     def read(self, pages: list[list[Word]], ocr: bool = False, marks: list | None = None) -> Reading:
+        self.ocr = ocr
         out = Reading()
         rows = build_rows(pages)
         for r in rows:
@@ -383,11 +376,9 @@ class GridReader:
         rows = _drop_furniture(rows)
         start = next((i for i, r in enumerate(rows) if self._starts(r)), len(rows))
         rows = rows[start:]
-        self.ocr = ocr
         columns = self.columns = self._columns(rows)
         self._mark_real(rows, columns)
         side = self._side(rows)
-        self.ocr = ocr
         pitch = median([b.y - a.y for a, b in zip(rows, rows[1:]) if a.page == b.page and b.y > a.y] or [12.0])
 
         self.claimed: set[int] = set()      # amounts taken by a code on another row (wrapped labels)
@@ -501,8 +492,7 @@ class GridReader:
                 return True
         for m in r.marks:             # OCR: ink in the cell that no amount or code accounts for (a faint 0
             # read as "Boa", a dash read as nothing)
-            if lo - 0.5 <= m[0] and m[2] <= hi + 0.5 and in_zone(m[0], m[2]) and not any(
-                    t.x0 - 1 <= m[0] and m[2] <= t.x1 + 1 for t in r.toks if t.kind in ("amount", "code")):
+            if lo - 0.5 <= m[0] and m[2] <= hi + 0.5 and in_zone(m[0], m[2]) and self._unexplained(r, m):
                 return True
         for sp in r.spans:            # OCR: a word with digits, or a short one ("Q" for 0), that read as no number
             w = sp[2]
@@ -540,16 +530,21 @@ class GridReader:
                 return (None, None, False)      # something unreadable in the amount column below
         return None
 
-    def _form_caption(self, r: Row) -> bool:
-        """The row is a title, heading or caption of the form (no line's cell is on it)."""
+    def _form_caption(self, r: Row, min_len: int = 12, titles: bool = True) -> bool:
+        """The row is the form's own wording: a title, heading, caption or note (no line's cell is on it)."""
         text = _norm(r.text)
-        if len(text) < 12:
+        if len(text) < min_len:
             return False
-        if any(t[:40] in text for t in self.form.titles if len(t) >= 20):
+        if titles and any(t[:40] in text for t in self.form.titles if len(t) >= 20):
             return True
         grams = _grams(text)
-        return any(info.caption and len(info.key) >= 12 and (len(info.key) < 20 or not info.grams.isdisjoint(grams))
+        return any(info.caption and len(info.key) >= min_len and (len(info.key) < 20 or not info.grams.isdisjoint(grams))
                    and _similar(text, info.key) >= 0.8 for info in self.form.rows)
+
+    @staticmethod
+    def _unexplained(r: Row, m: tuple) -> bool:
+        """A mark of ink on the row that no amount or code read there accounts for."""
+        return not any(t.x0 - 1 <= m[0] and m[2] <= t.x1 + 1 for t in r.toks if t.kind in ("amount", "code"))
 
     def _column_debris(self, r: Row) -> bool:
         """A mark in an amount column of a row with no code: a short word, residue or ink no word
@@ -562,9 +557,7 @@ class GridReader:
         for w in r.words:
             if in_column(w.x1) and (0 < len(w.text.strip(".,:;·_ ")) <= 3 or any(ch.isdigit() for ch in w.text)):
                 return True
-        return any(in_column(m[2]) and not any(t.x0 - 1 <= m[0] and m[2] <= t.x1 + 1 for t in r.toks
-                                               if t.kind in ("amount", "code"))
-                   for m in r.marks)
+        return any(in_column(m[2]) and self._unexplained(r, m) for m in r.marks)
 
     def _continues(self, r2: Row, code: str) -> bool:
         """Is row r2 the rest of the label of `code`'s line (not a line of its own)?"""
@@ -580,10 +573,7 @@ class GridReader:
         """An amount without a code on its row: a line the form prints without a code, or one whose
         code was lost, placed by its label between its coded neighbours; otherwise an orphan."""
         r = cells[k][0]
-        whole = _norm(r.text)
-        grams = _grams(whole)
-        if len(whole) >= 20 and any(info.caption and len(info.key) >= 20 and not info.grams.isdisjoint(grams)
-                                    and _similar(whole, info.key) >= 0.8 for info in self.form.rows):
+        if self._form_caption(r, min_len=20, titles=False):
             return      # a number in the form's own wording (a note's "$1,000,000"): not an amount
         code = self._by_label(out, cells, k, a.x0, prev_row_index, uncoded_only=False)
         if code is not None:

@@ -3,11 +3,13 @@
 Each page is rendered at 300 dpi (Tesseract reads best at about 30 pixels a capital letter), then,
 with OpenCV rather than pixel loops:
 1. deskewed: the angle whose rows of ink are sharpest (projection profile on a small copy);
-2. binarised (Otsu, after a light blur that takes the scanner's noise and JPEG blocks away);
-3. cleaned of what is not text: ruled lines and boxes (long thin runs of ink), dot and dash leaders
-   (runs of small marks; a lone comma or period beside a digit stays), and specks;
-then read by Tesseract as one uniform block (--psm 6, rows kept) into words with boxes (TSV). Pages
-run in parallel, one Tesseract thread each, on as many cores as there are.
+2. cleaned of what is not text, found on an Otsu binary copy and whitened in the grey page:
+   ruled lines and code boxes, runs of dots and dashes (leaders; a lone comma or period beside a
+   digit stays), and specks;
+3. read by Tesseract as one uniform block (--psm 6, rows kept) into words with boxes (TSV);
+4. every number read a second time, alone, binarised on its own and with only a number's
+   characters, and the marks the first reading skipped read the same way.
+Pages run in parallel, one Tesseract thread each, on as many cores as there are.
 """
 
 from __future__ import annotations
@@ -42,11 +44,11 @@ def render(page):
     return page.render(scale=OCR_DPI / 72, grayscale=True).to_numpy().copy()
 
 
-def _gray(a):
+def _ink(gray):
+    """Ink as white on black: Otsu's threshold after a light blur (noise and JPEG blocks away)."""
     import cv2
-    if a.ndim == 3:
-        a = cv2.cvtColor(a, cv2.COLOR_BGR2GRAY if a.shape[2] == 3 else cv2.COLOR_BGRA2GRAY)
-    return a
+    _, ink = cv2.threshold(cv2.GaussianBlur(gray, (3, 3), 0), 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return ink
 
 
 def skew_angle(binary) -> float:
@@ -74,18 +76,25 @@ def clean(gray):
     Returns (image, angle): the grey page and the angle it was rotated by."""
     import cv2
     import numpy as np
-    gray = _gray(gray)
-    _, ink = cv2.threshold(cv2.GaussianBlur(gray, (3, 3), 0), 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    ink = _ink(gray)
     angle = skew_angle(ink)
     if abs(angle) >= 0.05:
         h, w = ink.shape
         m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
         gray = cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
-        _, ink = cv2.threshold(cv2.GaussianBlur(gray, (3, 3), 0), 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+        ink = _ink(gray)
     drop = not_text(ink)
     out = gray.copy()
     out[cv2.dilate(drop, np.ones((3, 3), np.uint8)) > 0] = 255
     return out, angle
+
+
+def _cap_height(stats) -> float:
+    """A capital's or a digit's height in pixels: the upper quartile of the character-sized blobs."""
+    import numpy as np
+    hs, ws = stats[1:, 3], stats[1:, 2]          # cv2.CC_STAT_HEIGHT, cv2.CC_STAT_WIDTH
+    chars = hs[(hs >= 8) & (hs <= 120) & (ws <= 120)]
+    return float(np.percentile(chars, 75)) if chars.size else 28.0
 
 
 def not_text(ink):
@@ -94,9 +103,7 @@ def not_text(ink):
     import cv2
     import numpy as np
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    hs, ws = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
-    chars = hs[(hs >= 8) & (hs <= 120) & (ws <= 120)]
-    xh = float(np.percentile(chars, 75)) if chars.size else 28.0   # a capital's or digit's height
+    xh = _cap_height(stats)
 
     horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (int(7 * xh), 1)))
     vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(1.6 * xh))))
@@ -222,8 +229,7 @@ def _marks(ink) -> tuple[list[tuple], float]:
         return [], 28.0
     st = stats[1:]
     hs = st[:, cv2.CC_STAT_HEIGHT]
-    chars = hs[(hs >= 8) & (hs <= 120)]
-    xh = float(np.percentile(chars, 75)) if chars.size else 28.0
+    xh = _cap_height(stats)
     keep = (np.maximum(hs, st[:, cv2.CC_STAT_WIDTH]) >= 0.3 * xh) & (st[:, cv2.CC_STAT_AREA] >= (0.1 * xh) ** 2)
     return [(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h, _ in st[keep]], xh
 

@@ -250,30 +250,8 @@ def _derived(report: Report, st: State) -> bool:
 
 def _relations_hold(report: Report, st: State) -> tuple[int, int]:
     """(how many fully known relations hold, how many fail) for the current values."""
-    held, failed = 0, 0
-    for total, parts in _equations(report):
-        if all(st.term(c) is not None for c in [total] + [p for _, p in parts]):
-            if st.term(total) == _sum(st, parts):
-                held += 1
-            else:
-                failed += 1
-    for code in report.order:
-        f = report.lines[code].formula
-        if f is None or st.term(code) is None:
-            continue
-        if f.op == "pct" and st.term(f.args[0]) is not None:
-            ok = percent_of(st.term(f.args[0]), f.rate) == st.term(code)
-        elif f.op == "max" and all(st.term(a) is not None for a in f.args):
-            ok = max(st.term(a) for a in f.args) == st.term(code)
-        elif f.op == "early_warning" and st.term(f.args[0]) is not None:
-            d = st.term(f.args[0])
-            ok = st.term(code) in {percent_of(d, r) for _, r, fr in f.cases} | \
-                {percent_of(d, fr) for _, r, fr in f.cases}
-        else:
-            continue
-        held += ok
-        failed += not ok
-    return held, failed
+    outcomes = [ok for _, _, ok in checked(report, st, early_warning=True)]
+    return sum(outcomes), len(outcomes) - sum(outcomes)
 
 
 def place_orphans(report: Report, st: State, reading: Reading, rows_of: dict[str, int],
@@ -382,11 +360,8 @@ def confirm_repairs(report: Report, st: State) -> None:
         st.values[code] = candidate
         st.how[code] = "repaired"
     held, failed = set(), set()
-    for name, terms, holds in relations(report):
-        vals = {c: st.term(c) for c in terms}
-        if any(v is None for v in vals.values()) or not set(terms) & set(tentative):
-            continue
-        (held if holds(vals) else failed).update(c for c in terms if c in tentative)
+    for name, terms, ok in checked(report, st):
+        (held if ok else failed).update(c for c in terms if c in tentative)
     for code, candidate in tentative.items():
         if code in held and code not in failed:
             st.note(code, "repaired", f"{fmt_amount(candidate)} read only with OCR's help (a second reading, "
@@ -424,8 +399,10 @@ def settle(report: Report, reading: Reading, rows_of: dict[str, int], ocr: bool 
 OBSERVED = ("read", "blank", "code-lost", "sign-fixed", "repaired")
 
 
-def relations(report: Report) -> list[tuple[str, tuple[str, ...], object]]:
-    """Every edit check of the form: (name, the lines it takes, holds(values) -> bool)."""
+def relations(report: Report, early_warning: bool = False) -> list[tuple[str, tuple[str, ...], object]]:
+    """Every edit check of the form: (name, the lines it takes, holds(values) -> bool). The early
+    warning level's check (one of its rates) only with early_warning: it confirms a placement but
+    cannot tell which value is wrong."""
     out = []
     for total, parts in _equations(report):
         terms = (total,) + tuple(p for _, p in parts)
@@ -438,7 +415,19 @@ def relations(report: Report) -> list[tuple[str, tuple[str, ...], object]]:
             out.append((code, (code, f.args[0]), lambda v, c=code, f=f: v[c] == percent_of(v[f.args[0]], f.rate)))
         elif f.op == "max":
             out.append((code, (code,) + tuple(f.args), lambda v, c=code, f=f: v[c] == max(v[a] for a in f.args)))
+        elif f.op == "early_warning" and early_warning:
+            out.append((code, (code, f.args[0]), lambda v, c=code, f=f: v[c] in
+                        {percent_of(v[f.args[0]], r) for _, r, _ in f.cases} |
+                        {percent_of(v[f.args[0]], fr) for _, _, fr in f.cases}))
     return out
+
+
+def checked(report: Report, st: State, early_warning: bool = False):
+    """The edit checks whose lines are all known now: (name, lines, whether it holds)."""
+    for name, terms, holds in relations(report, early_warning):
+        vals = {c: st.term(c) for c in terms}
+        if all(v is not None for v in vals.values()):
+            yield name, terms, holds(vals)
 
 
 def _doubts(report: Report, st: State, already: dict[str, str], ocr: bool = False):
@@ -447,12 +436,7 @@ def _doubts(report: Report, st: State, already: dict[str, str], ocr: bool = Fals
     Returns (doubts, fixes). On a scan, when exactly one of those values, given the value that
     makes the check hold, differs from what OCR read in the ways OCR misreads (a digit or two, a
     digit cut off an end), that one is corrected (reconstructed, with a finding) and the rest stand."""
-    rels = []
-    for name, terms, holds in relations(report):
-        vals = {c: st.term(c) for c in terms}
-        if any(v is None for v in vals.values()):
-            continue
-        rels.append((name, terms, holds(vals)))
+    rels = list(checked(report, st))
     settled = {c for name, terms, ok in rels if ok and all(st.how[t] in OBSERVED for t in terms) for c in terms}
     out: dict[str, str] = {}
     fixes: dict[str, tuple[int, str]] = {}

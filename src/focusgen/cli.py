@@ -172,7 +172,7 @@ def build_batch(args: argparse.Namespace, out: Console, err: Console) -> int:
                                 expected="a folder of filing inputs (*.yaml)")], err)
         return 2
     with Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, disable=args.quiet or not err.is_terminal) as bar:
+                  console=terminal.real(err), disable=args.quiet or not err.is_terminal) as bar:
         task = bar.add_task("build", total=len(inputs))
         interrupted = False
         try:
@@ -437,8 +437,8 @@ def check_many(args: argparse.Namespace, out: Console, err: Console) -> int:
         return 2
     total = sum(1 for d, suf in ((args.current, CURRENT_SUFFIXES), (args.against, PRIOR_SUFFIXES))
                 for p in d.iterdir() if p.suffix.lower() in suf)
-    with Progress(TextColumn("reading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err,
-                  disable=not err.is_terminal) as bar:
+    with Progress(TextColumn("reading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=terminal.real(err), disable=not err.is_terminal) as bar:
         task = bar.add_task("read", total=total)
         pairs, lonely_current, lonely_prior, unreadable = pair_folders(
             args.current, args.against, progress=lambda: bar.advance(task))

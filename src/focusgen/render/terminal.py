@@ -38,13 +38,32 @@ def console(stderr: bool = False) -> Console:
 
 
 class LazyConsole:
-    """A console made when first used: a build that prints nothing (--quiet) never imports rich."""
+    """A console made when first used: a build that prints nothing (--quiet) never imports rich.
+
+    Attribute access is forwarded to the real console; rich's own objects (a progress bar, a live
+    display) are given `.real`, the console itself, since they use it as a context manager and
+    Python looks such methods up on the type, never through __getattr__."""
 
     def __init__(self, stderr: bool = False) -> None:
         self._stderr = stderr
         self._console: Console | None = None
 
-    def __getattr__(self, name: str):
+    @property
+    def real(self) -> Console:
         if self._console is None:
             self._console = console(self._stderr)
-        return getattr(self._console, name)
+        return self._console
+
+    def __getattr__(self, name: str):
+        return getattr(self.real, name)
+
+    def __enter__(self):
+        return self.real.__enter__()
+
+    def __exit__(self, *exc):
+        return self.real.__exit__(*exc)
+
+
+def real(c) -> Console:
+    """The rich Console behind a LazyConsole (or the console itself)."""
+    return c.real if isinstance(c, LazyConsole) else c

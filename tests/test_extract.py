@@ -161,7 +161,7 @@ def filings(draw):
 @settings(max_examples=8, deadline=None, derandomize=True)
 @given(filings())
 def test_any_filing_reads_back_exactly_from_its_text_and_pdf(tmp_path_factory, example):
-    from focusgen.compute import compute
+    from focusgen.report.compute import compute
     from focusgen.inputs.load import load_input
     from focusgen.render.pdf import render_pdf
     from focusgen.render.text import render_text

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import xlsx_reference
-from focusgen.close.currency import line_currencies
+from focusgen.report.currency import line_currencies
 from focusgen.inputs import xlsx
 from focusgen.inputs.currencies import BASE, START, Rates, convert, currency_code, dollars_of, summed
 from focusgen.inputs.ledger import Matcher, Rule, balance_of, map_accounts

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import INPUTS
-from focusgen.compute import compute
+from focusgen.report.compute import compute
 from focusgen.inputs.load import load_input
 from focusgen.render import layout_cache, pdf, slots
 from pdfutil import pdf_text
@@ -32,7 +32,7 @@ EXE = str(Path(sys.executable).with_name("focusgen"))
 def cache(tmp_path, monkeypatch):
     """A fresh, empty cache folder for in-process builds (and no plan remembered in this process)."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.delenv(layout_cache.DISABLE_ENV, raising=False)
+    monkeypatch.delenv("FOCUSGEN_NO_CACHE", raising=False)
     layout_cache._MEMORY.clear()
     yield tmp_path / "xdg" / "focusgen" / "layouts"
     layout_cache._MEMORY.clear()
@@ -44,7 +44,7 @@ def outputs(folder: Path) -> dict[str, bytes]:
 
 
 def build_process(stem: str, out: Path, cache_home: Path, *extra: str, env: dict | None = None) -> None:
-    environ = {k: v for k, v in os.environ.items() if k != layout_cache.DISABLE_ENV}
+    environ = {k: v for k, v in os.environ.items() if k != "FOCUSGEN_NO_CACHE"}
     environ.update({"XDG_CACHE_HOME": str(cache_home), **(env or {})})
     subprocess.run([EXE, "build", str(INPUTS / f"{stem}.yaml"), "--out", str(out), "--quiet", *extra],
                    check=True, env=environ, timeout=300)
@@ -62,7 +62,7 @@ def test_the_same_bytes_with_the_cache_empty_warm_or_off_in_any_process(tmp_path
     assert len(kept) == 1
     build_process(stem, tmp_path / "warm", home)                     # places the values into the kept plan
     assert plans(home / "focusgen" / "layouts") == kept
-    build_process(stem, tmp_path / "off", tmp_path / "unused", env={layout_cache.DISABLE_ENV: "1"})
+    build_process(stem, tmp_path / "off", tmp_path / "unused", env={"FOCUSGEN_NO_CACHE": "1"})
     build_process(stem, tmp_path / "option", tmp_path / "unused2", "--no-cache")
     assert not (tmp_path / "unused").exists() and not (tmp_path / "unused2").exists()   # off writes nothing
     reference = outputs(tmp_path / "empty")

@@ -12,7 +12,7 @@ from PIL import ImageChops, ImageStat
 
 from conftest import INPUTS
 from focusgen.form import formdef
-from focusgen.compute import compute
+from focusgen.report.compute import compute
 from focusgen.inputs.load import load_input
 from focusgen.money import fmt_amount
 from pdfutil import GOLDEN, page_images, pdf_text
@@ -120,8 +120,8 @@ def test_no_weasyprint_warnings(caplog):
         for stem, _ in EXAMPLES:
             filing = compute(load_input(INPUTS / f"{stem}.yaml"))
             render_pdf(filing)
-            history = [{"as_of": a, "summary": view.summary(filing)} for a in ("2020-10-31", "2020-11-30")]
-            render_review(filing, None, history)
+            history = [{"as_of": a, "summary": filing.summary} for a in ("2020-10-31", "2020-11-30")]
+            render_review(filing, history)
     assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 

@@ -151,7 +151,7 @@ def test_the_first_covered_day(run, tmp_path):
 @pytest.fixture
 def made_up_revision(monkeypatch):
     """A revision that holds only its differences, from 2030: a new label for 7010 and a new title."""
-    from focusgen import compute
+    from focusgen.report import values as compute
     from focusgen.form import formdef
     folder = Path(__file__).with_name("fixtures") / "revisions"
     monkeypatch.setattr(formdef, "REVISIONS_DIR", folder)

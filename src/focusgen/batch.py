@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import InputProblems, Problem
+from .settings import DEFAULT, Settings
 
 
 @dataclass
@@ -22,29 +23,30 @@ class Outcome:
     input: Path
     written: list[Path] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    summary: list[dict] = field(default_factory=list)
-    alerts: list[dict] = field(default_factory=list)
+    summary: tuple = ()                                   # report.jsonio.Summary of each statement
+    alerts: tuple = ()                                    # the alerts that fired (problems.Finding)
     max_rss_kb: int = 0          # the worker's peak memory after this build
     worker: int = 0              # the process id of the worker that built it
     interrupted: bool = False    # Ctrl-C came before this input was built: nothing written for it
     changed: int | None = None   # an amended filing: how many lines changed (listed in its JSON and review pack)
 
 
-def build_one(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None = None) -> Outcome:
-    from .render import view
+def build_one(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None = None,
+              settings: Settings = DEFAULT) -> Outcome:
     from .build import build
 
     outcome = Outcome(input=path)
     try:
-        built = build(path, out_dir, formats, meta)
+        built = build(path, out_dir, formats, meta, settings=settings)
     except InputProblems as exc:
         outcome.problems = exc.problems
         return outcome
+    filing = built.filing
     outcome.written = built.written
-    outcome.summary = view.summary(built.filing)
-    outcome.alerts = built.alerts
-    if built.amendment is not None:
-        outcome.changed = len(built.amendment.changes)
+    outcome.summary = filing.summary
+    outcome.alerts = filing.alerts
+    if filing.amendment is not None:
+        outcome.changed = len(filing.amendment.changes)
     outcome.max_rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     outcome.worker = os.getpid()
     global _frozen
@@ -105,7 +107,7 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 
 def build_many(inputs: list[Path], out_root: Path | None, formats: tuple[str, ...], progress=None,
-               workers: int | None = None) -> list[Outcome]:
+               workers: int | None = None, settings: Settings = DEFAULT) -> list[Outcome]:
     """Build every input; `progress(outcome)` is called as each finishes. Results in input order."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     workers = min(workers or cores, len(inputs))       # never more workers than inputs
@@ -126,7 +128,8 @@ def build_many(inputs: list[Path], out_root: Path | None, formats: tuple[str, ..
         pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), initializer=_worker_init,
                                    initargs=("pdf" in formats,))
         try:
-            futures = {pool.submit(build_one, p, (out_root or Path("output")) / p.stem, formats): p for p in jobs}
+            futures = {pool.submit(build_one, p, (out_root or Path("output")) / p.stem, formats, None, settings): p
+                       for p in jobs}
             for fut in as_completed(futures):
                 try:
                     outcome = fut.result()
@@ -139,6 +142,10 @@ def build_many(inputs: list[Path], out_root: Path | None, formats: tuple[str, ..
                     progress(outcome)
         except KeyboardInterrupt:
             _stop(pool)
+            from .outputs import tidy
+            for p in jobs:
+                if p not in outcomes:       # in flight or not started: what a killed worker left is removed
+                    tidy((out_root or Path("output")) / p.stem)
             for p in inputs:
                 outcomes.setdefault(p, Outcome(input=p, interrupted=True))
             raise Interrupted([outcomes[p] for p in inputs]) from None

@@ -73,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
 
     x = sub.add_parser("explain", help="show how a line's value was reached, down to inputs and accounts")
     x.add_argument("input", type=Path, help="a filing input")
-    x.add_argument("line", help="a line code, such as 7190")
+    x.add_argument("line", help="a line code of the form")
     x.add_argument("--meta", type=Path, help="YAML with report, as_of and firm, for a CSV input")
     x.add_argument("--json", action="store_true", help="print the tree as JSON")
     x.add_argument("--by-currency", action="store_true",
@@ -120,36 +120,27 @@ def build(args: argparse.Namespace, out: Console, err: Console) -> int:
         args.format = DEFAULT_FORMATS + (("review",) if args.prior is not None or args.history is not None else ())
     if args.public and "public" not in args.format:
         args.format = (*args.format, "public")
-    from .render.layout_cache import DISABLE_ENV
-    if args.no_cache and DISABLE_ENV not in os.environ:
-        os.environ[DISABLE_ENV] = "1"       # an environment variable, so batch workers see it too
-        try:
-            return _build(args, out, err)
-        finally:
-            del os.environ[DISABLE_ENV]
-    return _build(args, out, err)
-
-
-def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
     if len(args.input) > 1 or args.input[0].is_dir():
         return build_batch(args, out, err)
     from .build import build as build_filing
     path = args.input[0]
     out_dir = args.out or Path("output") / path.stem
     try:
-        built = build_filing(path, out_dir, args.format, args.meta, args.prior, args.history)
+        built = build_filing(path, out_dir, args.format, args.meta, args.prior, args.history, args.settings)
     except InputProblems as exc:
         print_problems(exc.problems, err)
         return 2
     if not args.quiet:
         from .render.summary import print_alerts, print_amendment, print_notes, print_summary, print_variance
-        print_summary(built.filing, out)
-        if built.amendment is not None:
-            print_amendment(built.amendment, out)
-        print_notes(built.filing, out)
-        print_alerts(built.alerts, built.unchecked, out)
-        if built.variance is not None:
-            print_variance(built.variance[:10], built.prior, out)
+        filing = built.filing
+        print_summary(filing, out)
+        if filing.amendment is not None:
+            print_amendment(filing.amendment, out)
+        print_notes(filing, out)
+        print_alerts(filing, out)
+        if filing.variance is not None:
+            print_variance(list(filing.variance.lines[:10]), filing.variance.prior_source,
+                           filing.variance.prior_as_of, out)
         for written in built.written:
             out.print(f"wrote {terminal.literal(written)}")
     return 0
@@ -177,7 +168,7 @@ def build_batch(args: argparse.Namespace, out: Console, err: Console) -> int:
         interrupted = False
         try:
             outcomes = build_many(inputs, args.out, args.format, progress=lambda o: bar.advance(task),
-                                  workers=args.jobs)
+                                  workers=args.jobs, settings=args.settings)
         except Interrupted as exc:
             outcomes, interrupted = exc.outcomes, True
     for outcome in outcomes:
@@ -218,6 +209,19 @@ def _option_problems(args: argparse.Namespace, argv: list[str]) -> list[Problem]
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line. Ctrl-C at any moment (even while modules are still being imported) ends with
+    status 130 and one line, never a traceback; a single build writes its set whole or not at all."""
+    try:
+        return _entry(argv)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted; the earlier outputs are as they were\n")
+        return 130
+
+
+def _entry(argv: list[str] | None) -> int:
+    # focusgen uses no pydantic plugin; looking for them scans every installed package's entry points
+    # (about 30 ms a process), and one found would run inside the validation of every input
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     argv = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(argv)
     out, err = terminal.LazyConsole(), terminal.LazyConsole(stderr=True)
@@ -239,12 +243,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from .inputs.formats import ALLOW_OUTSIDE_ENV
-    # an environment variable rather than a parameter, so batch workers in other processes see it too
-    if getattr(args, "allow_outside_paths", False):
-        os.environ[ALLOW_OUTSIDE_ENV] = "1"
-    else:
-        os.environ.pop(ALLOW_OUTSIDE_ENV, None)
+    from .settings import Settings
+    # the run's options, in one object passed down to build() and every batch worker
+    args.settings = Settings.from_environment(allow_outside_paths=getattr(args, "allow_outside_paths", False),
+                                              layout_cache=False if getattr(args, "no_cache", False) else None)
     try:
         return _dispatch(args, out, err)
     except KeyboardInterrupt:
@@ -290,18 +292,18 @@ def diff_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
     import json
     from decimal import Decimal
 
-    from .check import load_any
+    from .compare.sources import load
+    from .compare.variance import moved as moved_lines
     from .render.summary import print_variance
-    from .close.variance import variance
     try:
-        current, prior = load_any(args.current), load_any(args.prior)
+        current, prior = load(args.current, settings=args.settings), load(args.prior, settings=args.settings)
         if current.report != prior.report:
             raise InputProblems([Problem("report-mismatch", str(args.prior), f"is a {prior.report} filing, the "
                                          f"current one is {current.report}", expected=f"a {current.report} filing")])
         percent, dollars = Decimal(10), 1_000_000
         if args.current.suffix.lower() in (".yaml", ".yml"):
             from .inputs.load import load_input
-            v = load_input(args.current).header.variance
+            v = load_input(args.current, allow_outside=args.settings.allow_outside_paths).header.variance
             percent, dollars = v.percent, v.dollars
     except InputProblems as exc:
         print_problems(exc.problems, err, closing=False)
@@ -310,28 +312,22 @@ def diff_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
         percent = Decimal(str(args.percent))
     if args.dollars is not None:
         dollars = args.dollars
-    moved = variance(current.report, current.lines, prior.lines, percent, dollars)
+    moved = moved_lines(current.report, current.lines, prior, percent, dollars)
     if args.json:
         out.print_json(json.dumps({"current": {"source": current.source, "as_of": current.as_of},
                                    "prior": {"source": prior.source, "as_of": prior.as_of},
                                    "thresholds": {"percent": str(percent), "dollars": dollars}, "lines": moved}))
     else:
-        print_variance(moved, prior, out, percent, dollars)
+        print_variance(moved, prior.source, prior.as_of, out, percent, dollars)
     return 0
 
 
 def verify_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from .close.manifest import NAME, verify
+    from .manifest import verify
     try:
         results = verify(args.folder)
-    except (OSError, UnicodeDecodeError) as exc:
-        print_problems([Problem("no-manifest", str(args.folder / NAME),
-                                f"cannot be read: {getattr(exc, 'strerror', None) or exc}",
-                                expected="a folder written by focusgen build")], err, closing=False)
-        return 2
-    except (ValueError, RecursionError) as exc:     # JSON syntax, or not focusgen's manifest
-        print_problems([Problem("bad-manifest", str(args.folder / NAME), str(exc)[:200],
-                                expected="the manifest.json focusgen build wrote")], err, closing=False)
+    except InputProblems as exc:
+        print_problems(exc.problems, err, closing=False)
         return 2
     for r in results:
         out.print(f"{r['status']:>8}  {terminal.literal(r['path'])}")
@@ -343,22 +339,23 @@ def verify_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
 def explain_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
     import json
 
-    from .compute import compute
-    from .close.explain import explain, render_tree
+    from .report.compute import compute
+    from .report.explain import explain, render_tree
     from .inputs.load import load_input
     try:
-        filing = compute(load_input(args.input, args.meta))
+        filing = compute(load_input(args.input, args.meta, args.settings.allow_outside_paths))
     except InputProblems as exc:
         print_problems(exc.problems, err)
         return 2
     code = args.line.strip().strip("[]")
     if code not in filing.report.lines or filing.report.lines[code].kind == "text":
         print_problems([Problem("unknown-line", str(args.input), f"{code!r} is not an amount line of the "
-                                f"{filing.report.kind} form", expected="a line code such as 7190")], err,
+                                f"{filing.report.kind} form",
+                                expected=f"a line code such as {filing.report.amount_codes[0]}")], err,
                        closing=False)
         return 2
     if args.by_currency:
-        from .close import currency
+        from .report import currency
         from .render.summary import currency_table
         found = [s for s in currency.statements(filing) if code in s["lines"].values()
                  or any(code in (ln.code for ln in st.lines) for st in filing.report.statements
@@ -409,7 +406,7 @@ def disclose_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def check_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from .check import check_one
+    from .compare.check import check_one
     from .render.check_views import print_comparison
     if args.tolerance < 0:
         print_problems([Problem("bad-option", "--tolerance", f"{args.tolerance} is negative",
@@ -417,7 +414,7 @@ def check_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
         return 2
     if args.current.is_dir() or args.against.is_dir():
         return check_many(args, out, err)
-    result = _show(lambda: check_one(args.current, args.against, args.tolerance), print_comparison,
+    result = _show(lambda: check_one(args.current, args.against, args.tolerance, args.settings), print_comparison,
                    args.json, out, err)
     if result is None:
         return 2
@@ -429,7 +426,7 @@ def check_many(args: argparse.Namespace, out: Console, err: Console) -> int:
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .check import CURRENT_SUFFIXES, PRIOR_SUFFIXES, compare, load_current, pair_folders
+    from .compare.check import CURRENT_SUFFIXES, PRIOR_SUFFIXES, compare, pair_folders
     from .render.check_views import print_check_summary
     if not (args.current.is_dir() and args.against.is_dir()):
         print_problems([Problem("bad-option", str(args.current), "a folder is checked against a folder",
@@ -441,13 +438,13 @@ def check_many(args: argparse.Namespace, out: Console, err: Console) -> int:
                   console=terminal.real(err), disable=not err.is_terminal) as bar:
         task = bar.add_task("read", total=total)
         pairs, lonely_current, lonely_prior, unreadable = pair_folders(
-            args.current, args.against, progress=lambda: bar.advance(task))
+            args.current, args.against, progress=lambda: bar.advance(task), settings=args.settings)
     results = []
-    for cur_path, prior in pairs:
+    for current, prior in pairs:
         try:
-            results.append(compare(load_current(cur_path), prior, args.tolerance))
+            results.append(compare(current, prior, args.tolerance))
         except InputProblems as exc:
-            unreadable.append((cur_path, exc.problems))
+            unreadable.append((Path(current.source), exc.problems))
     for _, problems in unreadable:
         print_problems(problems, err, closing=False)
     if args.json:

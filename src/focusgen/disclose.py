@@ -21,10 +21,7 @@ from pathlib import Path
 from .problems import InputProblems, Problem
 
 MAX_BUILDS = 20_000                 # output folders searched under FOLDER
-MAX_JSON = 8 * 2**20
 MAX_PDF = 200 * 2**20
-# each statement's excess line (the JSON summary's `excess`), as the posting's columns
-EXCESS = {"7190": "segregation", "7380": "secured", "8730": "cleared_swaps"}
 
 
 @dataclass
@@ -48,22 +45,16 @@ def _sha(data: bytes) -> str:
 
 
 def _one_build(folder: Path, problems: list[Problem]) -> list[Posted]:
-    """The filings of one output folder whose manifest names a public copy (else a problem)."""
+    """The filings of one output folder whose manifest names a public copy (else a problem). Every file
+    is checked against the manifest before it is read for anything."""
+    from .form import formdef
     from .inputs.formats import read_bytes
-    raw = read_bytes(folder / "manifest.json", problems, 1_000_000, expected="focusgen manifest")
-    try:
-        doc = json.loads(raw.decode("utf-8")) if raw is not None else None
-    except (ValueError, RecursionError):
-        doc = None
-    outputs = doc.get("outputs") if isinstance(doc, dict) else None
-    if raw is None:
+    from .manifest import read_manifest
+    from .report import jsonio
+    doc = read_manifest(folder, problems)
+    if doc is None:
         return []
-    if not isinstance(outputs, list) or not all(isinstance(o, dict) and isinstance(o.get("path"), str)
-                                                and isinstance(o.get("sha256"), str) for o in outputs):
-        problems.append(Problem("bad-manifest", str(folder / "manifest.json"), "is not a focusgen manifest",
-                                expected="the manifest.json focusgen build wrote"))
-        return []
-    listed = {o["path"]: o["sha256"] for o in outputs if "/" not in o["path"] and o["path"] not in ("", ".", "..")}
+    listed = doc.outputs
     filings = [n for n in listed if n.endswith(".json")]
     found = []
     # only the folder's own files: a link could post (and hash) a file from anywhere
@@ -74,21 +65,24 @@ def _one_build(folder: Path, problems: list[Problem]) -> list[Posted]:
     if links:
         return []
     for name in filings:
-        data = read_bytes(folder / name, problems, MAX_JSON, expected="filing JSON")
+        data = read_bytes(folder / name, problems, jsonio.MAX_BYTES, expected="filing JSON")
         if data is None:
             continue
-        try:
-            filing = json.loads(data.decode("utf-8"))
-        except (ValueError, RecursionError, UnicodeDecodeError):
-            continue
-        if not (isinstance(filing, dict) and isinstance(filing.get("summary"), list) and "lines" in filing):
-            continue                # not a filing's JSON
         if _sha(data) != listed[name]:
             problems.append(Problem("output-changed", str(folder / name), "differs from what its build wrote "
                                     "(manifest.json)", expected="the outputs as focusgen build wrote them"))
             continue
-        public = doc.get("public_copy")
-        if not isinstance(public, str) or public not in listed:
+        try:
+            filing = jsonio.parse(data.decode("utf-8"), str(folder / name))
+        except InputProblems as exc:
+            problems.extend(exc.problems)
+            continue
+        except UnicodeDecodeError:
+            problems.append(Problem("not-a-filing", str(folder / name), "is not UTF-8 text",
+                                    expected="a JSON written by focusgen build"))
+            continue
+        public = doc.public_copy
+        if public is None or public not in listed:
             problems.append(Problem("no-public-copy", str(folder / name), "was built without its public copy",
                                     expected=f"build it again with focusgen build --public "
                                     f"(it writes {name[:-5]}-public.pdf)"))
@@ -100,24 +94,12 @@ def _one_build(folder: Path, problems: list[Problem]) -> list[Posted]:
             problems.append(Problem("output-changed", str(folder / public), "differs from what its build wrote "
                                     "(manifest.json)", expected="the outputs as focusgen build wrote them"))
             continue
-        try:
-            as_of = date.fromisoformat(filing["as_of"])
-            excess = {}
-            for entry in filing["summary"]:
-                figure = entry.get("excess")
-                role = EXCESS.get(figure.get("line")) if isinstance(figure, dict) else None
-                if role:
-                    value = entry["excess"].get("value")
-                    if value is not None and type(value) is not int:
-                        raise ValueError(f"excess {value!r}")
-                    excess[role] = {"line": str(entry["excess"].get("line")), "value": value}
-            found.append(Posted(report=str(filing["report"]), form=str(filing.get("form") or filing["report"]),
-                                as_of=as_of, firm=str(filing["firm"]["name"]),
-                                status=str(filing.get("filing_status") or ""), excess=excess, pdf=pdf,
-                                source=folder / public))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            problems.append(Problem("not-a-filing", str(folder / name), f"is not focusgen's filing JSON ({exc})",
-                                    expected="a JSON written by focusgen build"))
+        names = {st.key: st.name for st in formdef.report(filing.report).statements}
+        excess = {names[e.statement]: {"line": e.excess.line, "value": e.excess.value}
+                  for e in filing.summary if e.excess is not None and names.get(e.statement)}
+        found.append(Posted(report=filing.report, form=filing.form or filing.report,
+                            as_of=date.fromisoformat(filing.as_of), firm=filing.firm.name,
+                            status=filing.filing_status, excess=excess, pdf=pdf, source=folder / public))
     return found
 
 

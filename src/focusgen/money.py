@@ -20,6 +20,9 @@ ONE = Decimal(1)
 # that every sum below stays exact (see EXACT).
 MAX_DOLLARS = 10 ** 15
 MAX_FRACTION_DIGITS = 60
+# A computed line sums at most a few hundred input lines, each below MAX_DOLLARS: below this bound. A
+# filing's JSON holds computed lines too, so its amounts are checked against it when read back.
+MAX_TOTAL = 10 ** 18
 
 # Decimal's default context keeps 28 digits and rounds silently: -Decimal("0.4999...9") with 29 digits
 # becomes -0.5 and then rounds to -1. All money arithmetic runs in EXACT instead: wide enough for any

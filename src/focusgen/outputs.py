@@ -75,6 +75,24 @@ def _recover(out_dir: Path) -> None:
         shutil.rmtree(p, ignore_errors=True)
 
 
+def tidy(out_dir: Path) -> None:
+    """After a build into out_dir was killed (a batch worker stopped by Ctrl-C): under the lock, the
+    earlier set is put back if the build died between the two renames of the fallback, and its hidden
+    staging folders are removed, so the output folder is exactly as it was. Never raises."""
+    out_dir = Path(os.path.abspath(out_dir))
+    try:
+        lock_fd = os.open(out_dir.parent, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        fcntl.flock(lock_fd, fcntl.LOCK_EX)
+        _recover(out_dir)
+    except OSError:
+        pass
+    finally:
+        os.close(lock_fd)
+
+
 def _ours_or_empty(out_dir: Path) -> bool:
     if not out_dir.exists():
         return True

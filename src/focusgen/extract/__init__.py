@@ -7,6 +7,18 @@ Every value says how it was obtained (`how`): read, code-lost (placed by its lab
 sign-fixed, reconstructed (by the form's arithmetic, or flagged as an assumption), blank; a value
 that cannot be settled is null with a finding. A wrong value reported as read is the outcome the
 whole design avoids: when in doubt, null and say why.
+
+Holds: words.py (words with boxes: a text layer, Tesseract's TSV), ocr.py (a scan made readable and
+read), grid.py (rows, columns and codes paired by position), tokens.py (amounts and codes in messy
+text), reader.py (text read by the form's labels and order), repair.py (the form's arithmetic and the
+claim invariants), and here the entry point and what tells a filing's kind, date and firm.
+
+May import: form/ (the lines and their arithmetic), report/ (the JSON schema, for focusgen's own JSON),
+inputs/formats (bounded file reading), money, problems. Never compare/, render/ or anything above.
+
+To add a layout or a kind of document: teach the stage that meets it (words, rows, pairing, the line
+reader) and add drawn documents of the class to the tests; a claim (`how`) new to extraction goes in
+repair.py with the rule that earns it, and in the README's list of claims.
 """
 
 from __future__ import annotations
@@ -91,42 +103,14 @@ def extract(path: Path | str) -> Extraction:
 
 
 def _from_json(path: Path, text: str) -> Extraction:
-    """focusgen's JSON output, every field checked: a hand-edited or hostile file gets a named error,
-    never a traceback (deep nesting, integers past Python's digit limit, wrong types)."""
-    try:
-        doc = json.loads(text)
-    except (ValueError, RecursionError) as exc:      # JSONDecodeError is a ValueError; so is a 5,000-digit int
-        raise _problem(path, "json-syntax", f"JSON syntax error: {str(exc)[:120]}",
-                       "focusgen's JSON output") from None
-    if not isinstance(doc, dict) or doc.get("report") not in formdef.REPORT_KINDS or not isinstance(
-            doc.get("lines"), dict):
-        raise _problem(path, "not-a-filing", "is not focusgen's JSON output (report and lines)",
-                       "a JSON written by focusgen build")
-    rep = formdef.report(doc["report"])
-    given = dict(doc["lines"])
-    uncoded = doc.get("uncoded") or {}
-    if not isinstance(uncoded, dict):
-        raise _problem(path, "not-a-filing", "uncoded is not a mapping", "a JSON written by focusgen build")
-    for code, entry in uncoded.items():     # Daily Seg 12 A/B/C
-        given[code] = entry.get("value") if isinstance(entry, dict) else entry
-    lines = {c: given.get(c) for c in rep.amount_codes}
-    bad = [c for c, v in lines.items() if v is not None and (type(v) is not int or abs(v) >= MAX_DOLLARS)]
-    if bad:
-        raise _problem(path, "bad-amount", f"lines {', '.join(bad)} are not whole-dollar integers below "
-                       f"{MAX_DOLLARS:,}", "integers")
-    how = {c: ("read" if c in given and v is not None else "blank" if c in given else "missing")
-           for c, v in lines.items()}
-    as_of, firm, names = doc.get("as_of"), doc.get("firm"), doc.get("names") or {}
-    firm = firm.get("name") if isinstance(firm, dict) else None
-    if (as_of is not None and not isinstance(as_of, str)) or (firm is not None and not isinstance(firm, str)) \
-            or not isinstance(names, dict) or not all(isinstance(v, (str, type(None))) for v in names.values()):
-        raise _problem(path, "not-a-filing", "as_of, firm or names are not text", "a JSON written by focusgen build")
-    anc = doc.get("adjusted_net_capital")
-    summary = doc.get("summary")
-    extra = {"adjusted_net_capital": anc if type(anc) is int and abs(anc) < MAX_DOLLARS else None,
-             "summary": summary if isinstance(summary, list) and all(isinstance(s, dict) for s in summary) else None}
-    return Extraction(str(path), doc["report"], as_of, firm, lines, how,
-                      names={str(k): v for k, v in names.items()}, method="json", extra=extra)
+    """focusgen's JSON output, read by its one schema (report/jsonio.py): a hand-edited or hostile file
+    gets a named error, never a traceback."""
+    from ..report import jsonio
+    doc = jsonio.parse(text, str(path))
+    r = doc.record(str(path))
+    return Extraction(str(path), doc.report, doc.as_of, doc.firm.name, r.lines, r.how, names=dict(doc.names),
+                      method="json", extra={"adjusted_net_capital": doc.adjusted_net_capital,
+                                            "summary": list(doc.summary)})
 
 
 def _pdf_pages(path: Path, data: bytes):

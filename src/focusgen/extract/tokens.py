@@ -19,7 +19,7 @@ _LOOKALIKES = str.maketrans("ΑΒΕΗΙΚΜΝΟΡΤΥΧΖАВЕКМНОРСТУ�
 
 # Ordered alternatives: the first that matches at a position wins.
 _TOKEN = re.compile(r"""
-    (?P<bracket>\[\s*(?P<bcode>\d{4}[A-C]?)\s*\])                       # [7010]
+    (?P<bracket>\[\s*(?P<bcode>\d{4}[A-C]?)\s*\])                       # [NNNN]
   | (?P<split>(?<![\d,.])\$?\s?(?P<s3>\d{3})\s(?P<s1>\d)(?![\d,.]))      # 750 0
   | (?<![\w.,])(?P<amount>
         (?P<open>\()?\s?(?:(?P<minus>-)(?=\$?\d))?\$?\s?

@@ -19,16 +19,13 @@ from . import yamlsafe
 MAX_BYTES = {"yaml": 8 * 2**20, "table": 64 * 2**20}
 
 
-# Set by `--allow-outside-paths` (an environment variable, so batch workers see it too).
-ALLOW_OUTSIDE_ENV = "FOCUSGEN_ALLOW_OUTSIDE_PATHS"
-
-
-def confined(base: Path, given: str, field: str, file: str, problems: list[Problem]) -> Path | None:
+def confined(base: Path, given: str, field: str, file: str, problems: list[Problem],
+             allow_outside: bool = False) -> Path | None:
     """The file an input names (ledger:, trial_balance:, mapping:), relative to the input's folder.
     By default it must stay inside that folder: an absolute path, `..` or a symlink that leads out is
     refused, so an input cannot make focusgen read (and quote) files it was not given."""
     path = base / given
-    if os.environ.get(ALLOW_OUTSIDE_ENV) == "1":
+    if allow_outside:       # --allow-outside-paths (settings.Settings)
         return path
     try:
         inside = path.resolve().is_relative_to(base.resolve()) and not Path(given).is_absolute()

@@ -11,13 +11,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import os
-
-# focusgen uses no pydantic plugin; looking for them scans every installed package's entry points
-# (about 30 ms a process), and one found would run inside the validation of every input.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag  # noqa: E402
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
 
 from .currencies import Rates
 

@@ -10,7 +10,8 @@ Where: $XDG_CACHE_HOME/focusgen/layouts (~/.cache/focusgen/layouts), one file pe
 file and renamed into place, so a reader sees a whole file or none. A file is used only when it is
 the current user's and writable by no one else, its header names this key and format, its plan has
 that hash and passes pdfwrite.check(); anything else (corrupt, truncated, foreign, another version's)
-is ignored and replaced. FOCUSGEN_NO_CACHE=1 (or `focusgen build --no-cache`) turns the cache off.
+is ignored and replaced. FOCUSGEN_NO_CACHE=1 (or `focusgen build --no-cache`) turns the cache folder off
+(settings.Settings.layout_cache, passed down by the caller).
 A process also keeps its last few plans in memory (a batch worker lays each form out once).
 
 Whichever way a plan is obtained, the PDF is written from the plan as read back from its JSON, so a
@@ -34,15 +35,10 @@ from .. import __version__
 from ..resources import ASSETS
 from .pdfwrite import FORMAT, BadPlan, check
 
-DISABLE_ENV = "FOCUSGEN_NO_CACHE"
 KEEP_FILES = 256           # the oldest layouts beyond these are removed when one is stored
 MAX_FILE = 64 * 2**20      # a plan is about 100 KB; a file far larger is not one
 _MEMORY: OrderedDict[str, dict] = OrderedDict()
 _MEMORY_SIZE = 8
-
-
-def enabled() -> bool:
-    return os.environ.get(DISABLE_ENV, "") in ("", "0")
 
 
 def folder() -> Path | None:
@@ -171,14 +167,15 @@ def _prune(where: Path) -> None:
             pass
 
 
-def plan_for(html: str, alphabets: list[str], epoch: int) -> dict:
-    """The checked plan of this HTML: from memory, from the cache folder, or laid out now."""
+def plan_for(html: str, alphabets: list[str], epoch: int, use_folder: bool = True) -> dict:
+    """The checked plan of this HTML: from memory, from the cache folder (unless use_folder is False:
+    settings.Settings.layout_cache), or laid out now."""
     wanted = key(html, epoch)
     plan = _MEMORY.get(wanted)
     if plan is not None:
         _MEMORY.move_to_end(wanted)
         return plan
-    where = folder() if enabled() else None
+    where = folder() if use_folder else None
     path = where / f"{wanted}.json" if where is not None else None
     body = _read(path, wanted) if path is not None else None
     plan = None

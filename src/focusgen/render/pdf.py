@@ -12,20 +12,15 @@
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timezone
 from functools import lru_cache
 
 from .. import __version__
 from . import view
 from .slots import AMOUNT, HEX, placed, recording
-from ..compute import Filing
 from ..money import fmt_amount
-
-from ..resources import ASSETS, TEMPLATES  # noqa: F401  (the packaged files, wherever installed)
-
-# Must be set before WeasyPrint (and so Pango and fontconfig) is first imported, by anyone.
-os.environ["FONTCONFIG_FILE"] = str(ASSETS / "fonts.conf")
+from ..report.model import Filing
+from ..resources import TEMPLATES
 
 
 def __getattr__(name: str):
@@ -87,13 +82,14 @@ def _epoch(filing: Filing) -> int:
     return int(datetime(as_of.year, as_of.month, as_of.day, tzinfo=timezone.utc).timestamp())
 
 
-def render_pdf(filing: Filing, public: bool = False) -> bytes:
-    """public: the copy posted under Regulation 1.55(o), without the audit footer."""
-    from . import layout_cache, pdfwrite
+def render_pdf(filing: Filing, public: bool = False, layout_cache: bool = True) -> bytes:
+    """public: the copy posted under Regulation 1.55(o), without the audit footer. layout_cache: keep and
+    reuse layouts in the cache folder (settings.Settings; the same bytes either way)."""
+    from . import layout_cache as cache, pdfwrite
     epoch = _epoch(filing)
     with recording("slots") as rec:
         html = render_html(filing, public)
-    plan = layout_cache.plan_for(html, rec.alphabets, epoch)
+    plan = cache.plan_for(html, rec.alphabets, epoch, use_folder=layout_cache)
     if plan["placeable"]:
         return pdfwrite.assemble(plan, rec.texts)
     return render_pdf_laid_out(filing, public)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import textwrap
 
 from . import view
-from ..compute import Filing
+from ..report.model import Filing
 from ..money import fmt_amount
 
 WIDTH = 128

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..compute import Filing
+from ..report.model import Filing
 from ..form.formdef import Line, Row
 from ..money import fmt_percent
 
@@ -212,25 +212,3 @@ def focus_cover(filing: Filing) -> FocusCover | None:
         carries=((yes[0], yes[1], h.carries_customer_accounts), (no[0], no[1], not h.carries_customer_accounts)),
         carries_label=carries["label"], audited=(audited["label"], audited["box"], h.audited_report),
         execution=cover["execution"])
-
-
-def summary(filing: Filing) -> list[dict]:
-    """Each statement's key figures: excess (deficiency), target, over (under) target; capital."""
-    found = []
-    for st in filing.report.statements:
-        if not st.summary:
-            continue
-        entry = {"statement": st.key, "name": st.short, "title": st.title}
-        for role, code in st.summary.items():
-            entry[role] = {"line": code, "value": filing.values[code]}
-        if "early_warning" in entry:
-            # the threshold of the 1.12(b) notice, beside line 7495 as the form's note prints it
-            from ..close.alerts import thresholds
-            derived = thresholds(filing)
-            entry["early_warning_threshold"] = {"line": "CFTC Regulation 1.12(b)",
-                                                "value": derived["early_warning_threshold"]}
-            if derived["minimum_net_capital"] != filing.values.get("7490"):
-                entry["minimum_net_capital"] = {"line": "greater of 7490 and SEC 3760",
-                                                "value": derived["minimum_net_capital"]}
-        found.append(entry)
-    return found

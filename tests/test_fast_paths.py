@@ -394,6 +394,53 @@ def test_the_merged_ranges_pass_finds_every_merged_range_and_only_those(sheet, c
     assert found == expected
 
 
+_COLS = st.one_of(st.integers(1, 200), st.integers(1, 16384), st.sampled_from([1, 63, 64, 65, 127, 128, 16383, 16384]))
+
+
+@st.composite
+def _ranges(draw):
+    """Merged ranges over rows 1-40 and columns anywhere (across the 64-column words), overlapping now
+    and then, written backwards now and then."""
+    out = []
+    for _ in range(draw(st.integers(0, 30))):
+        r1, c1 = draw(st.integers(1, 40)), draw(_COLS)
+        r2 = r1 + draw(st.integers(-1, 15))
+        c2 = c1 + draw(st.sampled_from([0, 0, 1, 3, 70, 300, -1]))
+        out.append((r1, r2, c1, c2))
+    if draw(st.integers(0, 2)):         # mostly as Excel writes them: none overlapping
+        kept = []
+        for b in out:
+            if not any(max(b[0], k[0]) <= min(b[1], k[1]) and max(b[2], k[2]) <= min(b[3], k[3]) for k in kept):
+                kept.append(b)
+        out = kept
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(_ranges(), st.lists(st.tuples(st.integers(1, 45), _COLS), max_size=40))
+def test_the_merged_ranges_sweep_answers_as_every_range_tried(ranges, queries):
+    keys = [r1 << 56 | r2 << 32 | c1 << 16 | c2 for r1, r2, c1, c2 in ranges]
+    empty = lambda r: r[0] > r[1] or r[2] > r[3]        # noqa: E731 (a range written backwards holds no cell)
+    overlap = any(not empty(a) and not empty(b) and max(a[0], b[0]) <= min(a[1], b[1]) and max(a[2], b[2]) <= min(a[3], b[3])
+                  for i, a in enumerate(ranges) for b in ranges[:i])
+    if overlap:
+        with pytest.raises(xlsx.CellError, match="overlap"):
+            xlsx.Merged(keys, "TB")
+        return
+    merged = xlsx.Merged(keys, "TB")
+    sweep = merged.sweep()
+    for row, col in sorted(queries):
+        sweep.advance(row)
+        assert sweep.covers(col) == xlsx_reference.covered(ranges, row, col), (row, col)
+        assert sweep.covers_at(row - 1, col) == xlsx_reference.covered(ranges, row - 1, col)     # a row gone by
+
+
+def test_an_overlap_names_the_two_ranges():
+    keys = [r1 << 56 | r2 << 32 | c1 << 16 | c2 for r1, r2, c1, c2 in [(1, 4, 3, 4), (9, 9, 1, 2), (3, 3, 4, 5)]]
+    with pytest.raises(xlsx.CellError, match="merged ranges C1:D4 and D3:E3 that overlap"):
+        xlsx.Merged(keys, "TB")
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.one_of(st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=6).map(
                               lambda t: f"<si><t>{escape(t)}</t></si>"),
@@ -453,6 +500,7 @@ def _tb_book(path):
     ("xl/worksheets/sheet1.xml", lambda d: b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]>' + d, ""),
     ("xl/sharedStrings.xml", lambda d: b'<!DOCTYPE s [<!ENTITY a "aaaaaaaaaa">]>' + d, ""),
     ("xl/worksheets/sheet1.xml", lambda d: d.replace(b'r="B3"', b'r="A3"'), "A3 out of order"),
+    ("xl/worksheets/sheet1.xml", lambda d: d.replace(b'<row r="3"', b'<row r="2"'), "row 2 out of order"),
     ("xl/worksheets/sheet1.xml", lambda d: d[: len(d) // 2], "cannot be read"),
 ])
 def test_a_damaged_or_hostile_sheet_is_named_not_read(run, tmp_path, member, change, shown):

@@ -66,7 +66,7 @@ import io
 import posixpath
 import re
 import zipfile
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from decimal import Decimal, InvalidOperation
 from operator import attrgetter
 from pathlib import Path
@@ -266,39 +266,69 @@ class Merged:
 
 
 class Sweep:
-    """The merged ranges over one row, advanced row by row (rows only go down): the active ranges'
-    columns, disjoint, as sorted starts and their ends; a heap of (last row, start) to retire them."""
-    __slots__ = ("merged", "next", "row", "starts", "ends", "keys", "heap")
+    """The merged ranges over one row, advanced row by row (rows only go down). The active ranges'
+    columns are disjoint: their starts are bits of 64-column words (and a word's bit in `summary` when
+    it has any), `active` gives each start's end and range, and a heap of (last row, start) retires
+    them; so making a range active, retiring it and asking for a column are each a few integer
+    operations, however many ranges are active (at most one per column)."""
+    __slots__ = ("merged", "next", "row", "words", "summary", "active", "heap")
 
     def __init__(self, merged: Merged):
         self.merged, self.next, self.row = merged, 0, 0
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        self.keys: list[int] = []
+        self.words = [0] * 1025          # columns below 2**16
+        self.summary = 0
+        self.active: dict[int, tuple[int, int]] = {}     # start -> (end, the range)
         self.heap: list[tuple[int, int]] = []
 
+    def _before(self, col: int) -> int:
+        """The last active start at or before the column, or -1."""
+        w = col >> 6
+        bits = self.words[w] & ((2 << (col & 63)) - 1)
+        if not bits:
+            below = self.summary & ((1 << w) - 1)
+            if not below:
+                return -1
+            w = below.bit_length() - 1
+            bits = self.words[w]
+        return w << 6 | (bits.bit_length() - 1)
+
+    def _after(self, col: int) -> int:
+        """The first active start after the column, or -1."""
+        w = col >> 6
+        bits = self.words[w] >> ((col & 63) + 1) << ((col & 63) + 1)
+        if not bits:
+            above = self.summary >> (w + 1) << (w + 1)
+            if not above:
+                return -1
+            w = (above & -above).bit_length() - 1
+            bits = self.words[w]
+        return w << 6 | ((bits & -bits).bit_length() - 1)
+
     def _retire(self, row: int) -> None:
-        heap, starts = self.heap, self.starts
+        heap = self.heap
         while heap and heap[0][0] < row:
             _, start = heapq.heappop(heap)
-            i = bisect_left(starts, start)
-            del starts[i], self.ends[i], self.keys[i]
+            del self.active[start]
+            w = start >> 6
+            self.words[w] &= ~(1 << (start & 63))
+            if not self.words[w]:
+                self.summary &= ~(1 << w)
 
     def add(self, key: int, check: bool = False) -> int | None:
         """Make a range active from its first row (ranges come by first row); with check, the active
         range it overlaps (if any) instead."""
         r1, r2, c1, c2 = _unpack(key)
         self._retire(r1)
-        starts, ends = self.starts, self.ends
-        i = bisect_right(starts, c1)
         if check:
-            if i and ends[i - 1] >= c1:
-                return self.keys[i - 1]
-            if i < len(starts) and starts[i] <= c2:
-                return self.keys[i]
-        starts.insert(i, c1)
-        ends.insert(i, c2)
-        self.keys.insert(i, key)
+            before = self._before(c1)
+            if before >= 0 and self.active[before][0] >= c1:
+                return self.active[before][1]
+            after = self._after(c1)
+            if 0 <= after <= c2:
+                return self.active[after][1]
+        self.active[c1] = (c2, key)
+        self.words[c1 >> 6] |= 1 << (c1 & 63)
+        self.summary |= 1 << (c1 >> 6)
         heapq.heappush(self.heap, (r2, c1))
         return None
 
@@ -315,8 +345,8 @@ class Sweep:
 
     def covers(self, col: int) -> bool:
         """Whether the column lies in a merged range of the current row."""
-        i = bisect_right(self.starts, col) - 1
-        return i >= 0 and self.ends[i] >= col
+        before = self._before(col)
+        return before >= 0 and self.active[before][0] >= col
 
     def covers_at(self, row: int, col: int) -> bool:
         """Whether the cell lies in merged cells: at once on the current row, else by a sweep of its own
@@ -694,7 +724,7 @@ def sheet_rows(stream, title: str, strings: list[str], date_styles: set, merged:
         else:
             for number, row in ready:       # marked as each is handed on: the sweep is at this row
                 sweep.advance(number)
-                if sweep.starts:
+                if sweep.active:
                     covers = sweep.covers
                     for c in row:
                         if covers(c.col):
@@ -744,14 +774,15 @@ _BINARY_TYPE = "application/vnd.ms-excel.sheet.binary.macroEnabled.main"
 _STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 _KINDS = {"worksheet": "worksheet", "chartsheet": "chart sheet", "dialogsheet": "dialog sheet",
           "xlMacrosheet": "macro sheet", "xlIntlMacrosheet": "macro sheet"}
+_OTHER = "sheet of another kind"
 
 
 class Sheet(NamedTuple):
     """A sheet as the workbook part lists it, in tab order."""
     title: str
     sheet_id: str
-    state: str              # as the file says: visible (also when absent), hidden, veryHidden
-    kind: str               # worksheet, chart sheet, dialog sheet, macro sheet; "other"; "" without a relationship
+    state: str              # as the file says: visible (also when absent), hidden, veryHidden; any other is hidden
+    kind: str               # worksheet, chart sheet, dialog sheet, macro sheet, _OTHER; "" without a relationship
     part: str | None        # the zip member its relationship leads to
 
     @property
@@ -912,7 +943,7 @@ class Workbook:
                 rid = next((attrs[f"{ns} id"] for ns in _RELS_NS if f"{ns} id" in attrs), None)
                 rel_kind, target = by_id.get(rid, ("", None)) if rid is not None else ("", None)
                 self.sheets.append(Sheet(title, attrs.get("sheetId", ""), attrs.get("state", "visible"),
-                                         _KINDS.get(rel_kind, "other" if rel_kind else ""), target))
+                                         _KINDS.get(rel_kind, _OTHER if rel_kind else ""), target))
             else:
                 local = attrs.get("localSheetId")
                 scope = None if local is None else int(local) if re.fullmatch(r"\s*[0-9]{1,6}\s*", local) else -1
@@ -1030,9 +1061,10 @@ class Workbook:
         if len(sheet) >= 2 and sheet[0] == sheet[-1] == "'":
             sheet = sheet[1:-1].replace("''", "'")
         m = _REF.match(coord)
-        if not sheet or not (m or (_NAME.match(coord) and not _CELL_LIKE.match(coord))):
-            problems.append(Problem("bad-cell-ref", file, f"{ref!r} is not a cell reference", where,
-                                    "Sheet!C14, a defined name, or Sheet!Name for a name of that sheet"))
+        bad = Problem("bad-cell-ref", file, f"{ref!r} is not a cell reference", where,
+                      "Sheet!C14, a defined name, or Sheet!Name for a name of that sheet")
+        if not sheet or not (m or _NAME.match(coord)):
+            problems.append(bad)
             return None
         if m:
             col, row = _column(m.group(1).upper()), int(m.group(2))
@@ -1042,9 +1074,12 @@ class Workbook:
                 return None
         if self.sheet(sheet, problems, where) is None:
             return None
-        if not m:
-            return self._named(key, coord, sheet, problems, where)
-        return sheet, row, col
+        if m:
+            return sheet, row, col
+        if _CELL_LIKE.match(coord) and not any(n.name.casefold() == coord.casefold() for n in self.names):
+            problems.append(bad)        # Sheet!ZZZZ1: a cell past XFD, not a name
+            return None
+        return self._named(key, coord, sheet, problems, where)
 
     def _named(self, key: str, name: str, sheet: str | None, problems: list[Problem],
                where: str) -> tuple[str, int, int] | None:

@@ -113,7 +113,8 @@ def main() -> None:
         same = plain["workbook"] == plain["csv"] == plain["merged"]
         print(f"workbook: {med['workbook']:.2f} s (target <= 5 s)   with a merged range: {med['merged']:.2f} s   "
               f"CSV: {med['csv']:.2f} s   ratios {med['workbook'] / med['csv']:.2f}x, "
-              f"{med['merged'] / med['csv']:.2f}x   (medians of {args.runs} interleaved runs; same text output: {same})")
+              f"{med['merged'] / med['csv']:.2f}x   (medians of {args.runs} interleaved runs; "
+              f"same text output: {same})")
         print("CPU time: " + "   ".join(f"{name} {statistics.median(cpu[name]):.2f} s" for name in sources))
         print("peak memory: " + "   ".join(f"{name} {statistics.median(peak[name]):.0f} MiB" for name in sources))
 

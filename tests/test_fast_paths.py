@@ -308,7 +308,8 @@ def _sheet(draw):
     spans += draw(st.sampled_from([[], ["C3"], ["bad", "A1:A1"], ["XFD1:XFD1048576"]]))
     merged = "".join(f'<{p}mergeCell ref="{ref}"/>' for ref in spans)
     merged = f"<{p}mergeCells>{merged}</{p}mergeCells>" if merged else ""
-    comment = draw(st.sampled_from(["", '<!-- <mergeCell ref="A1:C9"/> -->', '<x:other xmlns:x="urn:o">mergeCell</x:other>']))
+    comment = draw(st.sampled_from(["", '<!-- <mergeCell ref="A1:C9"/> -->',
+                                    '<x:other xmlns:x="urn:o">mergeCell</x:other>']))
     decl = f'xmlns:x="{NS}"' if p else f'xmlns="{NS}"'
     xml = f"<{p}worksheet {decl}>{comment}<{p}sheetData>{''.join(rows)}{ws}</{p}sheetData>{merged}</{p}worksheet>"
     encoding = draw(st.sampled_from(["", "", "utf-8", "utf-16"]))
@@ -421,8 +422,8 @@ def _ranges(draw):
 def test_the_merged_ranges_sweep_answers_as_every_range_tried(ranges, queries):
     keys = [r1 << 56 | r2 << 32 | c1 << 16 | c2 for r1, r2, c1, c2 in ranges]
     empty = lambda r: r[0] > r[1] or r[2] > r[3]        # noqa: E731 (a range written backwards holds no cell)
-    overlap = any(not empty(a) and not empty(b) and max(a[0], b[0]) <= min(a[1], b[1]) and max(a[2], b[2]) <= min(a[3], b[3])
-                  for i, a in enumerate(ranges) for b in ranges[:i])
+    overlap = any(not empty(a) and not empty(b) and max(a[0], b[0]) <= min(a[1], b[1])
+                  and max(a[2], b[2]) <= min(a[3], b[3]) for i, a in enumerate(ranges) for b in ranges[:i])
     if overlap:
         with pytest.raises(xlsx.CellError, match="overlap"):
             xlsx.Merged(keys, "TB")

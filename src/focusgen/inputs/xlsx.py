@@ -35,16 +35,19 @@ Which sheet is read:
   results. The figure's source is still said as the sheet and cell (`Calc!C15`), not the name.
   Unqualified, a name is a workbook-level one; `Sheet!Name` is the name local to that sheet (Name
   Manager's scope). Names match regardless of case, as in Excel. A name that is not one cell on one
-  sheet of this workbook (a range, several areas, a constant, a formula, another workbook, #REF!) is
-  `name-not-one-cell`.
+  sheet of this workbook (a range, several areas, a constant, a formula, another workbook, #REF!, a
+  name defined twice) is `name-not-one-cell`; `Sheet!ZZZZ1`, past column XFD, is `bad-cell-ref`.
 
 Memory is bounded by the cells, not a sheet's width or length: a row is the list of the cells the file
 stores, left to right (a cell at column XFD is one cell, not 16,384: `pick()` gives a column's cell,
 empty when the file stores none), and rows are streamed, never all held. The merged ranges, which the
-file gives after the rows, are found first by a cheap pass: the inflated part searched for the bytes
-`mergeCell`, and only where they occur an expat pass for those elements alone (tests/test_workbooks.py
-and benchmarks/bench_workbook.py measure it). They are kept one integer each and swept row by row;
-overlapping ranges (which Excel never writes) are refused.
+file gives after the rows, are found first by a cheap pass: the inflated part is searched for the
+bytes `mergeCell` (0.05 s for the 17 MB sheet of benchmarks/bench_workbook.py), and only where they
+occur does expat read the part, its elements handed to Python from the first occurrence on (0.2 s; a
+whole expat pass would take 0.7 s, and holding the rows to the end doubled the peak memory). The
+ranges are kept one integer each and swept row by row; a cell inside one is marked merged whether the
+file stores it or not (`pick()` asks the sweep); overlapping ranges (which Excel never writes) are
+refused, as are cells given twice or out of order and rows that do not go down the sheet.
 
 The hostile-file limits come first:
 - a workbook is a zip, so its declared uncompressed sizes are capped (zipfile never inflates a member
@@ -963,11 +966,21 @@ class Workbook:
 
     # sheets ------------------------------------------------------------------------------------------
 
+    @functools.cached_property
+    def _index(self) -> tuple[dict[str, int], dict[str, list[Name]]]:
+        """Each sheet's position by title, and the names by their case-folded text."""
+        names: dict[str, list[Name]] = {}
+        for n in self.names:
+            names.setdefault(n.name.casefold(), []).append(n)
+        return {s.title: i for i, s in enumerate(self.sheets)}, names
+
     def _sheet(self, title: str) -> Sheet | None:
-        return next((s for s in self.sheets if s.title == title), None)
+        i = self._index[0].get(title)
+        return None if i is None else self.sheets[i]
 
     def _listed(self) -> str:
-        shown = [repr(s.title) if s.visible else f"{s.title!r} ({'very hidden' if s.state == 'veryHidden' else 'hidden'})"
+        shown = [repr(s.title) if s.visible else
+                 f"{s.title!r} ({'very hidden' if s.state == 'veryHidden' else 'hidden'})"
                  for s in self.sheets if s.kind in ("worksheet", "")]
         return ", ".join(shown[:10]) + (f" and {len(shown) - 10} more" if len(shown) > 10 else "")
 
@@ -984,7 +997,8 @@ class Workbook:
             else:
                 problems.append(Problem("missing-sheet", self.name, f"has no visible worksheet: its sheets "
                                         f"are hidden ({self._listed()})", where,
-                                        "a visible worksheet, or the sheet named (sheet: ...) to read a hidden one"))
+                                        "a visible worksheet, or the sheet named to read a hidden one: "
+                                        f"{{file: {self.path.name}, sheet: ...}}"))
             return None
         entry = self._sheet(title)
         if entry is None:
@@ -1076,7 +1090,7 @@ class Workbook:
             return None
         if m:
             return sheet, row, col
-        if _CELL_LIKE.match(coord) and not any(n.name.casefold() == coord.casefold() for n in self.names):
+        if _CELL_LIKE.match(coord) and coord.casefold() not in self._index[1]:
             problems.append(bad)        # Sheet!ZZZZ1: a cell past XFD, not a name
             return None
         return self._named(key, coord, sheet, problems, where)
@@ -1084,9 +1098,8 @@ class Workbook:
     def _named(self, key: str, name: str, sheet: str | None, problems: list[Problem],
                where: str) -> tuple[str, int, int] | None:
         """The cell a defined name gives: workbook-level (sheet None) or local to the sheet."""
-        scope = None if sheet is None else next(i for i, s in enumerate(self.sheets) if s.title == sheet)
-        folded = name.casefold()
-        same = [n for n in self.names if n.name.casefold() == folded]
+        scope = None if sheet is None else self._index[0][sheet]
+        same = self._index[1].get(name.casefold(), [])
         matches = [n for n in same if n.scope == scope]
         shown = name if sheet is None else f"{_quoted(sheet)}!{name}"
         if not matches:

@@ -460,17 +460,25 @@ def test_the_shared_strings_are_read_as_the_simple_reader_reads_them(items, chun
 
 @settings(max_examples=15, deadline=None)
 @given(st.lists(st.tuples(st.integers(1000, 2999), st.integers(-10**12, 10**12), st.integers(0, 4),
-                          st.sampled_from(["", "USD", "EUR", "JPY"])), min_size=1, max_size=30, unique_by=lambda r: r[0]))
+                          st.sampled_from(["", "USD", "EUR", "JPY"]), st.booleans(),
+                          st.sampled_from([None, None, 5, 300, 16384])),
+                min_size=1, max_size=30, unique_by=lambda r: r[0]))
 def test_a_workbook_trial_balance_maps_as_the_same_rows_in_csv(tmp_path_factory, rows):
+    """Also when a row leaves cells out (no description, no currency: the cells are not stored, a row
+    read by picking its columns) or goes on past the table (a value at a far column, not read)."""
     from focusgen.inputs.load import load_input
     tmp = tmp_path_factory.mktemp("wb")
-    texts = [(str(a), f"{Decimal(m).scaleb(-p)}", c) for a, m, p, c in rows]
+    texts = [(str(a), f"{Decimal(m).scaleb(-p)}", f"account {a}" if described else "", c, far)
+             for a, m, p, c, described, far in rows]
     cells = {"A1": "account", "B1": "amount", "C1": "description", "D1": "currency"}
-    for r, (a, m, c) in enumerate(texts, 2):
-        cells.update({f"A{r}": a, f"B{r}": Num(m), f"C{r}": f"account {a}", f"D{r}": c})
+    for r, (a, m, d, c, far) in enumerate(texts, 2):
+        cells.update({f"A{r}": a, f"B{r}": Num(m)})
+        cells.update({f"C{r}": d} if d else {})
+        cells.update({f"D{r}": c} if c else {})
+        cells.update({f"{_col_letters(far)}{r}": "beyond"} if far else {})
     write_book(tmp / "tb.xlsx", {"TB": cells})
     (tmp / "tb.csv").write_text("account,amount,description,currency\n" +
-                                "".join(f"{a},{m},account {a},{c}\n" for a, m, c in texts))
+                                "".join(f"{a},{m},{d},{c}\n" for a, m, d, c, _ in texts))
     (tmp / "map.yaml").write_text('accounts:\n  - {range: ["1000", "1999"], line: 7010}\n'
                                   '  - {range: ["2000", "2999"], line: 7020, flip: true}\n')
     head = ("report: focus-ii\nas_of: 2020-11-30\nfirm: {name: T}\nmapping: map.yaml\n"

@@ -604,8 +604,9 @@ def sheet_rows(stream, title: str, strings: list[str], date_styles: set, merged:
     chunks; the cells in `merged` ranges marked. A row is a plain list, or a Row when the sheet has
     merged ranges.
 
-    The handlers run once per element of a 100,000-row sheet, so they keep their state in local
-    variables and make each cell where it ends, the common ones (a shared string, a plain number)
+    Long: the handlers run once per element of a 100,000-row sheet, so they keep their state in the
+    local variables of this one function (closures, not attributes: a third of the time) and make each
+    cell where it ends, the common ones (a shared string, a plain number)
     without a call. A damaged row (a cell given twice or out of order, a row number that does not go
     down the sheet) is named once the chunk it ends in has been parsed (an XML error later in that
     chunk is named instead, as it would be by reading the chunk first)."""

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from ..calendar import Schedule, ScheduleError
 from .formula import OPS, FormulaError
 
 FORM_FILE = Path(__file__).with_name("cftc.yaml")
@@ -126,6 +127,7 @@ class Report:
     effective: tuple = (None, None)                  # (from, to) as-of dates this revision covers
     form_names: dict = field(repr=False, default_factory=dict)   # registrant (fcm, bd-fcm) -> form name
     capital: dict = field(repr=False, default_factory=dict)      # the capital figures' rules (cftc.yaml)
+    schedule: Schedule | None = field(repr=False, default=None)   # its as-of dates and due dates (calendar.py)
 
     def statement_named(self, name: str) -> Statement | None:
         """The statement inputs name `name` (segregation, secured, cleared_swaps)."""
@@ -301,9 +303,20 @@ def _build_report(kind: str, raw: dict) -> Report:
                     order=_topological(kind, lines),
                     rules=_rules(raw.get("rules") or {}, kind, lines),
                     effective=_effective(raw.get("effective")),
-                    capital=_capital(raw.get("capital") or {}, kind, statements, lines))
+                    capital=_capital(raw.get("capital") or {}, kind, statements, lines),
+                    schedule=_schedule(spec.get("schedule"), kind))
     _check_references(report)
     return report
+
+
+def _schedule(raw, kind: str) -> Schedule | None:
+    """The report kind's dates (`schedule:`: as_of, due, calendar, cite), read by calendar.Schedule."""
+    if raw is None:
+        return None
+    try:
+        return Schedule.parse(raw, f"report {kind} schedule")
+    except ScheduleError as exc:
+        raise FormDefinitionError(str(exc)) from None
 
 
 def _check_references(report: Report) -> None:

@@ -38,7 +38,7 @@ FLOORS = {
     "batch": {"build", "outputs", "render", "problems", "settings"},
     "disclose": {"form", "inputs", "manifest", "outputs", "render", "report", "problems", "calendar"},
     "cli": {"build", "batch", "compare", "disclose", "extract", "inputs", "manifest", "render", "report",
-            "problems", "settings", "money", "__init__", "calendar"},
+            "problems", "settings", "money", "__init__", "calendar", "form"},
 }
 
 

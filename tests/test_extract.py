@@ -152,6 +152,9 @@ def filings(draw):
     for code, line in rep.lines.items():
         if line.target_of and code not in lines:
             lines[code] = draw(st.integers(0, 10**9))
+    for m in rep.rules.get("minimums", ()):           # the least a line may hold (line B: $1,000,000)
+        if m["line"] in lines:
+            lines[m["line"]] = max(lines[m["line"]], int(m["at_least"]))
     names = draw(st.sampled_from(["", "names: {7510: BANK OF X & CO, 7690: SOME FCM LLC}\n"]))
     text = (f"report: {kind}\nas_of: 2021-03-31\nfirm: {{name: \"Firm <A> & Co.\"}}\nlines:\n"
             + "".join(f"  {c}: {v}\n" for c, v in lines.items()) + (names if kind == "focus-ii" else ""))

@@ -13,7 +13,8 @@ what it may import, and how to add the thing it is for):
 - render/    the outputs, formatted from the model: PDF, text, JSON, review pack, terminal
 - build.py, batch.py, disclose.py, manifest.py, outputs.py: one build, many builds, the posting, the
   audit manifest, writing output sets; cli.py on top. problems.py (one finding shape), money.py,
-  settings.py and resources.py sit at the bottom, for everyone.
+  settings.py, resources.py and calendar.py (business days and the reports' date rules) sit at the bottom,
+  for everyone.
 """
 
 __version__ = "0.1.0"

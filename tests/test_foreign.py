@@ -130,14 +130,30 @@ def test_a_real_difference_against_a_foreign_print_is_found(run, corpus, tmp_pat
 
 # --- the invariants of issue 8, point 3 ---------------------------------------------------------------
 
-def test_a_value_whose_edit_check_fails_is_not_read(tmp_path):
-    """The print's 7010 does not foot with 7040: 7010 (settled by nothing else) loses its claim, and
-    7040, settled by 7060 = 7040 + 7050, keeps it; the failed check is reported."""
+def test_a_text_layer_value_whose_edit_check_fails_is_still_read(tmp_path):
+    """The print's 7010 does not foot with 7040. A text layer says what the page says: 7010 is read
+    as printed, and the failed check is the prior's finding, not doubt about the reading."""
     filing = dataclasses.replace(FILINGS["hsbc"], values={**FILINGS["hsbc"].values, "7010": 1443907946})
     path = tmp_path / "prior.pdf"
     path.write_bytes(print_filing(filing, "leaders"))
     e = extract(path)
-    assert e.how["7010"] not in CLAIMS and e.lines["7010"] != 1443907946
+    assert e.how["7010"] == "read" and e.lines["7010"] == 1443907946
+    assert e.how["7040"] == "read" and e.lines["7040"] == 3759565357
+    assert any(f["line"] == "7040" for f in e.edit_failures)
+    assert not any(f["kind"] == "doubted" for f in e.findings)
+    _claims_are_printed(e, filing.values)
+
+
+def test_ocr_text_whose_edit_check_fails_is_doubted(tmp_path):
+    """The same print as text of unknown origin (often OCR of a filed report): 7010 (settled by
+    nothing else) loses its claim and is unconfirmed with what the text shows; 7040, settled by
+    7060 = 7040 + 7050, keeps it."""
+    filing = dataclasses.replace(FILINGS["hsbc"], values={**FILINGS["hsbc"].values, "7010": 1443907946})
+    path = tmp_path / "prior.pdf"
+    path.write_bytes(print_filing(filing, "leaders"))
+    texts, _, _ = _pdf_pages(path, path.read_bytes())
+    e = extract_text(texts, "prior.txt", "text")
+    assert e.how["7010"] == "unconfirmed" and e.lines["7010"] is None and e.candidates["7010"] == 1443907946
     assert e.how["7040"] == "read" and e.lines["7040"] == 3759565357
     assert any(f["line"] == "7040" for f in e.edit_failures)
     assert any(f["line"] == "7010" and f["kind"] == "doubted" for f in e.findings)

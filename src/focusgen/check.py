@@ -3,7 +3,9 @@ arithmetic holds (the edit checks a regulator runs).
 
 CURRENT is a filing input (built in memory) or focusgen's JSON; PRIOR is anything `extract`
 reads. A line the prior does not show legibly (null and not blank) cannot be compared: it is
-listed as not compared, never as equal.
+listed as not compared, never as equal. A line whose prior value is unconfirmed (a scan shows a
+candidate that no second witness or edit check confirms) is listed to compare by eye, with the
+candidate: never as equal, never as different.
 """
 
 from __future__ import annotations
@@ -39,12 +41,13 @@ class Comparison:
     prior: Extraction
     differences: list[dict] = field(default_factory=list)
     not_compared: list[str] = field(default_factory=list)
+    by_eye: list[dict] = field(default_factory=list)     # {line, label, prior_shows, current}
     considered: int = 0             # lines with an amount in either filing
     notes: list[str] = field(default_factory=list)
 
     @property
     def compared(self) -> int:
-        return self.considered - len(self.not_compared)
+        return self.considered - len(self.not_compared) - len(self.by_eye)
 
     @property
     def enough(self) -> bool:
@@ -60,9 +63,11 @@ class Comparison:
                 "prior": {"source": self.prior.source, "report": self.prior.report, "as_of": self.prior.as_of,
                           "method": self.prior.method},
                 "differences": self.differences, "not_compared": self.not_compared,
+                "compare_by_eye": self.by_eye,
                 "prior_edit_checks": self.prior.edit_failures,
                 "notes": self.notes,
                 "summary": {"differences": len(self.differences), "not_compared": len(self.not_compared),
+                            "compare_by_eye": len(self.by_eye),
                             "compared": self.compared, "considered": self.considered,
                             "enough_compared": self.enough,
                             "prior_edit_check_failures": len(self.prior.edit_failures)}}
@@ -106,13 +111,11 @@ def compare(current: Current, prior: Extraction, tolerance: int = 0) -> Comparis
         now, before = current.lines.get(code), prior.lines.get(code)
         if now is not None or before is not None or prior.how.get(code) not in ("blank", "missing", None):
             result.considered += 1
-        printed = prior.printed.get(code)
-        if printed is not None and (now or 0) != printed and abs((now or 0) - printed) > tolerance:
-            # the prior prints a value its own arithmetic does not support: the difference is shown
-            # as printed, beside the prior's failed edit check
-            result.differences.append({"line": code, "label": rep.lines[code].label, "prior": printed,
-                                       "current": now, "difference": (now or 0) - printed,
-                                       "prior_how": "printed, doubted by the prior's own arithmetic"})
+        candidate = prior.candidates.get(code)
+        if before is None and candidate is not None:
+            # the prior seems to show a value nothing confirmed: for the eye, neither equal nor different
+            result.by_eye.append({"line": code, "label": rep.lines[code].label, "prior_shows": candidate,
+                                  "current": now})
             continue
         if before is None and prior.how.get(code) not in ("blank",):
             if now is not None:

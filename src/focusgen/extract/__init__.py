@@ -3,10 +3,14 @@ print, text taken out of a filed PDF, or a scanned PDF (OCR).
 
     extract(path) -> Extraction
 
-Every value says how it was obtained (`how`): read, code-lost (placed by its label or order),
-sign-fixed, reconstructed (by the form's arithmetic, or flagged as an assumption), blank; a value
-that cannot be settled is null with a finding. A wrong value reported as read is the outcome the
-whole design avoids: when in doubt, null and say why.
+Every value says how it was obtained (`how`, how.How): read, blank, code-lost, sign-fixed, repaired,
+reconstructed; a value that cannot be settled is null (unconfirmed with the candidate the page
+seems to show, unreadable, missing) with a finding. A wrong value claimed is the outcome the whole
+design avoids: when in doubt, null and say why. The rules are repair.py's.
+
+May import: form, money, problems, inputs.formats. Modules: words (words with boxes), ocr and
+witness (scans), grid (reading by position), reader and tokens (text), repair (the arithmetic and
+the claims), how (what a claim is).
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from ..form import formdef
 from ..money import MAX_DOLLARS
 from ..problems import InputProblems, Problem
 from .reader import Reader
-from .repair import settle
+from .how import How
+from .repair import OCR, TEXT, TEXT_LAYER, settle
 
 
 @dataclass
@@ -38,13 +43,13 @@ class Extraction:
     edit_failures: list[dict] = field(default_factory=list)
     method: str = "text"            # json | text | pdf-text | ocr
     extra: dict = field(default_factory=dict)   # focusgen JSON: adjusted_net_capital, summary
-    printed: dict[str, int] = field(default_factory=dict)   # values on the page its arithmetic doubts
+    candidates: dict[str, int] = field(default_factory=dict)   # unconfirmed: what the page seems to show
 
     def as_dict(self) -> dict:
         return {"source": self.source, "report": self.report, "as_of": self.as_of, "firm": self.firm,
                 "method": self.method, "lines": self.lines, "how": self.how, "names": self.names,
                 "findings": self.findings, "edit_checks": self.edit_failures,
-                "printed_but_doubted": self.printed}
+                "unconfirmed": self.candidates}
 
 
 def _problem(path: Path, code: str, message: str, expected: str) -> InputProblems:
@@ -114,7 +119,7 @@ def _from_json(path: Path, text: str) -> Extraction:
     if bad:
         raise _problem(path, "bad-amount", f"lines {', '.join(bad)} are not whole-dollar integers below "
                        f"{MAX_DOLLARS:,}", "integers")
-    how = {c: ("read" if c in given and v is not None else "blank" if c in given else "missing")
+    how = {c: (How.READ if c in given and v is not None else How.BLANK if c in given else How.MISSING)
            for c, v in lines.items()}
     as_of, firm, names = doc.get("as_of"), doc.get("firm"), doc.get("names") or {}
     firm = firm.get("name") if isinstance(firm, dict) else None
@@ -363,10 +368,11 @@ def extract_text(pages: list[str], source: str, method: str, boxes: tuple | None
         reading = reader.read(pages)
         row_of_code = reader.row_of_code
         firm = _firm(text)
-    st = settle(report, reading, row_of_code, ocr="ocr" in method)
+    mode = OCR if "ocr" in method else TEXT_LAYER if method == "pdf-text" else TEXT
+    st = settle(report, reading, row_of_code, mode)
     placed = sum(1 for v in st.values.values() if v is not None)
     if codes < MIN_CODES and placed < MIN_CODES:      # a scan may lose the boxed codes, not the amounts
         refuse(placed)
     names = {c: reading.names.get(c) for c in report.text_codes}
     return Extraction(source, kind, _as_of(text), firm, st.values, st.how, names,
-                      reading.findings + st.findings, st.edit_failures, method, printed=st.printed)
+                      reading.findings + st.findings, st.edit_failures, method, candidates=dict(st.candidates))

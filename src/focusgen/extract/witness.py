@@ -1,0 +1,114 @@
+"""The second witness of a number on a scan: a recogniser of another family than Tesseract.
+
+Tesseract reads the cleaned page (an LSTM over the line, with its own binarisation of the whole
+page). Its misreads repeat when the same engine reads the same pixels again: a second Tesseract
+pass over a crop agreed with the first on 46,164,174 where the page prints 40,164,174. So a claim
+on a scan needs a witness that does not share those failure modes:
+- another recogniser: PP-OCRv4's text recogniser (an SVTR-style network decoded by CTC, trained on
+  other data), the model that rapidocr_onnxruntime ships inside its wheel, run by onnxruntime on
+  the CPU. Only its recogniser is used, on the crop of each number (no detection: the page's words
+  say where the numbers are, and the crop is widened to the ink around them, so a number the page
+  reading cut is seen whole);
+- another image preparation: the deskewed grey crop, not the page Tesseract binarised, scaled to
+  the model's 48-pixel line height with its own normalisation.
+
+    witness(crops) -> [(text, confidence)]       confidence: the least of its characters', 0-1
+
+Its decoding is restricted to a number's characters (digits, separators, parentheses, minus, $):
+the model's probability of the character it chose is kept as it was, so a glyph it took for a
+letter gives a low confidence instead of a forced digit.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+NUMBER_CHARS = "0123456789,.()-$"
+HEIGHT = 48                  # the model's input height
+MAX_WIDTH = 48 * 40          # a number is at most ~20 characters; a wider crop is cut off, not read
+
+
+class WitnessUnavailable(RuntimeError):
+    pass
+
+
+@lru_cache(maxsize=1)
+def _model():
+    """(onnxruntime session, characters, mask of allowed classes), loaded once a process."""
+    try:
+        import numpy as np
+        import onnxruntime as ort
+        from importlib.resources import files
+        path = files("rapidocr_onnxruntime") / "models" / "ch_PP-OCRv4_rec_infer.onnx"
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = 1          # pages run in parallel, one core each
+        opts.inter_op_num_threads = 1
+        opts.log_severity_level = 3
+        session = ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+    except Exception as exc:          # noqa: BLE001 - any failure to load is the same finding
+        raise WitnessUnavailable(f"the second OCR witness (rapidocr_onnxruntime) cannot be loaded: {exc}") from None
+    meta = session.get_modelmeta().custom_metadata_map
+    chars = ["<blank>"] + meta["character"].splitlines() + [" "]
+    allowed = np.zeros(len(chars), bool)
+    allowed[0] = True
+    for i, ch in enumerate(chars):
+        if ch in NUMBER_CHARS:
+            allowed[i] = True
+    return session, chars, allowed
+
+
+def available() -> bool:
+    try:
+        _model()
+    except WitnessUnavailable:
+        return False
+    return True
+
+
+def _prepare(crop, width: int):
+    """A grey crop as the model's input: height 48, its own aspect, padded to `width`, in [-1, 1]."""
+    import cv2
+    import numpy as np
+    h, w = crop.shape[:2]
+    new_w = max(1, min(width, int(round(HEIGHT * w / max(1, h)))))
+    img = cv2.resize(crop, (new_w, HEIGHT), interpolation=cv2.INTER_AREA if h > HEIGHT else cv2.INTER_CUBIC)
+    img = img.astype(np.float32) / 255.0
+    out = np.zeros((3, HEIGHT, width), np.float32)
+    out[:, :, :new_w] = (img - 0.5) / 0.5
+    return out
+
+
+def witness(crops: list) -> list[tuple[str, float]]:
+    """Each grey crop (numpy uint8, one number on a light ground) read as a number: (text,
+    confidence). A crop too small or too wide to be a number gives ("", 0.0)."""
+    import numpy as np
+    session, chars, allowed = _model()
+    out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+    order = sorted((i for i, c in enumerate(crops) if c is not None and c.size and c.shape[0] >= 6),
+                   key=lambda i: crops[i].shape[1] / crops[i].shape[0])
+    batch = 16
+    for start in range(0, len(order), batch):
+        idx = order[start:start + batch]
+        ratio = max(crops[i].shape[1] / crops[i].shape[0] for i in idx)
+        width = int(min(MAX_WIDTH, max(HEIGHT * 4, np.ceil(HEIGHT * ratio))))
+        inputs = np.stack([_prepare(crops[i], width) for i in idx])
+        probs = session.run(None, {session.get_inputs()[0].name: inputs})[0]     # thread-safe
+        for i, p in zip(idx, probs):
+            out[i] = _decode(p, chars, allowed)
+    return out
+
+
+def _decode(p, chars, allowed) -> tuple[str, float]:
+    """CTC decoding over a number's characters: repeats merged, blanks dropped."""
+    import numpy as np
+    masked = np.where(allowed, p, -1.0)
+    best = masked.argmax(axis=1)
+    text, confs, prev = [], [], -1
+    for t, k in enumerate(best):
+        if k != prev and k != 0:
+            text.append(chars[k])
+            confs.append(float(p[t, k]))
+        prev = k
+    if not text:
+        return "", 0.0
+    return "".join(text), min(confs)

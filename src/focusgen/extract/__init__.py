@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -66,7 +65,9 @@ MAX_IMAGE_PIXELS = 60_000_000       # an embedded scan image; a Letter page at 6
 MAX_PAGE_CHARS = 50_000             # a text layer; a dense page of the form holds about 5,000
 
 
-def extract(path: Path | str) -> Extraction:
+def extract(path: Path | str, progress=None) -> Extraction:
+    """The line values of a prior filing. progress(done, total) is called as each scanned page is
+    read by OCR (nothing else takes long)."""
     path = Path(path)
     from ..inputs.formats import read_bytes
     problems: list = []
@@ -74,8 +75,10 @@ def extract(path: Path | str) -> Extraction:
     if data is None:
         raise InputProblems(problems)
     if data.startswith(b"%PDF"):
-        texts, boxes, method = _pdf_pages(path, data)
-        return extract_text(texts, str(path), method, boxes)
+        texts, boxes, method, notes = _pdf_pages(path, data, progress)
+        e = extract_text(texts, str(path), method, boxes)
+        e.findings[:0] = [{"line": None, "kind": "ocr", "message": n} for n in notes]
+        return e
     if b"\x00" in data:
         raise _problem(path, "not-text", "is neither a PDF nor text", "a prior filing: PDF, text or JSON")
     text = data.decode("utf-8-sig", errors="replace")
@@ -134,10 +137,10 @@ def _from_json(path: Path, text: str) -> Extraction:
                       names={str(k): v for k, v in names.items()}, method="json", extra=extra)
 
 
-def _pdf_pages(path: Path, data: bytes):
-    """(text of each page, (words with boxes, OCR marks) of each page, method). A page with a text
-    layer gives its characters' boxes; a scan (no text layer, or a page that is one picture) is
-    read by OCR once every page has passed the limits (_ocr_pages)."""
+def _pdf_pages(path: Path, data: bytes, progress=None):
+    """(text of each page, (words with boxes, OCR marks) of each page, method, OCR findings). A
+    page with a text layer gives its characters' boxes; a scan (no text layer, or a page that is
+    one picture) is read by OCR once every page has passed the limits (_ocr_pages)."""
     import pypdfium2 as pdfium
 
     from .words import text_layer_words
@@ -149,6 +152,7 @@ def _pdf_pages(path: Path, data: bytes):
     words: list[list | None] = []
     scans: list[int] = []
     marks: list[list | None] = []       # OCR pages: boxes of the marks on the cleaned page
+    notes: list[str] = []
     try:
         if len(pdf) > MAX_PAGES:
             raise _problem(path, "pdf-too-large", f"has {len(pdf):,} pages", f"at most {MAX_PAGES} pages")
@@ -188,31 +192,42 @@ def _pdf_pages(path: Path, data: bytes):
                 words.append(text_layer_words(textpage, height))
             marks.append(None)
         if scans:
-            _ocr_pages(path, pdf, scans, texts, words, marks)
+            notes = _ocr_pages(path, pdf, scans, texts, words, marks, progress)
     finally:
         pdf.close()
     method = "ocr" if len(scans) == len(texts) else "pdf-text+ocr" if scans else "pdf-text"
-    return texts, (words, marks), method
+    return texts, (words, marks), method, notes
 
 
-def _ocr_pages(path: Path, pdf, scans: list[int], texts: list, words: list, marks: list) -> None:
+def _ocr_pages(path: Path, pdf, scans: list[int], texts: list, words: list, marks: list, progress=None) -> list[str]:
     """OCR of the scanned pages, as many at a time as there are workers: pages are rendered one
-    batch at a time (pdfium renders in one thread), so memory holds a few page images, not a file's."""
+    batch at a time (pdfium renders in one thread), so memory holds a few page images, not a file's.
+    Returns the findings of pages or regions the recognisers could not take (their values unknown)."""
     from .grid import build_rows
     from .ocr import OCRUnavailable, ocr_images, render, workers
     n = workers(len(scans))
+    notes: list[str] = []
+    done = [0]
+
+    def tick():
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], len(scans))
+
+    if progress is not None:
+        progress(0, len(scans))
     for start in range(0, len(scans), n):
         batch = scans[start:start + n]
         try:
-            read = ocr_images([render(pdf[i]) for i in batch], n)
-        except (OCRUnavailable, OSError) as exc:
+            read = ocr_images([render(pdf[i]) for i in batch], n, pages=batch, progress=tick)
+        except OCRUnavailable as exc:
             raise _problem(path, "ocr-unavailable", str(exc), "tesseract installed and working") from None
-        except subprocess.TimeoutExpired:
-            raise _problem(path, "ocr-timeout", "OCR of a page took too long", "a scan of a filing") from None
-        for i, (page_words, page_marks) in zip(batch, read):
+        for i, (page_words, page_marks, page_notes) in zip(batch, read):
             words[i] = page_words
             marks[i] = page_marks
+            notes += page_notes
             texts[i] = "\n".join(" ".join(w.text for w in r.words) for r in build_rows([page_words]))
+    return notes
 
 
 def _letters(text: str) -> str:

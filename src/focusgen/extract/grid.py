@@ -31,6 +31,54 @@ from .tokens import Tok, clean, tokenize
 from .words import Word
 
 LOW_CONFIDENCE = 45          # an OCR word below this needs the arithmetic's confirmation
+# The second witness's confidence (witness.py: the least probability of the characters it read)
+# below which it does not witness a number. Measured on the foreign scans: readings that agree with
+# the page's sit at 0.95 and above; misreads fall below 0.6.
+WITNESS_FLOOR = 0.70
+_DASHES = ("-", "--", "—", "–")
+
+
+def _digits(text: str | None) -> str:
+    return re.sub(r"\D", "", text or "")
+
+
+def _negative(text: str) -> bool:
+    t = text.strip()
+    return "(" in t or ")" in t or t.startswith(("-", "~")) or (t.endswith("-") and len(t) > 1)
+
+
+def _tesseract_saw(w: Word, digits: str) -> bool:
+    """Tesseract witnesses these digits: its reading of the page with its confidence above the
+    floor, or its second reading of the crop (binarised on its own, a number's characters only)
+    with its own above the floor, or both readings agreeing (Tesseract's word confidence is low for
+    the pieces of a number it cut, however clear their digits)."""
+    seen = not w.skipped and _digits(fix_word(w.text, frozenset())[0]) == digits
+    crop = w.alt is not None and _digits(w.alt) == digits
+    return (seen and w.conf >= LOW_CONFIDENCE) or (crop and w.alt_conf >= LOW_CONFIDENCE) or (seen and crop)
+
+
+def witnessed(words: list[Word], text: str) -> bool:
+    """A number on a scan is read only when two readings that do not share their failure modes
+    agree digit for digit, each above its confidence floor: Tesseract's (of the page, or of the crop
+    binarised on its own) and the second witness's (witness.py: another recogniser, on the grey crop
+    widened to the ink beside it). A number the page reading cut in pieces is witnessed whole: the
+    witness read the pieces as one. A dash for nil: Tesseract read a dash, and its shape is one."""
+    if not words:
+        return False
+    first = words[0]
+    if first.wit is None or first.wit_conf < WITNESS_FLOOR or any(w.group != first.group for w in words):
+        return False
+    if text.strip() in _DASHES:
+        return first.wit == "-" and len(words) == 1 and not first.skipped and first.conf >= LOW_CONFIDENCE \
+            and first.text in _DASHES
+    digits = _digits(text)
+    if not digits or _digits(first.wit) != digits:
+        return False
+    if len(words) == 1:
+        return _tesseract_saw(first, digits)
+    # pieces: each piece as Tesseract saw it, and together the number
+    pieces = [_digits(fix_word(w.text, frozenset())[0]) for w in words]
+    return "".join(pieces) == digits and all(_tesseract_saw(w, p) for w, p in zip(words, pieces))
 
 
 @dataclass
@@ -242,8 +290,13 @@ class GridReader:
     # --- tokens with positions ---------------------------------------------------------------
 
     def _place_tokens(self, row: Row, ocr: bool) -> None:
+        """The row's words as text (OCR damage undone on a scan), tokenized, each token with its
+        place. On a scan a number not witnessed twice (witnessed()) is a candidate only, and one
+        whose sign the witnesses disagree on has an unsure sign."""
         parts, spans, pos = [], [], 0
         repaired_words = set()
+        number_words = set()
+        unsure_sign = set()
         for i, w in enumerate(row.words):
             text = clean(w.text)
             cited = i and re.search(r"\blines?\b", " ".join(x.text for x in row.words[max(0, i - 3):i]), re.I) \
@@ -255,11 +308,12 @@ class GridReader:
                     text = f"[{m.group(1)}]"
             if ocr and not cited:          # "line D (7490)" cites a code; it is not the cell
                 text, rep = fix_word(text, self.codes)
-                if w.alt is not None and not text.startswith("["):
-                    alt, _ = fix_word(clean(w.alt), self.codes)
-                    # the second reading (digits only) must give the same digits
-                    rep = rep or re.sub(r"\D", "", alt) != re.sub(r"\D", "", text)
-                if rep or w.conf < LOW_CONFIDENCE:
+                number = not text.startswith("[") and (any(ch.isdigit() for ch in text) or text in _DASHES)
+                if number:
+                    number_words.add(i)      # witnessed (or not) as a whole token, below
+                    if w.wit is not None and _negative(text) != _negative(w.wit):
+                        unsure_sign.add(i)
+                elif rep or w.conf < LOW_CONFIDENCE:
                     repaired_words.add(i)
             if parts:
                 prev = row.words[i - 1]
@@ -287,7 +341,15 @@ class GridReader:
             covered = [sp for sp in spans if sp[0] < t.end and sp[1] > t.start]
             with_digits = [sp for sp in covered if any(ch.isdigit() for ch in sp[2].text)]
             rep = any(sp[3] in repaired_words for sp in covered)
-            if len(with_digits) > 1:
+            if any(sp[3] in unsure_sign for sp in covered):
+                t.sign_sure = False
+            numbers = [sp for sp in covered if sp[3] in number_words]
+            if ocr and numbers and t.kind != "code":
+                # (a number the page reading cut is joined by the tokenizer and witnessed whole; cents
+                # rounded to dollars stay a candidate whatever the witnesses say)
+                cents = re.search(r"\.\d{2}\)?$", t.text) is not None and t.repaired
+                rep = rep or cents or not witnessed([sp[2] for sp in numbers], t.text)
+            elif len(with_digits) > 1:
                 # a number whose digits stand in two words was cut: whole only if the cut is at a
                 # thousands separator, narrow, and both readings of each piece agree
                 gaps_ok = all(b[2].x0 - a[2].x1 <= 0.6 * row.h for a, b in zip(with_digits, with_digits[1:]))

@@ -12,7 +12,10 @@ on a scan needs a witness that does not share those failure modes:
 - another image preparation: the deskewed grey crop, not the page Tesseract binarised, scaled to
   the model's 48-pixel line height with its own normalisation.
 
-    witness(crops) -> [(text, confidence)]       confidence: the least of its characters', 0-1
+    witness(crops) -> [(text, confidence)]       confidence: the least of its digits', 0-1
+
+The confidence is over the digits, which are what a claim compares (digit for digit): the model is
+often unsure between a comma and a period, which does not change a number.
 
 Its decoding is restricted to a number's characters (digits, separators, parentheses, minus, $):
 the model's probability of the character it chose is kept as it was, so a glyph it took for a
@@ -107,8 +110,9 @@ def _decode(p, chars, allowed) -> tuple[str, float]:
     for t, k in enumerate(best):
         if k != prev and k != 0:
             text.append(chars[k])
-            confs.append(float(p[t, k]))
+            if chars[k].isdigit():
+                confs.append(float(p[t, k]))
         prev = k
     if not text:
         return "", 0.0
-    return "".join(text), min(confs)
+    return "".join(text), min(confs) if confs else float(p[:, best].max())

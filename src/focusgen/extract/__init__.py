@@ -341,6 +341,34 @@ def _firm(text: str) -> str | None:
     return None
 
 
+_FOUR_DIGITS = re.compile(r"(?<![\d,.$/])\[?(\d{4})[A-C]?\]?(?![\d,./])")
+
+
+def form_pages(texts: list[str], kind: str) -> list[int]:
+    """The pages that hold the form's statements: a whole FOCUS II prints the SEC's pages too, with
+    four-digit codes in brackets or boxes of their own, and none of their amounts may be taken for a
+    line of the CFTC pages. A page is kept when it shows one of the kind's statement titles, or
+    when it shows at least as many of the kind's line codes as codes of another form (four-digit
+    numbers that are no line of it, years aside); before the first page with a title, a page must
+    show some of the kind's codes."""
+    rep = formdef.report(kind)
+    keys = [_title_key(st.title) for st in rep.statements if st.title]
+    codes = set(rep.lines)
+    keep, seen_title = [], False
+    for i, text in enumerate(texts):
+        letters = _letters(text)
+        if any(k and k in letters for k in keys):
+            keep.append(i)
+            seen_title = True
+            continue
+        found = [m.group(1) for m in _FOUR_DIGITS.finditer(text)]
+        known = sum(1 for c in found if c in codes)
+        foreign = sum(1 for c in found if c not in codes and not 1990 <= int(c) <= 2099)
+        if known >= foreign and (known or seen_title):
+            keep.append(i)
+    return keep
+
+
 def _second_opinion(report, reading, pages: list[str]) -> None:
     """A scan read a second way: its OCR text by the line reader (labels and order). A value the
     positions left unknown (or blank) that the line reader found is a candidate only, settled by the
@@ -369,6 +397,15 @@ def extract_text(pages: list[str], source: str, method: str, boxes: tuple | None
     if titles < MIN_TITLES:
         refuse(0)
     report = formdef.report(kind)
+    kept = form_pages(pages, kind) if len(pages) > 1 else list(range(len(pages)))
+    notes = []
+    if len(kept) < len(pages):
+        left_out = [str(i + 1) for i in range(len(pages)) if i not in kept]
+        notes.append({"line": None, "kind": "pages", "message": f"page(s) {', '.join(left_out)} hold no statement of "
+                      f"the {kind} form (another form's codes, or none of its own): not read"})
+        pages = [pages[i] for i in kept]
+        if boxes is not None:
+            boxes = ([boxes[0][i] for i in kept], [boxes[1][i] for i in kept])
     if boxes is not None:
         from .grid import GridReader
         grid = GridReader(report)
@@ -390,4 +427,4 @@ def extract_text(pages: list[str], source: str, method: str, boxes: tuple | None
         refuse(placed)
     names = {c: reading.names.get(c) for c in report.text_codes}
     return Extraction(source, kind, _as_of(text), firm, st.values, st.how, names,
-                      reading.findings + st.findings, st.edit_failures, method, candidates=dict(st.candidates))
+                      notes + reading.findings + st.findings, st.edit_failures, method, candidates=dict(st.candidates))

@@ -314,12 +314,15 @@ class Reader:
         self.pending = [c for c in self._slots(labels) if c not in out.values and c not in line_codes] \
             if labels else []
 
-        # 3. codes with no amount: blank cells, or unreadable ones where residue stands
+        # 3. codes with no amount: blank cells only when no digit stands on the line but the codes'
+        #    and the labels' (positive evidence of an empty cell); unreadable where residue or a
+        #    piece of a number stands ("16,446\t,970 7045", "(962, ... 048)")
+        fragments = self._stray_digits(raw, labels, toks, used)
         prev_end = 0
         for pos, t in enumerate(toks):
             if t.kind == "code" and id(t) not in used and t.code not in self._text_codes():
                 between = toks[prev_end:pos]
-                junk = any(b.kind == "junk" for b in between)
+                junk = any(b.kind == "junk" for b in between) or fragments
                 if t.code not in out.values:
                     out.values[t.code] = Obs(None, "unreadable" if junk else "blank", where=where)
                 used.add(id(t))
@@ -334,6 +337,20 @@ class Reader:
         for t in self._leftover(rest, labels, out, cursor, where, cut):
             t.free = True           # an orphan: may still pair with a code on the next line
         return cursor
+
+    def _stray_digits(self, raw: str, labels, toks, used: set[int]) -> bool:
+        """A digit on the line that is no code's, no label's and no amount placed: a piece of a
+        number, so no cell on the line may be called blank."""
+        line = clean(raw)
+        keep = [True] * len(line)
+        for _, start, end in labels:
+            for k in range(start, min(end, len(line))):
+                keep[k] = False
+        for t in toks:
+            if t.kind in ("code", "xcode") or (t.kind == "amount" and id(t) in used):
+                for k in range(t.start, min(t.end or t.start + len(t.text), len(line))):
+                    keep[k] = False
+        return any(ch.isdigit() and ok for ch, ok in zip(line, keep))
 
     def _leftover(self, rest, labels, out: Reading, cursor: int, where: str, cut: str = "") -> list[Tok]:
         """Ghosts on caption rows are dropped with a finding; the rest become orphans."""

@@ -34,7 +34,7 @@ _TOKEN = re.compile(r"""
 
 @dataclass
 class Tok:
-    kind: str              # amount | code | cut | blank | junk | noise
+    kind: str              # amount | code | xcode (another form's) | cut | blank | junk | noise
     text: str
     start: int
     value: int = 0         # amounts: absolute value
@@ -73,7 +73,9 @@ def tokenize(line: str, codes: frozenset[str]) -> list[Tok]:
         pos = m.end()
         before = len(toks)
         if m.group("bracket"):
-            toks.append(Tok("code", m.group(0), m.start(), code=m.group("bcode"), bracketed=True))
+            # a bracketed code of another form (an SEC page's [3760]) is no line of this one
+            kind = "code" if m.group("bcode") in codes else "xcode"
+            toks.append(Tok(kind, m.group(0), m.start(), code=m.group("bcode"), bracketed=True))
         elif m.group("split"):
             joined = m.group("s3") + m.group("s1")
             if joined in codes:

@@ -125,7 +125,7 @@ def test_report_kind_is_read_from_the_form_not_the_filing_system():
 
 # --- any filing focusgen makes reads back exactly ---------------------------------------------------
 
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from focusgen.form import formdef  # noqa: E402
@@ -158,8 +158,12 @@ def filings(draw):
     return kind, text
 
 
-@settings(max_examples=8, deadline=None, derandomize=True)
+@settings(max_examples=8, deadline=None)
 @given(filings())
+# found by an exploration run (issue 22): wrapped labels ending in numbers ("32.6", "line 6") on the
+# line of an empty cell's code made the cell unreadable, and its total reconstructed an empty cell
+@example(("focus-ii", 'report: focus-ii\nas_of: 2021-03-31\nfirm: {name: "Firm <A> & Co."}\nlines:\n'
+                      "  7194: 0\n  7780: 0\n  8760: 0\n"))
 def test_any_filing_reads_back_exactly_from_its_text_and_pdf(tmp_path_factory, example):
     from focusgen.compute import compute
     from focusgen.inputs.load import load_input

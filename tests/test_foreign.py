@@ -10,7 +10,7 @@ import dataclasses
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import INPUTS
@@ -33,7 +33,10 @@ def _claims_are_printed(e, printed: dict) -> None:
     print shows, and every line it says is blank is empty on the print."""
     for code, how in e.how.items():
         if e.lines[code] is not None:
-            assert e.lines[code] == printed.get(code), (code, how, e.lines[code], printed.get(code))
+            # (the arithmetic's 0 for an empty cell is the same amount: reconstructed, never read)
+            ok = e.lines[code] == printed.get(code) or (how == "reconstructed" and e.lines[code] == 0
+                                                        and printed.get(code) is None)
+            assert ok, (code, how, e.lines[code], printed.get(code))
         elif how == "blank":
             assert printed.get(code) is None, (code, printed.get(code))
 
@@ -96,6 +99,11 @@ def test_scans_claim_nothing_that_was_not_printed(corpus, key, layout, quality, 
 
 @settings(max_examples=12, deadline=None)
 @given(seed=st.integers(0, 10**6), kind=st.sampled_from(["focus-ii", "daily-seg"]), layout=st.sampled_from(LAYOUTS))
+# found by exploration runs (issue 22): 12.B's amount, on the first row of its wrapped label, was
+# placed on 12.A by the label of the row above ("A. CASH" + "B. SECURITIES ..."), and 12.B then
+# called blank; an empty 12.A the arithmetic gives as 0
+@example(seed=0, kind="daily-seg", layout="wrapped")
+@example(seed=594011, kind="daily-seg", layout="twocol")
 def test_random_filings_in_random_layouts_claim_only_what_was_printed(tmp_path_factory, seed, kind, layout):
     filing = random_filing(kind, seed)
     path = tmp_path_factory.mktemp("random") / "prior.pdf"

@@ -655,9 +655,11 @@ class GridReader:
                                sum(ch.isdigit() for ch in w.text) < 2))
         labels = [label]
         if k and not cells[k - 1][1] and not cells[k - 1][2] and cells[k - 1][0].page == r.page:
-            # the label began on the row above ("B. Securities ... (at" / "market)   0")
-            above = cells[k - 1][0]
-            labels.append(_norm(" ".join(w.text for w in above.words if sum(ch.isdigit() for ch in w.text) < 2)) + label)
+            # the label began on the row above ("B. Securities ... (at" / "market)   0"), unless the
+            # row above is a whole label of its own (Daily Seg 12: "A. Cash" over "B. Securities ...")
+            above = _norm(" ".join(w.text for w in cells[k - 1][0].words if sum(ch.isdigit() for ch in w.text) < 2))
+            if not any(info.key == above for info in self.form.rows if info.amount_codes):
+                labels.append(above + label)
         nxt = None
         for r2, pairs, _ in cells[k + 1:]:
             # the next coded line after it in the form's order (listings side by side interleave)

@@ -350,6 +350,16 @@ class Reader:
             if t.kind in ("code", "xcode") or (t.kind == "amount" and id(t) in used):
                 for k in range(t.start, min(t.end or t.start + len(t.text), len(line))):
                     keep[k] = False
+        # the rest of a label wrapped from the line above ("32.6   [7200]", "line 6 from line 13)")
+        first = next((t for t in toks if t.kind == "code"), None)
+        if first is not None and not labels:
+            head = _norm(line[:first.start])
+            keys = [self.rows[self.row_of_code[t.code]].key for t in toks
+                    if t.kind == "code" and t.code in self.row_of_code] + \
+                [self.rows[self.row_of_code[c]].key for c in self.pending if c in self.row_of_code]
+            if head and any(head in key for key in keys):
+                for k in range(first.start):
+                    keep[k] = False
         return any(ch.isdigit() and ok for ch, ok in zip(line, keep))
 
     def _leftover(self, rest, labels, out: Reading, cursor: int, where: str, cut: str = "") -> list[Tok]:

@@ -132,8 +132,8 @@ def compare(current: Current, prior: Extraction, tolerance: int = 0) -> Comparis
     return result
 
 
-def check_one(current_path: Path, prior_path: Path, tolerance: int = 0) -> Comparison:
-    return compare(load_current(current_path), extract(prior_path), tolerance)
+def check_one(current_path: Path, prior_path: Path, tolerance: int = 0, progress=None) -> Comparison:
+    return compare(load_current(current_path), extract(prior_path, progress=progress), tolerance)
 
 
 # --- many at once --------------------------------------------------------------------------------

@@ -160,7 +160,7 @@ def test_ocr_text_whose_edit_check_fails_is_doubted(tmp_path):
     filing = dataclasses.replace(FILINGS["hsbc"], values={**FILINGS["hsbc"].values, "7010": 1443907946})
     path = tmp_path / "prior.pdf"
     path.write_bytes(print_filing(filing, "leaders"))
-    texts, _, _ = _pdf_pages(path, path.read_bytes())
+    texts = _pdf_pages(path, path.read_bytes())[0]
     e = extract_text(texts, "prior.txt", "text")
     assert e.how["7010"] == "unconfirmed" and e.lines["7010"] is None and e.candidates["7010"] == 1443907946
     assert e.how["7040"] == "read" and e.lines["7040"] == 3759565357

@@ -203,7 +203,7 @@ def _ocr_pages(path: Path, pdf, scans: list[int], texts: list, words: list, mark
     """OCR of the scanned pages, as many at a time as there are workers: pages are rendered one
     batch at a time (pdfium renders in one thread), so memory holds a few page images, not a file's.
     Returns the findings of pages or regions the recognisers could not take (their values unknown)."""
-    from .grid import build_rows
+    from .rows import build_rows
     from .ocr import OCRUnavailable, ocr_images, render, workers
     n = workers(len(scans))
     notes: list[str] = []
@@ -341,20 +341,22 @@ def _firm(text: str) -> str | None:
     return None
 
 
-_FOUR_DIGITS = re.compile(r"(?<![\d,.$/])\[?(\d{4})[A-C]?\]?(?![\d,./])")
+_FOUR_DIGITS = re.compile(r"(?<![\w,.$/:-])\[?(\d{4})[A-C]?\]?(?![\w,./:-])")
+FOREIGN_PAGE = 3        # another form's codes on a page, at least, to take it for that form's
 
 
-def form_pages(texts: list[str], kind: str) -> list[int]:
+def form_pages(texts: list[str], kind: str) -> tuple[list[int], list[int]]:
     """The pages that hold the form's statements: a whole FOCUS II prints the SEC's pages too, with
     four-digit codes in brackets or boxes of their own, and none of their amounts may be taken for a
     line of the CFTC pages. A page is kept when it shows one of the kind's statement titles, or
     when it shows at least as many of the kind's line codes as codes of another form (four-digit
     numbers that are no line of it, years aside); before the first page with a title, a page must
-    show some of the kind's codes."""
+    show some of the kind's codes. Returns (pages kept, pages left out for another form's codes);
+    a page with no code at all (a cover) is left out silently."""
     rep = formdef.report(kind)
     keys = [_title_key(st.title) for st in rep.statements if st.title]
     codes = set(rep.lines)
-    keep, seen_title = [], False
+    keep, foreign_pages, seen_title = [], [], False
     for i, text in enumerate(texts):
         letters = _letters(text)
         if any(k and k in letters for k in keys):
@@ -364,9 +366,11 @@ def form_pages(texts: list[str], kind: str) -> list[int]:
         found = [m.group(1) for m in _FOUR_DIGITS.finditer(text)]
         known = sum(1 for c in found if c in codes)
         foreign = sum(1 for c in found if c not in codes and not 1990 <= int(c) <= 2099)
-        if known >= foreign and (known or seen_title):
+        if (known >= foreign and (known or seen_title)) or (seen_title and foreign < FOREIGN_PAGE):
             keep.append(i)
-    return keep
+        elif foreign >= FOREIGN_PAGE:
+            foreign_pages.append(i)
+    return keep, foreign_pages
 
 
 def _second_opinion(report, reading, pages: list[str]) -> None:
@@ -397,12 +401,12 @@ def extract_text(pages: list[str], source: str, method: str, boxes: tuple | None
     if titles < MIN_TITLES:
         refuse(0)
     report = formdef.report(kind)
-    kept = form_pages(pages, kind) if len(pages) > 1 else list(range(len(pages)))
+    kept, foreign = form_pages(pages, kind) if len(pages) > 1 else (list(range(len(pages))), [])
     notes = []
+    if foreign:
+        notes.append({"line": None, "kind": "pages", "message": f"page(s) {', '.join(str(i + 1) for i in foreign)} "
+                      f"hold another form's line codes and no statement of the {kind} form: not read"})
     if len(kept) < len(pages):
-        left_out = [str(i + 1) for i in range(len(pages)) if i not in kept]
-        notes.append({"line": None, "kind": "pages", "message": f"page(s) {', '.join(left_out)} hold no statement of "
-                      f"the {kind} form (another form's codes, or none of its own): not read"})
         pages = [pages[i] for i in kept]
         if boxes is not None:
             boxes = ([boxes[0][i] for i in kept], [boxes[1][i] for i in kept])

@@ -263,7 +263,6 @@ def _widened(ink, box: tuple, others: list[tuple], xh: float) -> tuple:
     """A number's box widened sideways over the ink next to it that no other word accounts for
     (gaps under half a capital's height): what the page reading cut off or skipped beside it (the
     "968," of 968,253, a parenthesis) is then in the witness's crop."""
-    import numpy as np
     x0, y0, x1, y1 = box
     h, w = ink.shape
     band = ink[max(0, y0):min(h, y1), :]

@@ -223,11 +223,26 @@ class Reader:
         return any(t.kind == "code" for t in tokenize(line, self.codes))
 
     def _line(self, toks, labels, raw, out: Reading, cursor: int, where: str) -> int:
+        """One text line's tokens placed, in the steps of the module doc; returns the cursor."""
         for idx, _, _ in labels:
             out.seen_rows.add(idx)
         if labels:
             cursor = max(cursor, labels[-1][0] + 1)
-        # name fields: "Name(s): HARRIS TRUST [7510]"
+        self._names(toks, labels, raw, out)
+        used: set[int] = set()
+        self._pair_runs(toks, labels, out, where, used)
+        free = self._by_row_order(toks, labels, raw, out, where, used)
+        self._residue(toks, labels, out, where, used, free)
+        cursor = self._empty_codes(toks, labels, raw, out, cursor, where, used)
+        # 4. what is left: ghosts on caption rows, or orphans
+        rest = [t for t in toks if t.kind == "amount" and id(t) not in used and t.grouped]
+        cut = next((t.code for t in toks if t.kind == "cut"), "")
+        for t in self._leftover(rest, labels, out, cursor, where, cut):
+            t.free = True           # an orphan: may still pair with a code on the next line
+        return cursor
+
+    def _names(self, toks, labels, raw, out: Reading) -> None:
+        """Name fields: "Name(s): HARRIS TRUST [7510]"."""
         for idx, _, end in labels:
             info = self.rows[idx]
             if info.text_code:
@@ -237,9 +252,9 @@ class Reader:
                 stop = code_tok.start if code_tok is not None else len(clean(raw))
                 name = re.sub(r"[\s$_|]+$", "", clean(raw)[end:stop]).strip(" \t:[]()_")
                 out.names[info.text_code] = name or None
-        used: set[int] = set()
 
-        # 1. an amount (or a run of them) right before as many codes: pairs in order
+    def _pair_runs(self, toks, labels, out: Reading, where: str, used: set[int]) -> None:
+        """1. An amount (or a run of them) right before as many codes: pairs in order."""
         i = 0
         while i < len(toks):
             if toks[i].kind != "amount":
@@ -269,8 +284,10 @@ class Reader:
                         used.add(id(c))
             i = max(k, i + 1)
 
-        # 2. amounts left on a line whose labelled rows have as many empty cells: row order
-        #    (a row whose label ended the line above, without its amount, waits for it here)
+    def _by_row_order(self, toks, labels, raw, out: Reading, where: str, used: set[int]) -> list:
+        """2. Amounts left on a line whose labelled rows have as many empty cells: row order (a row
+        whose label ended the line above, without its amount, waits for it here). Returns the
+        amounts still free."""
         free = [t for t in toks if t.kind == "amount" and id(t) not in used]
         slots = [c for c in self._slots(labels) if c not in out.values]
         continuation = not labels and not any(t.kind == "code" for t in toks)
@@ -302,7 +319,11 @@ class Reader:
                 if t.kind == "code" and t.code in slots:
                     used.add(id(t))
             free = []
+        return free
 
+    def _residue(self, toks, labels, out: Reading, where: str, used: set[int], free: list) -> None:
+        """Residue where a labelled row's amount should be ("(@)"): printed but unreadable, not
+        absent; and the rows whose label ended this line without an amount wait for the next."""
         line_codes = {t.code for t in toks if t.kind == "code"}
         if labels and not free and not line_codes and not any(t.kind == "amount" and id(t) not in used for t in toks):
             # residue where the amount should be ("(@)"): printed but unreadable, not absent
@@ -314,6 +335,8 @@ class Reader:
         self.pending = [c for c in self._slots(labels) if c not in out.values and c not in line_codes] \
             if labels else []
 
+    def _empty_codes(self, toks, labels, raw, out: Reading, cursor: int, where: str, used: set[int]) -> int:
+        """3. Codes with no amount; returns the cursor past the last code on the line."""
         # 3. codes with no amount: blank cells only when no digit stands on the line but the codes'
         #    and the labels' (positive evidence of an empty cell); unreadable where residue or a
         #    piece of a number stands ("16,446\t,970 7045", "(962, ... 048)")
@@ -330,12 +353,6 @@ class Reader:
                 prev_end = pos + 1
             if t.kind == "code" and t.code in self.row_of_code:
                 cursor = max(cursor, self.row_of_code[t.code] + 1)
-
-        # 4. what is left: ghosts on caption rows, or orphans
-        rest = [t for t in toks if t.kind == "amount" and id(t) not in used and t.grouped]
-        cut = next((t.code for t in toks if t.kind == "cut"), "")
-        for t in self._leftover(rest, labels, out, cursor, where, cut):
-            t.free = True           # an orphan: may still pair with a code on the next line
         return cursor
 
     def _stray_digits(self, raw: str, labels, toks, used: set[int]) -> bool:

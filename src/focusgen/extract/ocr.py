@@ -310,6 +310,11 @@ def _not_an_amount(text: str) -> bool:
 
 
 DASHLIKE = ("-", "—", "–", "~", "=", "--")
+_ZERO_LIKE = re.compile(r"[OoQDCUG@©®()\[\]|]{1,3}")     # what a page reading makes of a lone 0
+
+
+def _only_digits(text: str | None) -> str:
+    return re.sub(r"\D", "", text or "")
 
 
 def _groups(words_px: list[tuple], xh: float) -> list[list[int]]:
@@ -393,9 +398,10 @@ def _witness(page, ink, words_px: list[tuple], boxes: list[tuple], xh: float, fi
             if _dash(ink, (x0, y0, x1, y1), others, xh):
                 out[key] = ("-", 1.0, key)
                 continue
-        # at least a capital's height: a thin mark is read in its row's band
-        yc = (y0 + y1) // 2
-        y0, y1 = min(y0, int(yc - 0.6 * xh)), max(y1, int(yc + 0.6 * xh))
+        if len(g) == 1 and len(_only_digits(text)) <= 1:
+            # a thin mark (a dash, a lone 0 OCR made letters of) is read in its row's band
+            yc = (y0 + y1) // 2
+            y0, y1 = min(y0, int(yc - 0.6 * xh)), max(y1, int(yc + 0.6 * xh))
         a0, b0, a1, b1 = _widened(ink, (x0, y0, x1, y1), others, xh)
         crop = page[max(0, b0 - pad):b1 + pad, max(0, a0 - pad):a1 + pad]
         if crop.size:
@@ -466,7 +472,7 @@ def read_page(exe: str, image, folder: Path, index: int):
     marks, xh = _marks(ink)
     skipped = _unread(marks, words, xh)
     numeric = [(k, (w.text, int(w.x0), int(w.y0), int(w.x1), int(w.y1))) for k, w in enumerate(words)
-               if sum(ch.isdigit() for ch in w.text) >= 1 or w.text in DASHLIKE]
+               if sum(ch.isdigit() for ch in w.text) >= 1 or w.text in DASHLIKE or _ZERO_LIKE.fullmatch(w.text)]
     numeric += [(len(words) + j, ("", *g)) for j, g in enumerate(skipped)]
     alt = _second_reading(exe, page, numeric, folder, f"numbers{index}", findings)
     boxes = [(int(w.x0), int(w.y0), int(w.x1), int(w.y1)) for w in words] + [tuple(g) for g in skipped]
@@ -474,9 +480,16 @@ def read_page(exe: str, image, folder: Path, index: int):
     scale = 72 / OCR_DPI
     is_number = dict(numeric)
     no_alt = ("", 0.0)
-    out = [Word(w.text, w.x0 * scale, w.y0 * scale, w.x1 * scale, w.y1 * scale, w.conf,
-                *(alt.get(k, no_alt) if k in is_number else (None, 0.0)), *wit.get(k, (None, 0.0, -1)))
-           for k, w in enumerate(words)]
+    out = []
+    for k, w in enumerate(words):
+        a, seen = alt.get(k, no_alt) if k in is_number else (None, 0.0), wit.get(k, (None, 0.0, -1))
+        if _ZERO_LIKE.fullmatch(w.text) and a[0] and re.fullmatch(r"\d{1,3}", a[0]) and _only_digits(seen[0]) == a[0]:
+            # letters the page reading made of a lone digit ("QO" for a boxed 0): both crop readings
+            # read the digit; it stands as they read it, a mark the page reading did not take
+            out.append(Word(a[0], w.x0 * scale, w.y0 * scale, w.x1 * scale, w.y1 * scale, 0.0, *a, *seen,
+                            skipped=True))
+            continue
+        out.append(Word(w.text, w.x0 * scale, w.y0 * scale, w.x1 * scale, w.y1 * scale, w.conf, *a, *seen))
     for j, (x0, y0, x1, y1) in enumerate(skipped):
         k = len(words) + j
         text, conf = alt.get(k, no_alt)

@@ -21,7 +21,8 @@ LOW_CONFIDENCE = 45          # an OCR word below this needs the arithmetic's con
 # The second witness's confidence (witness.py: the least probability of the characters it read)
 # below which it does not witness a number. Measured on the foreign scans: readings that agree with
 # the page's sit at 0.95 and above; misreads fall below 0.6.
-WITNESS_FLOOR = 0.70
+WITNESS_FLOOR = 0.50
+SHORT_FLOOR = 0.80           # for a number of one to three digits, which two misreads could share by chance
 _DASHES = ("-", "--", "—", "–")
 
 
@@ -54,6 +55,8 @@ def witnessed(words: list[Word], text: str) -> bool:
         return False
     first = words[0]
     if first.wit is None or first.wit_conf < WITNESS_FLOOR or any(w.group != first.group for w in words):
+        return False
+    if len(_digits(text)) <= 3 and first.wit_conf < SHORT_FLOOR:
         return False
     if text.strip() in _DASHES:
         return first.wit == "-" and len(words) == 1 and not first.skipped and first.conf >= LOW_CONFIDENCE \
@@ -283,6 +286,9 @@ def place_tokens(row: Row, ocr: bool, codes: frozenset[str]) -> None:
             m = re.fullmatch(r"[({](\d{4}[A-C]?)[)}][.,;:]?", text)
             if m and m.group(1) in codes:
                 text = f"[{m.group(1)}]"
+        if ocr and not cited and w.alt and re.fullmatch(r"\d{4}", w.alt) and w.alt in codes \
+                and re.fullmatch(r"[\dlI|\[({]" + w.alt + r"[\])}|lI1]?", text):
+            text = f"[{w.alt}]"           # a code with its box's side read as a digit ("98510")
         if ocr and not cited:          # "line D (7490)" cites a code; it is not the cell
             text, rep = fix_word(text, codes)
             number = not text.startswith("[") and (any(ch.isdigit() for ch in text) or text in _DASHES)

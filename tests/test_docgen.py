@@ -341,6 +341,10 @@ def test_checker_judges_claims():
     j = wrong_claims(_E("daily-seg", {"7010": 100}, {"7010": "reconstructed"}), t)
     assert j.wrong == [] and j.unfounded
     assert wrong_claims(_E("daily-seg", {"7010": 7}, {"7010": "reconstructed"}), t).wrong
+    # a page that does not foot settles nothing: 7020 lost, 7060 printed 127 = 120 + 0 + 7
+    t = _truth({"7010": 100, "7020": 20, "7040": 120, "7060": 127, "7050": 0}, {"7020": "lost"})
+    assert wrong_claims(_E("daily-seg", {"7020": 20}, {"7020": "reconstructed"}), t).unfounded
+    assert wrong_claims(_E("daily-seg", {"7020": 27}, {"7020": "reconstructed"}), t).wrong
     # the wrong report kind is wrong on its face
     assert wrong_claims(_E("focus-ii", {}), t).wrong
 

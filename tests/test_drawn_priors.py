@@ -30,9 +30,9 @@ STRICT = os.environ.get("DOCGEN_STRICT") == "1"
 
 # The CI sample: 25 text-layer prints, 8 OCR texts, 6 scans (100-300 dpi, several damages, Daily
 # Segs for their fewer pages) and 2 whole FOCUS II filings with their SEC pages first.
-SCANS = [Spec("scan", "daily-seg", 50_001, 300, "clean"), Spec("scan", "daily-seg", 50_002, 200, "stamp"),
-         Spec("scan", "daily-seg", 50_003, 150, "skew"), Spec("scan", "daily-seg", 50_004, 240, "photo"),
-         Spec("scan", "daily-seg", 50_005, 200, "fax"), Spec("scan", "focus-ii", 50_006, 120, "jpeg")]
+SCANS = [Spec("scan", "daily-seg", 60_001, 300, "clean"), Spec("scan", "daily-seg", 60_002, 200, "stamp"),
+         Spec("scan", "daily-seg", 60_003, 150, "skew"), Spec("scan", "daily-seg", 60_004, 240, "photo"),
+         Spec("scan", "daily-seg", 60_005, 200, "fax"), Spec("scan", "focus-ii", 60_006, 120, "jpeg")]
 SAMPLE = sample(text=25, ocrtext=8, whole=2) + SCANS
 
 # Cases that fail on the extraction of today: id -> the failure (see /work/notes/docgen-failures.md).

@@ -8,11 +8,10 @@ repaired, reconstructed) and any `blank`. A null value (unknown, unconfirmed) is
 not recovered. A claim is wrong when:
   - the line is shown legibly and the claim is not what the page shows (an amount, or blank);
   - the line is not shown legibly (a stamp or tick over it: obscured; lost; misread in a .txt) and
-    the claim is not what the form's arithmetic gives from what IS shown legibly (arith.derive),
-    nor, for an obscured cell, what is printed under the mark. Where the arithmetic gives nothing,
-    a claim equal to what was printed is `unfounded` (reported, not wrong: right, but not from the
-    page); any other is wrong. Where the arithmetic gives two values (the page does not foot), no
-    claim of it is founded.
+    the claim is neither what the form's arithmetic gives from what IS shown legibly (arith.derive:
+    one value, not disputed by a failing equation) nor what was printed there. A claim of what was
+    printed that the arithmetic does not give is `unfounded` (reported, not wrong: right, but not
+    from the page), except under a stamp or tick, where the page may still show it.
 Blank and 0 are the same amount (as `check` compares them): a blank claimed for a printed 0 (or a
 - for nil), or 0 for an empty cell, is listed apart (`blank_zero`), not counted wrong.
 A claim for the wrong report kind is wrong on its face (every line).
@@ -71,10 +70,9 @@ def wrong_claims(e, truth: dict) -> Judgement:
         settled = len(gives) == 1 and CONFLICT not in gives
         if settled and _amount(claimed) == _amount(next(iter(gives))):
             continue
-        if hidden[code] == "obscured" and _amount(claimed) == _amount(shown[code]):
-            continue
-        if not gives and _amount(claimed) == _amount(shown[code]):
-            j.unfounded.append((code, how, claimed))
+        if _amount(claimed) == _amount(shown[code]):
+            if hidden[code] != "obscured":          # under a stamp or a tick, the page may still show it
+                j.unfounded.append((code, how, claimed))
             continue
         why = (f"{hidden[code]}; the arithmetic of what is shown gives "
                + (", ".join(str(g) for g in sorted(gives, key=str)) if gives else "nothing"))
@@ -100,6 +98,7 @@ class Outcome:
     traceback: str | None = None
     refused: str | None = None
     method: str | None = None
+    claims: dict = field(default_factory=dict)     # code -> [value, how]: to judge again without extracting
 
 
 def run(doc) -> Outcome:
@@ -128,7 +127,21 @@ def run(doc) -> Outcome:
         return o
     o.seconds = time.perf_counter() - t
     o.method = e.method
+    o.claims = {"report": e.report, "lines": {c: [e.lines.get(c), e.how.get(c)] for c in e.lines}}
     j = wrong_claims(e, doc.truth)
+    o.legible, o.numbers, o.recovered, o.recovered_numbers = j.legible, j.numbers, j.recovered, j.recovered_numbers
+    o.wrong, o.blank_zero, o.unfounded = j.wrong, j.blank_zero, j.unfounded
+    return o
+
+
+def rejudge(o: Outcome, truth: dict) -> Outcome:
+    """The outcome judged again from its stored claims (after a change to the checker)."""
+    if not o.claims:
+        return o
+    e = _Nothing(o.claims["report"])
+    e.lines = {c: v for c, (v, _) in o.claims["lines"].items()}
+    e.how = {c: h for c, (_, h) in o.claims["lines"].items()}
+    j = wrong_claims(e, truth)
     o.legible, o.numbers, o.recovered, o.recovered_numbers = j.legible, j.numbers, j.recovered, j.recovered_numbers
     o.wrong, o.blank_zero, o.unfounded = j.wrong, j.blank_zero, j.unfounded
     return o

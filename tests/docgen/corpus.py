@@ -9,6 +9,7 @@ Classes:
   scan         a scan of such a print (dpi 100-300, one damage of scanner.DAMAGES)
   whole        a whole FOCUS II as a text-layer PDF: cover, SEC pages, then the CFTC pages
   whole-scan   the same, scanned
+  whole-ocrtext  the same, as another program's OCR text
 Truth (Doc.truth, and <id>.truth.json): `shown` what the print shows for every CFTC amount line (an
 amount, or "blank"), `hidden` the lines the document does not show legibly (obscured, lost,
 misread), `values` the filing's own values, `not_footing` how the print departs from the
@@ -30,8 +31,8 @@ from .printer import print_doc
 from .scanner import DAMAGES, scan
 from .sec import sec_values
 
-VERSION = 2          # bump when a generator changes what a spec makes: a corpus folder is rebuilt
-CLASSES = ("text", "ocrtext", "scan", "whole", "whole-scan")
+VERSION = 4          # bump when a generator changes what a spec makes: a corpus folder is rebuilt
+CLASSES = ("text", "ocrtext", "scan", "whole", "whole-scan", "whole-ocrtext")
 DPIS = (100, 120, 150, 175, 200, 240, 300)
 
 
@@ -50,7 +51,7 @@ class Spec:
 
     @property
     def suffix(self) -> str:
-        return ".txt" if self.cls == "ocrtext" else ".pdf"
+        return ".txt" if self.cls.endswith("ocrtext") else ".pdf"
 
 
 @dataclass
@@ -82,7 +83,7 @@ def render(spec: Spec) -> tuple[bytes, dict]:
         when = f.as_of.strftime("%b %d %Y").upper()
         s = scan(pr, spec.dpi, spec.damage, spec.seed, when)
         data, hidden = s.pdf, s.hidden
-    elif spec.cls == "ocrtext":
+    elif spec.cls.endswith("ocrtext"):
         text, hidden = ocr_text(pr, spec.seed)
         data = text.encode()
     else:
@@ -115,7 +116,7 @@ def make(spec: Spec, folder: Path) -> Doc:
 
 
 def sample(text: int = 0, ocrtext: int = 0, scans: int = 0, whole: int = 0, whole_scans: int = 0,
-           base: int = 0) -> list[Spec]:
+           whole_ocrtext: int = 0, base: int = 0) -> list[Spec]:
     """Specs with fixed seeds from `base`: each class's own run of seeds; scans spread over the
     resolutions and damages (every damage at several resolutions), whole filings always FOCUS II."""
     out: list[Spec] = []
@@ -133,6 +134,8 @@ def sample(text: int = 0, ocrtext: int = 0, scans: int = 0, whole: int = 0, whol
     for i in range(whole_scans):
         s = base + 40_000 + i
         out.append(Spec("whole-scan", "focus-ii", s, DPIS[(i * 3 + 2) % len(DPIS)], DAMAGES[(i * 7) % len(DAMAGES)]))
+    for i in range(whole_ocrtext):
+        out.append(Spec("whole-ocrtext", "focus-ii", base + 50_000 + i))
     return out
 
 

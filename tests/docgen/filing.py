@@ -261,7 +261,7 @@ def _not_footing(kind: str, values: dict, rnd: random.Random) -> tuple[dict, lis
     for _ in range(rnd.choice((1, 1, 2))):
         how = rnd.choice(["total-off", "parts-blank", "parts-blank", "capital"] if kind == "focus-ii"
                          else ["total-off", "parts-blank"])
-        if how == "capital" and values.get("7455") is not None:
+        if how == "capital" and values.get("7455") is not None and printed["7425"] is not None:
             printed["7425"] = printed["7445"] = None
             notes.append("7455 printed while 7425 and 7445 are blank")
         elif how == "parts-blank":

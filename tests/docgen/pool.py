@@ -78,7 +78,7 @@ def table(results: list[Outcome]) -> str:
         for g in group(o):
             rows[g].append(o)
         rows["all"].append(o)
-    order = ["text", "ocrtext", "whole", "scan"] + sorted(k for k in rows if k.startswith("scan ")) + \
+    order = ["text", "ocrtext", "whole", "whole-ocrtext", "scan"] + sorted(k for k in rows if k.startswith("scan ")) + \
         ["whole-scan"] + sorted(k for k in rows if k.startswith("whole-scan ")) + ["all"]
     head = (f"{'class':28s} {'docs':>5s} {'printed':>8s} {'claimed':>8s} {'numbers':>8s} {'wrong':>6s} "
             f"{'w.docs':>6s} {'blank/0':>7s} {'unfnd':>5s} {'tb':>3s} {'refused':>7s} {'s/doc':>6s}")
@@ -120,6 +120,30 @@ def describe(doc: Doc, o: Outcome, limit: int = 8) -> str:
     if len(o.wrong) > limit:
         lines.append(f"  ... and {len(o.wrong) - limit} more wrong claims")
     return "\n".join(lines)
+
+
+def markdown(failing: list, kept: Path | None = None) -> str:
+    """The failing documents as a markdown list (for the notes): id, how to make it again, what was
+    claimed against what was printed."""
+    out = []
+    for doc, o in sorted(failing, key=lambda f: f[1].id):
+        s = doc.spec
+        out.append(f"- `{o.id}`: `Spec({s.cls!r}, {s.kind!r}, {s.seed}, {s.dpi!r}, {s.damage!r})`"
+                   + (f", kept as `{kept / doc.path.name}`" if kept else ""))
+        out.append(f"  - layout: {doc.truth['layout']}")
+        if doc.truth.get("not_footing"):
+            out.append(f"  - print does not foot: {'; '.join(doc.truth['not_footing'])}")
+        if doc.truth.get("hidden"):
+            out.append(f"  - not legible on the document: "
+                       f"{', '.join(f'{c} {h}' for c, h in sorted(doc.truth['hidden'].items()))}")
+        if o.traceback:
+            out.append(f"  - traceback: `{o.traceback.strip().splitlines()[-1]}`")
+        for code, how, got, want, why in o.wrong[:12]:
+            out.append(f"  - line {code}: claimed {got!r} ({how}), printed {want!r}"
+                       + (f" ({why})" if why != "not what the page shows" else ""))
+        if len(o.wrong) > 12:
+            out.append(f"  - ... {len(o.wrong) - 12} more")
+    return "\n".join(out) + "\n"
 
 
 def keep(doc: Doc, where: Path) -> Path:

@@ -185,25 +185,33 @@ class GridReader:
         return any(t.kind == "code" for t in r.toks)
 
     def _pair(self, r: Row, side: str):
+        """Each code of the row with the nearest amount on its side, up to the next amount code (a
+        name field's code, "Name(s): EUREX CLEARING AG [7550]", takes no amount and bounds none),
+        and whether debris stands where an amount is missing; and the amounts left over."""
         toks = r.toks
         code_idx = [i for i, t in enumerate(toks) if t.kind == "code"]
+        amount_idx = [i for i in code_idx if toks[i].tok.code not in self.text_codes]
         pairs, used = [], set()
-        for n, ci in enumerate(code_idx):
+        for ci in code_idx:
+            if toks[ci].tok.code in self.text_codes:
+                pairs.append((toks[ci], None, False))
+                continue
+            n = amount_idx.index(ci)
             if side == "before":
-                lo = code_idx[n - 1] + 1 if n else 0
+                lo = amount_idx[n - 1] + 1 if n else 0
                 seg = range(lo, ci)
                 ordered = list(reversed(seg))
             else:
-                hi = code_idx[n + 1] if n + 1 < len(code_idx) else len(toks)
+                hi = amount_idx[n + 1] if n + 1 < len(amount_idx) else len(toks)
                 seg = range(ci + 1, hi)
                 ordered = list(seg)
             amount = next((toks[i] for i in ordered if toks[i].kind == "amount" and toks[i].real and i not in used), None)
             if amount is not None:
                 used.add(toks.index(amount))
             if side == "before":
-                bounds = (toks[code_idx[n - 1]].x1 if n else -1e9, toks[ci].x0)
+                bounds = (toks[amount_idx[n - 1]].x1 if n else -1e9, toks[ci].x0)
             else:
-                bounds = (toks[ci].x1, toks[code_idx[n + 1]].x0 if n + 1 < len(code_idx) else 1e9)
+                bounds = (toks[ci].x1, toks[amount_idx[n + 1]].x0 if n + 1 < len(amount_idx) else 1e9)
             debris = amount is None and self._debris(r, toks[ci], [toks[i] for i in seg], side, bounds)
             pairs.append((toks[ci], amount, debris))
         left = [t for i, t in enumerate(toks) if t.kind == "amount" and t.real and i not in used]

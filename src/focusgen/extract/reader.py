@@ -62,6 +62,24 @@ class Reading:
     seen_rows: set[int] = field(default_factory=set)
 
 
+def _nil_dashes(toks: list[Tok], labels, line: str) -> list[Tok]:
+    """A lone dash in a labelled line's cell is the accountant's nil: 0, as printed ("A. Cash $ -",
+    "- [7050]"). Only a dash on its own (a leader is a run of them) that stands in a cell: after a
+    "$" or a wide gap and the last thing on the line, or right before a code; a hyphen ending a
+    label's text ("debit balances -") is none."""
+    out = []
+    for i, t in enumerate(toks):
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        before = line[:t.start]
+        in_cell = before.rstrip().endswith("$") or re.search(r"(\t|\s{3,})$", before) is not None
+        if t.kind == "blank" and t.text in ("-", "—", "–", "--") and labels and \
+                ((nxt is None and in_cell) or (nxt is not None and nxt.kind == "code")) and \
+                not (out and out[-1].kind == "amount"):
+            t = Tok("amount", t.text, t.start, value=0, end=t.end)
+        out.append(t)
+    return out
+
+
 def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
@@ -175,9 +193,26 @@ class Reader:
 
     # --- reading ------------------------------------------------------------------------------
 
+    def _amount_side(self, pages: list[str]) -> str:
+        """'after' when the text prints codes before their amounts ("7010  A. Cash ... 2,837,564"),
+        as a code-left listing does: counted on lines with one code and one formatted amount."""
+        before = after = 0
+        for page in pages:
+            for raw in page.splitlines():
+                toks = [t for t in tokenize(clean(raw), self.codes) if t.kind in ("code", "amount")]
+                codes = [t for t in toks if t.kind == "code" and t.code not in self._text_codes()]
+                amounts = [t for t in toks if t.kind == "amount" and t.grouped]
+                if len(codes) == 1 and len(amounts) == 1:
+                    if amounts[0].start < codes[0].start:
+                        before += 1
+                    else:
+                        after += 1
+        return "after" if after > 2 * before + 2 else "before"
+
     def read(self, pages: list[str]) -> Reading:
         out = Reading()
         self.pending: list[str] = []
+        self.side = self._amount_side(pages)
         cursor = 0
         self.exact_end = -1
         started = False
@@ -201,10 +236,10 @@ class Reader:
                     self.pending = []
                     continue
                 labels = self._find_labels(line, cursor)
-                toks = [t for t in tokenize(line, self.codes)
-                        if not any(s <= t.start < e for _, s, e in labels)]
+                toks = _nil_dashes([t for t in tokenize(line, self.codes)
+                                    if not any(s <= t.start < e for _, s, e in labels)], labels, line)
                 if carry is not None:
-                    if toks and toks[0].kind == "code" and toks[0].bracketed:
+                    if toks and toks[0].kind == "code" and toks[0].bracketed and self.side == "before":
                         toks.insert(0, carry)
                     else:
                         self._leftover([carry], [], out, cursor, carry_where)
@@ -230,6 +265,8 @@ class Reader:
             cursor = max(cursor, labels[-1][0] + 1)
         self._names(toks, labels, raw, out)
         used: set[int] = set()
+        if self.side == "after":
+            self._pair_after(toks, out, where, used)
         self._pair_runs(toks, labels, out, where, used)
         free = self._by_row_order(toks, labels, raw, out, where, used)
         self._residue(toks, labels, out, where, used, free)
@@ -253,11 +290,26 @@ class Reader:
                 name = re.sub(r"[\s$_|]+$", "", clean(raw)[end:stop]).strip(" \t:[]()_")
                 out.names[info.text_code] = name or None
 
+    def _pair_after(self, toks, out: Reading, where: str, used: set[int]) -> None:
+        """A text that prints codes before their amounts: each code takes the first amount after it
+        up to the next code ("7615  E. ...  -747.00   7620  208,982.00")."""
+        for i, t in enumerate(toks):
+            if t.kind != "code" or t.code in self._text_codes() or id(t) in used:
+                continue
+            for a in toks[i + 1:]:
+                if a.kind == "code":
+                    break
+                if a.kind == "amount" and id(a) not in used and (a.grouped or a.value == 0):
+                    self._put(out, t.code, a, "read", where)
+                    used.add(id(a))
+                    used.add(id(t))
+                    break
+
     def _pair_runs(self, toks, labels, out: Reading, where: str, used: set[int]) -> None:
         """1. An amount (or a run of them) right before as many codes: pairs in order."""
         i = 0
         while i < len(toks):
-            if toks[i].kind != "amount":
+            if toks[i].kind != "amount" or id(toks[i]) in used:
                 i += 1
                 continue
             j = i + 1
@@ -279,7 +331,12 @@ class Reader:
                 for a, c in pair:
                     tight = c.start - a.end <= 2          # "173 7354": one space or tab
                     if a.grouped or a.value == 0 or tight:
-                        self._put(out, c.code, a, "read", where)
+                        k_a = toks.index(a)
+                        prev = toks[k_a - 1] if k_a else None
+                        # digits one space before it ("1 80.00"): a piece of the number may be lost there
+                        cut = prev is not None and prev.kind == "amount" and a.start - prev.end <= 1 \
+                            and not prev.text.endswith(")") and not a.text.startswith("(")
+                        self._put(out, c.code, a, "read", where, repaired=cut)
                         used.add(id(a))
                         used.add(id(c))
             i = max(k, i + 1)
@@ -408,11 +465,11 @@ class Reader:
     def _text_codes(self) -> frozenset[str]:
         return frozenset(self.report.text_codes)
 
-    def _put(self, out: Reading, code: str, tok: Tok, how: str, where: str) -> None:
+    def _put(self, out: Reading, code: str, tok: Tok, how: str, where: str, repaired: bool = False) -> None:
         line = self.report.lines.get(code)
         if line is None or line.kind == "text":
             return
-        obs = Obs(tok.value * tok.sign, how, tok.sign_sure, where, tok.repaired)
+        obs = Obs(tok.value * tok.sign, how, tok.sign_sure, where, tok.repaired or repaired)
         old = out.values.get(code)
         if old is None or old.value is None:
             out.values[code] = obs

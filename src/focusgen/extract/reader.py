@@ -299,10 +299,13 @@ class Reader:
             for a in toks[i + 1:]:
                 if a.kind == "code":
                     break
-                if a.kind == "amount" and id(a) not in used and (a.grouped or a.value == 0):
-                    self._put(out, t.code, a, "read", where)
-                    used.add(id(a))
-                    used.add(id(t))
+                if a.kind == "amount" and id(a) not in used:
+                    # the first amount after the code is its own ("(7352) 414- 1,942": 414- is
+                    # 7352's, 1,942 the next line's); a bare small number only right after it
+                    if a.grouped or a.value == 0 or a is toks[i + 1]:
+                        self._put(out, t.code, a, "read", where)
+                        used.add(id(a))
+                        used.add(id(t))
                     break
 
     def _pair_runs(self, toks, labels, out: Reading, where: str, used: set[int]) -> None:

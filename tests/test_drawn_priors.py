@@ -45,7 +45,7 @@ KNOWN: dict[str, str] = {
                                          "the wrong code and cells called blank",
     "scan-daily-seg-60002-200dpi-stamp": "a RECEIVED stamp hides most of 7315's amount: both witnesses "
                                          "read the 9 that shows",
-    "scan-daily-seg-60004-240dpi-photo": "the same layout as 60001, photographed: wrong pairings",
+    "scan-daily-seg-60004-240dpi-photo": "a phone photo of a drawn Daily Seg: wrong claims (see the extract report)",
 }
 
 

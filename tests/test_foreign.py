@@ -80,7 +80,10 @@ def test_codes_in_parentheses(tmp_path, key, layout):
 
 
 # A sample of the scans for CI (each takes seconds of OCR); the benchmark reads every one.
-SCANS = [("hsbc", "leaders", "150", 0.95), ("cs", "codeleft", "200", 0.90), ("hsbc", "secform", "150", 0.85)]
+# ("hsbc", "codeleft", "150"): the Courier listing at 150 dpi where Tesseract alone claimed misreads
+# (issue 22); measured with the two witnesses: 104 of 110, none wrong.
+SCANS = [("hsbc", "leaders", "150", 0.95), ("cs", "codeleft", "200", 0.90), ("hsbc", "secform", "150", 0.85),
+         ("hsbc", "codeleft", "150", 0.85)]
 
 
 @pytest.mark.parametrize("key,layout,quality,share", SCANS)

@@ -45,7 +45,8 @@ KNOWN: dict[str, str] = {
                                          "the wrong code and cells called blank",
     "scan-daily-seg-60002-200dpi-stamp": "a RECEIVED stamp hides most of 7315's amount: both witnesses "
                                          "read the 9 that shows",
-    "scan-daily-seg-60004-240dpi-photo": "a phone photo of a drawn Daily Seg: wrong claims (see the extract report)",
+    "scan-daily-seg-60004-240dpi-photo": "a phone photo of a drawn Daily Seg whose titles OCR damaged: "
+                                         "taken for a FOCUS II (the report kind claimed wrongly)",
 }
 
 

@@ -281,11 +281,14 @@ def _dispatch(args: argparse.Namespace, out: Console, err: Console) -> int:
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 
-def _show(make, view, as_json: bool, out: Console, err: Console):
-    """Run `make`; print its problems (returning None), or show its result as JSON or a table."""
+def _show(make, view, as_json: bool, out: Console, err: Console, during=None):
+    """Run `make` (inside `during`, a progress bar); print its problems (returning None), or show
+    its result as JSON or a table."""
     import json
+    from contextlib import nullcontext
     try:
-        result = make()
+        with during or nullcontext():
+            result = make()
     except InputProblems as exc:
         print_problems(exc.problems, err, closing=False)
         return None
@@ -382,10 +385,24 @@ def explain_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
     return 0
 
 
+def _ocr_progress(err: Console):
+    """A progress bar of the pages OCR reads (a scanned prior), on stderr and only at a terminal:
+    (context manager, callback(done, total))."""
+    from contextlib import nullcontext
+    if not err.is_terminal:
+        return nullcontext(), None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    bar = Progress(TextColumn("reading the scan"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=terminal.real(err), transient=True)
+    task = bar.add_task("ocr", total=None)
+    return bar, lambda done, total: bar.update(task, completed=done, total=total)
+
+
 def extract_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
     from .extract import extract
     from .render.check_views import print_extraction
-    result = _show(lambda: extract(args.prior), print_extraction, args.json, out, err)
+    bar, progress = _ocr_progress(err)
+    result = _show(lambda: extract(args.prior, progress=progress), print_extraction, args.json, out, err, bar)
     return 2 if result is None else 0
 
 
@@ -490,8 +507,9 @@ def check_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
         return 2
     if args.current.is_dir() or args.against.is_dir():
         return check_many(args, out, err)
-    result = _show(lambda: check_one(args.current, args.against, args.tolerance, args.settings), print_comparison,
-                   args.json, out, err)
+    bar, progress = _ocr_progress(err)
+    result = _show(lambda: check_one(args.current, args.against, args.tolerance, args.settings, progress=progress),
+                   print_comparison, args.json, out, err, bar)
     if result is None:
         return 2
     return 1 if result.failed else 0

@@ -2,7 +2,7 @@
 with the prior period (variance).
 
 Holds: rules.py (the one line-by-line comparison and its rules: blank is 0, an illegible line is not
-compared, a doubted printed value is compared as printed, the tolerance, firms by their letters),
+compared, an unconfirmed value is for the eye, the tolerance, firms by their letters),
 sources.py (loading a filing from any source in one place: an input, focusgen's JSON, a print or scan),
 check.py, amend.py and variance.py (what each use of the comparison reports).
 

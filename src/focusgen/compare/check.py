@@ -3,7 +3,8 @@ holds (the edit checks a regulator runs).
 
 CURRENT is a filing input (built in memory) or focusgen's JSON; PRIOR is anything sources.load reads.
 The comparison is rules.py's: a line the prior does not show legibly is listed as not compared, never
-as equal.
+as equal; a line whose prior value is unconfirmed (a scan shows a candidate that no second witness or
+edit check confirms) is listed to compare by eye, with the candidate: never as equal, never as different.
 """
 
 from __future__ import annotations
@@ -30,12 +31,13 @@ class Comparison:
     prior: Record
     differences: list[dict] = field(default_factory=list)
     not_compared: list[str] = field(default_factory=list)
+    by_eye: list[dict] = field(default_factory=list)     # {line, label, prior_shows, current}
     considered: int = 0             # lines with an amount in either filing
     notes: list[str] = field(default_factory=list)
 
     @property
     def compared(self) -> int:
-        return self.considered - len(self.not_compared)
+        return self.considered - len(self.not_compared) - len(self.by_eye) - len(self.by_eye)
 
     @property
     def enough(self) -> bool:
@@ -51,9 +53,11 @@ class Comparison:
                 "prior": {"source": self.prior.source, "report": self.prior.report, "as_of": self.prior.as_of,
                           "method": self.prior.method},
                 "differences": self.differences, "not_compared": self.not_compared,
+                "compare_by_eye": self.by_eye,
                 "prior_edit_checks": list(self.prior.edit_failures),
                 "notes": self.notes,
                 "summary": {"differences": len(self.differences), "not_compared": len(self.not_compared),
+                            "compare_by_eye": len(self.by_eye),
                             "compared": self.compared, "considered": self.considered,
                             "enough_compared": self.enough,
                             "prior_edit_check_failures": len(self.prior.edit_failures)}}
@@ -83,14 +87,19 @@ def compare(current: Record, prior: Record, tolerance: int = 0) -> Comparison:
         result.considered += p.considered
         if p.status == rules.NOT_COMPARED:
             result.not_compared.append(p.code)
+        elif p.status == rules.BY_EYE:
+            result.by_eye.append({"line": p.code, "label": rep.lines[p.code].label, "prior_shows": p.other,
+                                  "current": p.current})
         elif p.status == rules.DIFFERS:
             result.differences.append({"line": p.code, "label": rep.lines[p.code].label, "prior": p.other,
                                        "current": p.current, "difference": p.difference, "prior_how": p.how})
     return result
 
 
-def check_one(current_path: Path, prior_path: Path, tolerance: int = 0, settings: Settings = DEFAULT) -> Comparison:
-    return compare(load_current(current_path, settings), load(prior_path), tolerance)
+def check_one(current_path: Path, prior_path: Path, tolerance: int = 0, settings: Settings = DEFAULT,
+              progress=None) -> Comparison:
+    """progress(done, total): the prior's pages read so far, for a scan's progress bar."""
+    return compare(load_current(current_path, settings), load(prior_path, progress=progress), tolerance)
 
 
 # --- many at once --------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ prior period):
 - blank and 0 are the same amount (a form prints a blank cell, a ledger says 0);
 - a line the other filing does not show legibly (no value, and not a blank it was seen to hold) is
   not compared: never counted as the same, nor as different;
-- a value the other filing prints but its own arithmetic doubts is compared as printed, and says so;
+- a value the other filing seems to show but nothing confirms (unconfirmed: a scan's candidate no second
+  witness or edit check backs) is for the eye: never the same, never different;
 - differences up to the tolerance (whole dollars) are not differences;
 - two firms are the same firm when their names have the same letters and digits (case, spacing and
   punctuation aside: "HSBC Securities (USA) Inc." is "HSBC SECURITIES (USA) INC").
@@ -16,16 +17,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-SAME, DIFFERS, NOT_COMPARED = "same", "differs", "not-compared"
-DOUBTED = "printed, doubted by the prior's own arithmetic"
+SAME, DIFFERS, NOT_COMPARED, BY_EYE = "same", "differs", "not-compared", "by-eye"
 
 
 @dataclass(frozen=True)
 class Pair:
     code: str
     current: int | None
-    other: int | None           # the other filing's value as compared (as printed, if doubted)
-    status: str                 # same | differs | not-compared
+    other: int | None           # the other filing's value as compared (its candidate, for the eye)
+    status: str                 # same | differs | not-compared | by-eye
     how: str | None             # how the other's value was obtained
     considered: bool            # an amount on either side, or a value the other was read to hold
 
@@ -46,10 +46,10 @@ def pair(code: str, now: int | None, other, tolerance: int = 0) -> Pair:
     """The current value of `code` against the other filing's (a report.model.Record)."""
     before, how = other.lines.get(code), other.how.get(code)
     considered = now is not None or before is not None or how not in ("blank", "missing", None)
-    printed = other.printed.get(code)
-    if printed is not None and (now or 0) != printed and abs((now or 0) - printed) > tolerance:
-        # the other prints a value its own arithmetic does not support: the difference is shown as printed
-        return Pair(code, now, printed, DIFFERS, DOUBTED, considered)
+    candidate = other.candidates.get(code)
+    if before is None and candidate is not None:
+        # the other seems to show a value nothing confirmed: for the eye, neither the same nor different
+        return Pair(code, now, candidate, BY_EYE, how, considered)
     if before is None and how != "blank":
         return Pair(code, now, None, NOT_COMPARED if now is not None else SAME, how, considered)
     if (now or 0) == (before or 0) or abs((now or 0) - (before or 0)) <= tolerance:

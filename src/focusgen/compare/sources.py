@@ -12,8 +12,9 @@ from ..settings import DEFAULT, Settings
 INPUT_SUFFIXES = (".yaml", ".yml")
 
 
-def load(path: Path, meta: Path | None = None, settings: Settings = DEFAULT) -> Record:
-    """A filing from `path`: an input (with --meta for a table), focusgen's JSON, or a print or scan."""
+def load(path: Path, meta: Path | None = None, settings: Settings = DEFAULT, progress=None) -> Record:
+    """A filing from `path`: an input (with --meta for a table), focusgen's JSON, or a print or scan
+    (progress(done, total) as a scan's pages are read)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in INPUT_SUFFIXES or meta is not None:
@@ -24,4 +25,4 @@ def load(path: Path, meta: Path | None = None, settings: Settings = DEFAULT) -> 
         from ..report import jsonio
         return jsonio.read(path).record(str(path))
     from ..extract import extract
-    return Record.of_extraction(extract(path))
+    return Record.of_extraction(extract(path, progress=progress))

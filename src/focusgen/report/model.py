@@ -174,7 +174,7 @@ class Record:
     net_capital: int | None = None          # the 1.17 net capital its input or JSON states (1.12(g)(1))
     findings: tuple = ()                    # what extract found (dicts: line, kind, message)
     edit_failures: tuple = ()               # the record's own arithmetic that fails (dicts)
-    printed: dict[str, int] = field(default_factory=dict)    # values printed but doubted by extract
+    candidates: dict[str, int] = field(default_factory=dict)  # unconfirmed: what a scan seems to show
 
     @classmethod
     def of_extraction(cls, e) -> "Record":
@@ -182,7 +182,7 @@ class Record:
                    how=dict(e.how), names=dict(e.names), method=e.method,
                    adjusted_net_capital=e.extra.get("adjusted_net_capital"),
                    summary=tuple(e.extra.get("summary") or ()), findings=tuple(e.findings),
-                   edit_failures=tuple(e.edit_failures), printed=dict(e.printed))
+                   edit_failures=tuple(e.edit_failures), candidates=dict(e.candidates))
 
     @classmethod
     def of_filing(cls, filing: Filing, source: str) -> "Record":

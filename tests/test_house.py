@@ -25,7 +25,7 @@ SRC = ROOT / "src" / "focusgen"
 # room -> the rooms it may import (besides itself). A room is a package folder or a top-level module.
 BASE = {"problems", "money", "settings", "resources", "__init__"}
 FLOORS = {
-    "problems": set(), "money": set(), "settings": set(), "resources": set(), "__init__": set(),
+    "problems": set(), "money": {"problems"}, "settings": set(), "resources": set(), "__init__": set(),
     "form": {"money"},
     "inputs": {"form", "problems", "money"},
     "report": {"form", "inputs", "problems", "money", "__init__"},

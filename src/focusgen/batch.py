@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .problems import InputProblems, Problem
+from .problems import InputProblems, Problem, quote
 from .settings import DEFAULT, Settings
 
 
@@ -115,10 +115,15 @@ def build_many(inputs: list[Path], out_root: Path | None, formats: tuple[str, ..
     clash = {s for s in stems if stems.count(s) > 1}
     outcomes: dict[Path, Outcome] = {}
     jobs = []
+    from .outputs import name_problems
     for p in inputs:
-        if p.stem in clash:
+        if name_problems(p, p.stem):        # its outputs would land outside OUT/<stem>/ (`..yaml`): never started
+            outcomes[p] = Outcome(input=p, problems=name_problems(p, p.stem))
+            if progress:
+                progress(outcomes[p])
+        elif p.stem in clash:
             outcomes[p] = Outcome(input=p, problems=[Problem(
-                "duplicate-stem", str(p), f"another input is also named {p.stem!r}; their outputs would overwrite "
+                "duplicate-stem", str(p), f"another input is also named {quote(p.stem)}; their outputs would overwrite "
                 "each other", expected="input files with distinct names")])
             if progress:
                 progress(outcomes[p])

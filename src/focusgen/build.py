@@ -70,10 +70,13 @@ def build(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None
     from .compare.variance import with_variance
     from .inputs.load import load_input
     from .manifest import NAME, manifest
-    from .outputs import write_set
+    from .outputs import name_problems, write_set
     from .render import public_name, render_outputs
     from .report.compute import compute
 
+    if name_problems(path, path.stem):
+        # the outputs are named after the input: `..yaml` would write into the output root itself
+        raise InputProblems(name_problems(path, path.stem))
     if f"{path.stem}.json" == NAME:
         # its JSON would take the audit manifest's place (or the manifest its JSON's)
         raise InputProblems([Problem("reserved-name", str(path), f"would write {path.stem}.json, the name of "

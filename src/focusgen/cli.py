@@ -408,13 +408,17 @@ def disclose_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
             print_problems([Problem("bad-option", "--as-of", f"{quote(args.as_of)} is not a date",
                                     expected="a real date YYYY-MM-DD")], err, closing=False)
             return 2
+    passed: list = []
     try:
-        posted, written = disclose(args.folder, args.out, as_of)
+        posted, written = disclose(args.folder, args.out, as_of, passed)
     except InputProblems as exc:
         print_problems(exc.problems, err)
         return 2
     for p in posted:
         out.print(f"{mmddyyyy(p.as_of)}  {terminal.literal(p.form)}  {p.name}  (from {terminal.literal(p.source)})")
+    if passed:      # builds outside the 12 months: neither posted nor required to have a public copy
+        out.print(f"passed over: {len(passed)} filing(s) outside the 12 months, as of "
+                  f"{mmddyyyy(passed[0].as_of)} to {mmddyyyy(passed[-1].as_of)}")
     out.print(f"{len(posted)} filing(s) posted in {terminal.literal(args.out)}: index.html, their PDFs, manifest.json")
     return 0
 

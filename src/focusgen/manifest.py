@@ -51,6 +51,9 @@ class Manifest:
     outputs: dict[str, str]         # plain file name -> sha256, as listed
     refused: tuple[str, ...]        # entries that are not plain names of this folder (or listed twice)
     public_copy: str | None = None
+    posting: bool = False           # the manifest of a public posting (focusgen disclose), not of a build
+    report: str | None = None       # as the manifest states them (unchecked: the filing JSON is the record)
+    as_of: str | None = None
 
 
 def _plain(name: str) -> bool:
@@ -98,8 +101,8 @@ def read_manifest(folder: Path, problems: list) -> Manifest | None:
             refused.append(name)
         else:
             outputs[name] = e["sha256"]
-    public = doc.get("public_copy")
-    return Manifest(outputs, tuple(refused), public if isinstance(public, str) else None)
+    text = lambda key: doc[key] if isinstance(doc.get(key), str) else None  # noqa: E731
+    return Manifest(outputs, tuple(refused), text("public_copy"), "posting" in doc, text("report"), text("as_of"))
 
 
 def _hash_file(path: Path, budget: list[int]) -> str | None:

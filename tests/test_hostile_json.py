@@ -301,3 +301,35 @@ def test_jsonsafe_by_hand():
     assert code("[" * 100_000 + "]" * 100_000, 10**6) == "json-too-large"
     assert code("[" + "0," * 100_000 + "0]", 10**6) == "json-too-large"
     assert code("[" + "0," * 99_998 + "0]", 10**6) is None
+
+
+def test_a_history_folder_is_read_within_bounds(tmp_path, good, monkeypatch):
+    """The first MAX_HISTORY JSONs by name, MAX_HISTORY_BYTES in all; the rest passed over."""
+    from focusgen import build
+    hist = tmp_path / "hist"
+    hist.mkdir()
+    r = rng("json:history")
+    months = sorted({f"20{r.randint(10, 20)}-{r.randint(1, 12):02d}-28" for _ in range(40)})
+    for m in months:
+        (hist / f"{m}.json").write_text(json.dumps(dict(good, as_of=m)))
+    size = len(json.dumps(dict(good, as_of=months[0])))
+    monkeypatch.setattr(build, "MAX_HISTORY", 12)
+    got = [h["as_of"] for h in build.load_history(hist, "focus-ii")]
+    assert got == months[:12]
+    monkeypatch.setattr(build, "MAX_HISTORY_BYTES", 5 * size + size // 2)
+    got = [h["as_of"] for h in build.load_history(hist, "focus-ii")]
+    assert got == months[:5]
+
+
+@pytest.mark.parametrize("kind", ["many values", "huge integer", "oversized"])
+def test_at_a_terminal(tmp_path, good, kind):
+    from ptyrun import run as pty_run
+    r = rng(f"json:pty:{kind}")
+    (tmp_path / "doc.json").write_text(document(kind, good, r))
+    (tmp_path / "doc.txt").write_text(document(kind, good, r))
+    for argv in (["check", INPUTS / "2020-11.yaml", "--against", "doc.json"], ["extract", "doc.txt"],
+                 ["diff", INPUTS / "2020-11.yaml", "doc.json"]):
+        for mode in ({"cols": 80}, {"cols": 80, "pipe_stdout": True}):
+            ran = pty_run(argv, cwd=tmp_path, timeout=120, **mode)
+            assert ran.status == 2 and "Traceback" not in ran.text and ran.cursor_restored, (argv, ran.text[-1500:])
+            assert any(f"error[{c}]" in ran.text for c in CODES), (argv, ran.text[-1500:])

@@ -274,3 +274,17 @@ def test_every_finding_field_is_held_to_its_bound():
         for got, given in zip((p.file, p.message, p.where, p.expected), parts):
             assert got == given if len(given) <= MAX_FIELD else (
                 got.startswith(given[:MAX_FIELD]) and got.endswith(f"(cut: {len(given):,} characters in all)"))
+
+
+def test_at_a_terminal(tmp_path):
+    from ptyrun import run as pty_run
+    r = rng("messages:pty")
+    src, _ = alias_bomb(r)
+    (tmp_path / "bomb.yaml").write_text(HEAD.replace("{name: ACME FUTURES LLC}", "{name: " + src + "}") + BODY)
+    (tmp_path / "long.yaml").write_text(HEAD + "lines: {7010: 1, " + yaml_str(text(r, 100_000, 200_000)) + ": 1}\n")
+    for name in ("bomb.yaml", "long.yaml"):
+        for mode in ({"cols": 80}, {"cols": 80, "pipe_stdout": True}, {"cols": 200, "env": {"NO_COLOR": "1"}}):
+            ran = pty_run(["build", name, "--out", "o", "--format", "json"], cwd=tmp_path, timeout=120, **mode)
+            assert ran.status == 2 and "Traceback" not in ran.text and ran.cursor_restored
+            assert len(ran.screen) < 20_000, (name, len(ran.screen))
+            assert not (tmp_path / "o").exists()

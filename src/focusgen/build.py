@@ -23,11 +23,23 @@ def load_history(folder: Path, kind: str) -> list[dict]:
     if not folder.is_dir():
         raise InputProblems([Problem("file-not-found", str(folder), "is not a folder",
                                      expected="a folder of earlier built JSON outputs")])
+    import heapq
+    import os
+
     from .report import jsonio
     found = {}
-    for path in sorted(folder.rglob("*.json"))[:5000]:
-        # regular files only (a FIFO would hang the build), each of bounded size; anything that is
-        # not an earlier build's JSON is passed over: history only draws charts
+    budget = MAX_HISTORY_BYTES
+    # the first 5,000 by name, kept as they are found (a folder of millions is walked, never held)
+    for path in heapq.nsmallest(MAX_HISTORY, folder.rglob("*.json")):
+        # regular files only (a FIFO would hang the build), each of bounded size, MAX_HISTORY_BYTES in
+        # all; anything that is not an earlier build's JSON is passed over: history only draws charts
+        try:
+            size = os.lstat(path).st_size
+        except OSError:
+            continue
+        if size > budget:
+            continue
+        budget -= size
         try:
             doc = jsonio.read(path)
         except InputProblems:
@@ -35,6 +47,10 @@ def load_history(folder: Path, kind: str) -> list[dict]:
         if doc.report == kind:
             found[doc.as_of] = doc.summary
     return [{"as_of": k, "summary": found[k]} for k in sorted(found)]
+
+
+MAX_HISTORY = 5000                  # earlier filings charted (20 years of Daily Segs)
+MAX_HISTORY_BYTES = 512 * 2**20     # their JSONs read, together (a filing's JSON is about 20 KB)
 
 
 def _check_drawable(filing, path: Path) -> None:

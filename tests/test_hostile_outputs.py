@@ -304,19 +304,19 @@ def test_killing_the_parent_kills_its_workers(tmp_path):
 def test_jobs_is_capped_at_the_number_of_inputs(tmp_path):
     from focusgen import batch
     folder = _batch(tmp_path, 2)
-    seen = {}
-    real = batch.ProcessPoolExecutor
+    started = []
+    real = batch._Worker
 
     class Spy(real):
-        def __init__(self, max_workers=None, **kw):
-            seen["workers"] = max_workers
-            super().__init__(max_workers=max_workers, **kw)
-    batch.ProcessPoolExecutor = Spy
+        def __init__(self, *a, **kw):
+            started.append(1)
+            super().__init__(*a, **kw)
+    batch._Worker = Spy
     try:
         outcomes = batch.build_many(batch.expand([folder]), tmp_path / "out", ("txt",), workers=64)
     finally:
-        batch.ProcessPoolExecutor = real
-    assert seen["workers"] == 2 and all(not o.problems for o in outcomes)
+        batch._Worker = real
+    assert len(started) == 2 and all(not o.problems for o in outcomes)
 
 
 # --- class 9: the PDF hides no text -------------------------------------------------------------

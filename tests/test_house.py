@@ -25,7 +25,8 @@ SRC = ROOT / "src" / "focusgen"
 # room -> the rooms it may import (besides itself). A room is a package folder or a top-level module.
 BASE = {"problems", "money", "settings", "resources", "__init__", "calendar"}
 FLOORS = {
-    "problems": set(), "money": set(), "settings": set(), "resources": set(), "__init__": set(), "calendar": set(),
+    "problems": set(), "money": {"problems"}, "settings": set(), "resources": set(), "__init__": set(),
+    "calendar": set(),
     "form": {"money", "calendar"},
     "inputs": {"form", "problems", "money", "calendar"},
     "report": {"form", "inputs", "problems", "money", "__init__", "calendar"},

@@ -23,11 +23,23 @@ def load_history(folder: Path, kind: str) -> list[dict]:
     if not folder.is_dir():
         raise InputProblems([Problem("file-not-found", str(folder), "is not a folder",
                                      expected="a folder of earlier built JSON outputs")])
+    import heapq
+    import os
+
     from .report import jsonio
     found = {}
-    for path in sorted(folder.rglob("*.json"))[:5000]:
-        # regular files only (a FIFO would hang the build), each of bounded size; anything that is
-        # not an earlier build's JSON is passed over: history only draws charts
+    budget = MAX_HISTORY_BYTES
+    # the first 5,000 by name, kept as they are found (a folder of millions is walked, never held)
+    for path in heapq.nsmallest(MAX_HISTORY, folder.rglob("*.json")):
+        # regular files only (a FIFO would hang the build), each of bounded size, MAX_HISTORY_BYTES in
+        # all; anything that is not an earlier build's JSON is passed over: history only draws charts
+        try:
+            size = os.lstat(path).st_size
+        except OSError:
+            continue
+        if size > budget:
+            continue
+        budget -= size
         try:
             doc = jsonio.read(path)
         except InputProblems:
@@ -35,6 +47,10 @@ def load_history(folder: Path, kind: str) -> list[dict]:
         if doc.report == kind:
             found[doc.as_of] = doc.summary
     return [{"as_of": k, "summary": found[k]} for k in sorted(found)]
+
+
+MAX_HISTORY = 5000                  # earlier filings charted (20 years of Daily Segs)
+MAX_HISTORY_BYTES = 512 * 2**20     # their JSONs read, together (a filing's JSON is about 20 KB)
 
 
 def _check_drawable(filing, path: Path) -> None:
@@ -70,10 +86,13 @@ def build(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None
     from .compare.variance import with_variance
     from .inputs.load import load_input
     from .manifest import NAME, manifest
-    from .outputs import write_set
+    from .outputs import name_problems, write_set
     from .render import public_name, render_outputs
     from .report.compute import compute
 
+    if name_problems(path, path.stem):
+        # the outputs are named after the input: `..yaml` would write into the output root itself
+        raise InputProblems(name_problems(path, path.stem))
     if f"{path.stem}.json" == NAME:
         # its JSON would take the audit manifest's place (or the manifest its JSON's)
         raise InputProblems([Problem("reserved-name", str(path), f"would write {path.stem}.json, the name of "

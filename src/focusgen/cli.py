@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .problems import InputProblems, Problem
+from .problems import InputProblems, Problem, quote
 from .render import terminal
 
 if TYPE_CHECKING:
@@ -29,12 +29,21 @@ def _formats(text: str) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
     bad = [f for f in chosen if f not in FORMATS]
     if bad or not chosen:
-        raise argparse.ArgumentTypeError(f"unknown format {', '.join(bad) or text!r}; choose from {','.join(FORMATS)}")
+        raise argparse.ArgumentTypeError(f"unknown format {quote(', '.join(bad)) if bad else quote(text)}; "
+                                         f"choose from {','.join(FORMATS)}")
     return chosen
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with the values its own errors quote (an unknown choice, an invalid number) cut."""
+
+    def error(self, message: str):
+        from .problems import clip
+        super().error(clip(message, 400))
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="focusgen", description="CFTC FOCUS II and Daily Seg filings from ledger balances.")
+    p = _Parser(prog="focusgen", description="CFTC FOCUS II and Daily Seg filings from ledger balances.")
     p.add_argument("--version", action="version", version=f"focusgen {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="compute a filing and write its outputs")
@@ -207,7 +216,7 @@ def _option_problems(args: argparse.Namespace, argv: list[str]) -> list[Problem]
                 raise InvalidOperation
             args.percent = value
         except InvalidOperation:
-            found.append(Problem("bad-option", "--percent", f"{args.percent!r} is not a percentage",
+            found.append(Problem("bad-option", "--percent", f"{quote(args.percent)} is not a percentage",
                                  expected="a number of per cent, 0 or more, such as 10 or 2.5"))
     if getattr(args, "dollars", None) is not None and args.dollars < 0:
         found.append(Problem("bad-option", "--dollars", f"{args.dollars} is negative", expected="0 or more"))
@@ -340,10 +349,15 @@ def verify_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
     except InputProblems as exc:
         print_problems(exc.problems, err, closing=False)
         return 2
+    from .problems import clip
     for r in results:
-        out.print(f"{r['status']:>8}  {terminal.literal(r['path'])}")
-    bad = [r for r in results if r["status"] != "ok"]
-    out.print(f"{len(results) - len(bad)} unchanged, {len(bad)} changed, missing, unlisted or refused")
+        if "more" in r:
+            out.print(f"{r['status']:>8}  ... and {r['more']:,} more")
+        else:          # a manifest's name is the user's: printed literally, and cut
+            out.print(f"{r['status']:>8}  {clip(terminal.literal(r['path']), 300)}")
+    bad = sum(r.get("more", 1) for r in results if r["status"] != "ok")
+    good = sum(1 for r in results if r["status"] == "ok")
+    out.print(f"{good} unchanged, {bad} changed, missing, unlisted or refused")
     return 1 if bad else 0
 
 
@@ -360,7 +374,7 @@ def explain_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
         return 2
     code = args.line.strip().strip("[]")
     if code not in filing.report.lines or filing.report.lines[code].kind == "text":
-        print_problems([Problem("unknown-line", str(args.input), f"{code!r} is not an amount line of the "
+        print_problems([Problem("unknown-line", str(args.input), f"{quote(code)} is not an amount line of the "
                                 f"{filing.report.kind} form",
                                 expected=f"a line code such as {filing.report.amount_codes[0]}")], err,
                        closing=False)
@@ -416,17 +430,21 @@ def disclose_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
         try:
             as_of = date.fromisoformat(args.as_of.strip())
         except ValueError:
-            print_problems([Problem("bad-option", "--as-of", f"{args.as_of!r} is not a date",
+            print_problems([Problem("bad-option", "--as-of", f"{quote(args.as_of)} is not a date",
                                     expected="a real date YYYY-MM-DD")], err, closing=False)
             return 2
+    passed: list = []
     try:
-        posted, written, missing = disclose(args.folder, args.out, as_of)
+        posted, written, missing = disclose(args.folder, args.out, as_of, passed)
     except InputProblems as exc:
         print_problems(exc.problems, err)
         return 2
     from .disclose import runs
     for p in posted:
         out.print(f"{mmddyyyy(p.as_of)}  {terminal.literal(p.form)}  {p.name}  (from {terminal.literal(p.source)})")
+    if passed:      # builds outside the 12 months: neither posted nor required to have a public copy
+        out.print(f"passed over: {len(passed)} filing(s) outside the 12 months, as of "
+                  f"{mmddyyyy(passed[0].as_of)} to {mmddyyyy(passed[-1].as_of)}")
     if missing:
         spans = [mmddyyyy(a) if a == b else f"{mmddyyyy(a)} to {mmddyyyy(b)}" for a, b in runs(missing)]
         err.print(f"warning[missing-daily-statement]: {len(missing)} business day(s) of the 12 months have no daily "

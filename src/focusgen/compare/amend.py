@@ -6,7 +6,6 @@ An amendment that changes nothing is refused: there would be nothing to amend.""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 
 from ..problems import InputProblems, Problem
@@ -56,7 +55,9 @@ def amendment(filing: Filing) -> Amendment | None:
         raise InputProblems([Problem("amendment-changes-nothing", name, f"every line is as in the original "
                                      f"{h.amends}{more}", "amends", "an amendment that changes at least one line "
                                      "(or the original filing, left as it was)")])
-    return Amendment(source=h.amends, sha256=hashlib.sha256(path.read_bytes()).hexdigest(), reason=h.reason,
+    # the original's hash as it was read with the inputs (never read again, unbounded)
+    sha = dict(filing.input.file_hashes)[str(path)]
+    return Amendment(source=h.amends, sha256=sha, reason=h.reason,
                      original={"report": original.report, "as_of": original.as_of, "firm": original.firm,
                                "method": original.method},
                      changes=tuple(changes), not_compared=tuple(not_compared))

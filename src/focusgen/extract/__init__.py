@@ -25,7 +25,6 @@ how.py and repair.py with the rule that earns it, and in the README's list of cl
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -81,7 +80,11 @@ def extract(path: Path | str, progress=None) -> Extraction:
     path = Path(path)
     from ..inputs.formats import read_bytes
     problems: list = []
-    data = read_bytes(path, problems, MAX_PRIOR_BYTES, expected="prior filing")
+    if path.suffix.lower() == ".json":     # focusgen's JSON: never read past a filing JSON's bound
+        from ..report import jsonio
+        data = read_bytes(path, problems, jsonio.MAX_BYTES, expected="filing JSON written by focusgen")
+    else:
+        data = read_bytes(path, problems, MAX_PRIOR_BYTES, expected="prior filing")
     if data is None:
         raise InputProblems(problems)
     if data.startswith(b"%PDF"):
@@ -91,24 +94,28 @@ def extract(path: Path | str, progress=None) -> Extraction:
         return e
     if b"\x00" in data:
         raise _problem(path, "not-text", "is neither a PDF nor text", "a prior filing: PDF, text or JSON")
-    text = data.decode("utf-8-sig", errors="replace")
     if path.suffix.lower() == ".json":
-        return _from_json(path, text)
-    if text.lstrip().startswith("{"):
-        # A .txt that happens to start with a brace is JSON only if it parses as JSON; a text or binary
-        # file that does not is read as text (and refused as not-a-filing if it is none).
+        return _from_json(path, data)
+    if data.lstrip().startswith((b"{", b"\xef\xbb\xbf{")):
+        # A .txt that happens to start with a brace is JSON if it parses as JSON; a text file that does not
+        # is read as text (and refused as not-a-filing if it is none). JSON is read only within the bounds
+        # of a filing's JSON (report/jsonio), so a 200 MB document is never parsed whole.
+        from ..inputs import jsonsafe
+        from ..report import jsonio
         try:
-            json.loads(text)
-        except (ValueError, RecursionError):
-            pass
+            jsonsafe.loads(data, str(path), jsonio.MAX_BYTES, "focusgen's JSON output")
+        except InputProblems as exc:
+            if any(p.code in ("file-too-large", "json-too-large", "duplicate-key") for p in exc.problems):
+                raise           # JSON, but not one focusgen reads: never read again as a print
         else:
-            return _from_json(path, text)
+            return _from_json(path, data)
+    text = data.decode("utf-8-sig", errors="replace")
     if not text.strip():
         raise _problem(path, "empty-file", "is empty", "a prior filing")
     return extract_text([text], str(path), "text")
 
 
-def _from_json(path: Path, text: str) -> Extraction:
+def _from_json(path: Path, text: str | bytes) -> Extraction:
     """focusgen's JSON output, read by its one schema (report/jsonio.py): a hand-edited or hostile file
     gets a named error, never a traceback."""
     from ..report import jsonio

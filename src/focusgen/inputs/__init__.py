@@ -2,7 +2,8 @@
 
 Holds: in the order its modules import one another,
 
-    formats (files as bytes, text, YAML; paths confined to the input's folder), yamlsafe (safe, exact YAML)
+    formats (files as bytes, text, YAML; paths confined to the input's folder), yamlsafe (safe, exact YAML),
+      jsonsafe (JSON from disk, bounded before it is parsed)
       <- csvtable, xlsx (one module per table format)  <- tables (rows and their columns; FORMATS)
       <- currencies (fx rates, exact conversion)        <- ledger (trial balance through a mapping)
       <- models (the header and FilingInput)            <- load (the filing input, checked against the form)

@@ -17,9 +17,10 @@ from pydantic import ValidationError
 
 from ..form import formdef
 from ..money import AmountError, parse_amount, parse_percent, to_dollars
-from ..problems import WARNING, Finding, InputProblems, Problem, Problems
+from ..problems import WARNING, Finding, InputProblems, Problem, Problems, clip, quote
 from .currencies import Rates, read_rates
 from .formats import confined, read_bytes, read_yaml
+from .jsonsafe import MAX_FILING
 from .models import YAML_KEYS, FilingInput, Header, Source, Table
 from .tables import is_table, read_table
 
@@ -31,15 +32,15 @@ def _target(raw: dict) -> tuple[dict, Decimal | None, Fraction | None]:
     if set(raw) == {"range"} and isinstance(raw["range"], list) and len(raw["range"]) == 2:
         low, high = (parse_amount(v) for v in raw["range"])
         if low is None or high is None or low < 0 or high < low:
-            raise AmountError(f"range {raw['range']!r} is not [low, high] with 0 <= low <= high")
+            raise AmountError(f"range {quote(raw['range'])} is not [low, high] with 0 <= low <= high")
         return {"form": "c", "range": [to_dollars(low), to_dollars(high)]}, low, None
     if set(raw) == {"percent_range"} and isinstance(raw["percent_range"], list) and len(raw["percent_range"]) == 2:
         rates = [parse_percent(v) for v in raw["percent_range"]]
         if None in rates or rates[1] < rates[0]:
-            raise AmountError(f"percent_range {raw['percent_range']!r} is not [\"low%\", \"high%\"] with low <= high")
+            raise AmountError(f"percent_range {quote(raw['percent_range'])} is not [\"low%\", \"high%\"] with low <= high")
         from ..money import fmt_percent
         return {"form": "d", "percent_range": [fmt_percent(r) for r in rates]}, None, rates[0]
-    raise AmountError(f"{dict(raw)!r} is not a target: give dollars, \"5%\", {{range: [low, high]}} or "
+    raise AmountError(f"{quote(dict(raw))} is not a target: give dollars, \"5%\", {{range: [low, high]}} or "
                       "{percent_range: [\"5%\", \"8%\"]}")
 
 
@@ -68,7 +69,7 @@ class Lines:
         try:
             rate = parse_percent(raw) if line.target_of else None
             if rate is None and isinstance(raw, str) and "%" in raw:
-                raise AmountError(f"{raw!r}: a percentage is allowed only for management targets")
+                raise AmountError(f"{quote(raw)}: a percentage is allowed only for management targets")
         except AmountError as exc:
             self.refused.add(code)
             self.problems.append(Problem("bad-percent", file, str(exc), where,
@@ -109,7 +110,7 @@ class Lines:
                                              f"a line code of the {kind} form"))
             else:
                 example = rep.amount_codes[0]
-                self.problems.append(Problem("unknown-line", file, f"{code!r} is not a line code of any form", where,
+                self.problems.append(Problem("unknown-line", file, f"{quote(code)} is not a line code of any form", where,
                                              f"a line code of the {kind} form, such as {example}"))
             return None
         if line.kind == "computed":
@@ -155,6 +156,7 @@ class Lines:
 
 
 def _where(code: str, source: Source) -> str:
+    code = clip(code, 40)      # the key as the user gave it
     return f"line {code}, {source.where}" if source.where else f"line {code}"
 
 
@@ -231,7 +233,7 @@ def _extras(header: Header, rep, file: str, problems: list[Problem]) -> dict:
         for key, value in getattr(header, group).items():
             line = excess.get(str(key), str(key))
             if line not in excess.values():
-                problems.append(Problem("bad-field", file, f"{group}: {key!r} is not a statement", f"{group}.{key}",
+                problems.append(Problem("bad-field", file, f"{group}: {quote(key)} is not a statement", f"{group}.{clip(key, 40)}",
                                         f"{', '.join(names[:-1])} or {names[-1]}" if len(names) > 1 else "none"))
                 continue
             v = amount(value, f"{group}.{key}")
@@ -254,7 +256,7 @@ def _header_problems(exc: ValidationError, file: str, doc: dict) -> list[Problem
         # the tags of firm.address's two forms are no part of where the problem is
         if err["loc"][:2] == ("firm", "address") and len(err["loc"]) > 2:
             err["loc"] = err["loc"][:2] + err["loc"][3:]
-        loc = ".".join(str(p) for p in err["loc"])
+        loc = ".".join(clip(str(p), 40) for p in err["loc"])   # a key is the user's: cut
         top = err["loc"][0] if err["loc"] else ""
         lines = getattr(doc, "lines", {})
         where = f"{loc} (yaml line {lines[top]})" if top in lines else loc
@@ -271,13 +273,13 @@ def _header_problems(exc: ValidationError, file: str, doc: dict) -> list[Problem
             found.append(Problem("unknown-key", file, f"unknown key {loc}", where,
                                  f"one of {', '.join(known) if isinstance(known, tuple) else known}"))
         elif loc == "report":
-            found.append(Problem("unknown-report", file, f"report {err.get('input')!r} is not a report kind",
+            found.append(Problem("unknown-report", file, f"report {quote(err.get('input'))} is not a report kind",
                                  where, "focus-ii or daily-seg"))
         elif loc in ("as_of", "period_begin", "submit_date"):
             msg = err.get("ctx", {}).get("error") or err["msg"]
             found.append(Problem("bad-date", file, f"{loc}: {msg}", where, "a real date YYYY-MM-DD"))
         else:
-            found.append(Problem("bad-field", file, f"{loc}: {err['msg']} (got {err.get('input')!r})", where,
+            found.append(Problem("bad-field", file, f"{loc}: {clip(err['msg'], 200)} (got {quote(err.get('input'))})", where,
                                  "see the input format in README.md"))
     return found
 
@@ -294,7 +296,7 @@ def _amendment(header: Header, yaml_file: Path, yname: str, problems: list[Probl
     given = [k for k in ("amends", "reason") if getattr(header, k) is not None]
     if given and not header.amended:
         problems.append(Problem("amends-not-amended", yname, f"{' and '.join(given)} given, but filing_status is "
-                                f"{header.filing_status!r}", "filing_status",
+                                f"{quote(header.filing_status)}", "filing_status",
                                 "filing_status: AMENDED with amends: and reason:, or neither"))
         return None
     if not header.amended:
@@ -311,7 +313,9 @@ def _amendment(header: Header, yaml_file: Path, yname: str, problems: list[Probl
     path = confined(yaml_file.parent, header.amends, "amends", yname, problems, allow_outside)
     if path is None:
         return None
-    data = read_bytes(path, problems, MAX_ORIGINAL_BYTES, expected="original filing")
+    json_original = path.suffix.lower() == ".json"        # read as a filing JSON: never past its bound
+    data = read_bytes(path, problems, MAX_FILING if json_original else MAX_ORIGINAL_BYTES,
+                      expected="original filing (focusgen's JSON)" if json_original else "original filing")
     if data is None:
         return None
     files.append(path)

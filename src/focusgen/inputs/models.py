@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
 
+from ..problems import quote
 from .currencies import Rates
 
 YAML_KEYS = ("report", "as_of", "period_begin", "submit_date", "firm", "lines", "names", "ledger",
@@ -28,11 +29,11 @@ def _iso_date(value: Any) -> date:
     if isinstance(value, date):
         return value
     if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not a date written as YYYY-MM-DD")
+        raise ValueError(f"{quote(value)} is not a date written as YYYY-MM-DD")
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise ValueError(f"{value!r} is not a real calendar date (YYYY-MM-DD)") from None
+        raise ValueError(f"{quote(value)} is not a real calendar date (YYYY-MM-DD)") from None
 
 
 def _text(value: Any) -> Any:

@@ -7,9 +7,10 @@ Every reader of a filing JSON (a prior or an original given as JSON, `check` of 
 history charts, the public posting) reads through here.
 
 A JSON from disk is untrusted: it is read only up to MAX_BYTES (a filing's JSON is tens of kilobytes),
-its syntax, nesting and integers are bounded by the parser, and every field it is read for is typed
-(whole-dollar integers below the money limit, text where text belongs); anything else is one named
-problem, never a traceback. Fields a later focusgen may add are ignored; fields an earlier focusgen
+its values, nesting, integers and keys are bounded before and while it is parsed (inputs/jsonsafe.py),
+and every field it is read for is typed (whole-dollar integers below the money limit, a report kind the
+form defines, one printable line of at most 200 characters where text is shown); anything else is one
+named problem, never a traceback. Fields a later focusgen may add are ignored; fields an earlier focusgen
 did not write take their defaults, so last year's outputs still read.
 """
 
@@ -17,28 +18,43 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import StrictStr, ValidationError, field_validator
+from pydantic import AfterValidator, StrictStr, ValidationError, field_validator
 
 from .. import __version__
 from ..form import formdef
-from ..problems import InputProblems, Problem
+from ..inputs.jsonsafe import MAX_FILING as MAX_BYTES  # about 20 KB; 8 MiB holds any currency section
+from ..problems import InputProblems, Problem, clip, quote
 from .model import Figure, Money, Record, Summary, _Model  # noqa: F401  (Figure, Summary: the schema's own)
 
-MAX_BYTES = 8 * 2**20       # a filing's JSON is about 20 KB; 8 MiB holds any trial balance's currency section
+
+MAX_TEXT = 200      # as an input's text fields (inputs/models.py): what focusgen writes, it reads back
+
+
+def _one_line(v: str) -> str:
+    """Text a reader shows (the terminal, the posting's index page): one printable line, as the input's."""
+    if len(v) > MAX_TEXT:
+        raise ValueError(f"is {len(v):,} characters long; text fields are at most {MAX_TEXT}")
+    if not v.isprintable():
+        raise ValueError("holds a control character; text fields are one line of printable text")
+    return v
+
+
+Text = Annotated[StrictStr, AfterValidator(_one_line)]
+
 
 class Contact(_Model):
-    name: StrictStr | None = None
-    phone: StrictStr | None = None
-    email: StrictStr | None = None
+    name: Text | None = None
+    phone: Text | None = None
+    email: Text | None = None
 
 
 class Firm(_Model):
-    name: StrictStr
-    sec_file_no: StrictStr | None = None
-    firm_id: StrictStr | None = None
-    address: StrictStr | dict[str, StrictStr | None] | None = None
+    name: Text
+    sec_file_no: Text | None = None
+    firm_id: Text | None = None
+    address: Text | dict[str, Text | None] | None = None
     contact: Contact = Contact()
 
 
@@ -55,9 +71,9 @@ class Original(_Model):
 
 
 class AmendmentDoc(_Model):
-    amends: StrictStr
+    amends: Text
     sha256: StrictStr
-    reason: StrictStr
+    reason: Text
     original: Original
     changes: list[dict[str, Any]] = []
     not_compared: list[StrictStr] = []
@@ -66,19 +82,19 @@ class AmendmentDoc(_Model):
 class FilingDoc(_Model):
     """focusgen's JSON of a filing, field by field, in the order it is written."""
     report: StrictStr
-    form: StrictStr = ""
-    registrant: StrictStr | None = None
-    form_revision: StrictStr = ""
+    form: Text = ""
+    registrant: Text | None = None
+    form_revision: Text = ""
     as_of: StrictStr
-    period_begin: StrictStr | None = None
-    submit_date: StrictStr | None = None
-    filing_status: StrictStr = "INITIAL"
+    period_begin: Text | None = None
+    submit_date: Text | None = None
+    filing_status: Text = "INITIAL"
     firm: Firm
     lines: dict[StrictStr, Money | None]
-    names: dict[StrictStr, StrictStr | None] = {}
+    names: dict[StrictStr, Text | None] = {}
     targets: dict[StrictStr, dict[str, Any]] = {}
     summary: list[Summary] = []
-    describe: dict[StrictStr, StrictStr] = {}
+    describe: dict[StrictStr, Text] = {}
     defaults: dict[StrictStr, dict[str, Any]] = {}
     warnings: list[dict[str, Any]] = []
     alert_inputs: dict[StrictStr, Money] = {}
@@ -98,13 +114,16 @@ class FilingDoc(_Model):
     @classmethod
     def _kind(cls, v: str) -> str:
         if v not in formdef.REPORT_KINDS:
-            raise ValueError(f"{v[:40]!r} is not a report kind ({', '.join(formdef.REPORT_KINDS)})")
+            raise ValueError(f"{quote(v, 40)} is not a report kind ({', '.join(formdef.REPORT_KINDS)})")
         return v
 
     @field_validator("as_of")
     @classmethod
     def _date(cls, v: str) -> str:
-        date.fromisoformat(v)       # ValueError: "Invalid isoformat string"
+        try:
+            date.fromisoformat(v)
+        except ValueError:
+            raise ValueError(f"{quote(v, 40)} is not a date YYYY-MM-DD") from None
         return v
 
     def values(self) -> dict[str, int | None]:
@@ -191,23 +210,23 @@ def _problem(path: str, code: str, message: str, expected: str = "a JSON written
     return InputProblems([Problem(code, path, message, expected=expected)])
 
 
-def parse(text: str, path: str) -> FilingDoc:
-    """A filing JSON's text, checked against the schema; InputProblems (named) otherwise."""
-    try:
-        raw = json.loads(text)
-    except (ValueError, RecursionError) as exc:      # JSONDecodeError is a ValueError; so is a 5,000-digit int
-        raise _problem(path, "json-syntax", f"JSON syntax error: {str(exc)[:120]}", "focusgen's JSON output") from None
+def parse(text: str | bytes, path: str) -> FilingDoc:
+    """A filing JSON's text (or bytes), checked against the schema; InputProblems (named) otherwise. The
+    document is bounded before it is parsed (inputs/jsonsafe: size, values, nesting, digits, keys)."""
+    from ..inputs import jsonsafe
+    raw = jsonsafe.loads(text, path, MAX_BYTES, "focusgen's JSON output")
     if not isinstance(raw, dict) or not isinstance(raw.get("lines"), dict) or "report" not in raw:
         raise _problem(path, "not-a-filing", "is not focusgen's JSON output (report and lines)")
     try:
         return FilingDoc.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])[:80]
+        # the first error only, without the value itself (at most jsonsafe.MAX_VALUES errors in all)
+        err = exc.errors(include_url=False, include_context=False, include_input=False)[0]
+        where = ".".join(clip(str(p), 40) for p in err["loc"])
         code = "bad-amount" if err["loc"][:1] in (("lines",), ("uncoded",), ("adjusted_net_capital",)) \
             and "int" in err["type"] or err["type"] in ("greater_than", "less_than") else "not-a-filing"
-        raise _problem(path, code, f"is not focusgen's filing JSON: {where}: {err['msg'][:120]}"
-                       + (f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else "")) from None
+        raise _problem(path, code, f"is not focusgen's filing JSON: {clip(where, 200)}: {clip(err['msg'], 200)}"
+                       + (f" (and {exc.error_count() - 1:,} more)" if exc.error_count() > 1 else "")) from None
 
 
 def read(path, problems: list | None = None) -> FilingDoc:
@@ -217,8 +236,4 @@ def read(path, problems: list | None = None) -> FilingDoc:
     data = read_bytes(path, found, MAX_BYTES, expected="filing JSON written by focusgen")
     if data is None:
         raise InputProblems(found)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _problem(str(path), "not-text", "is not UTF-8 text") from None
-    return parse(text, str(path))
+    return parse(data, str(path))

@@ -31,7 +31,7 @@ from .printer import print_doc
 from .scanner import DAMAGES, scan
 from .sec import sec_values
 
-VERSION = 4          # bump when a generator changes what a spec makes: a corpus folder is rebuilt
+VERSION = 5          # bump when a generator changes what a spec makes: a corpus folder is rebuilt
 CLASSES = ("text", "ocrtext", "scan", "whole", "whole-scan", "whole-ocrtext")
 DPIS = (100, 120, 150, 175, 200, 240, 300)
 

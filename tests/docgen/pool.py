@@ -108,6 +108,7 @@ CLASSES = {
     "number-for-blank": "an amount claimed for an empty cell",
     "code-as-amount": "a line code taken for an amount",
     "sign": "the amount printed, with the wrong sign",
+    "sec-amount": "an amount of the SEC pages",
     "another-line": "another line's printed amount",
     "not-footing": "on a print that does not foot, a value the arithmetic made (not what is printed)",
     "ocr-digits": "an OCR slip of a digit or two, claimed",
@@ -128,6 +129,11 @@ def _digits_slip(a: int, b: int) -> bool:
     return False
 
 
+def _sec(truth: dict) -> dict | None:
+    from .corpus import sec_amounts
+    return sec_amounts(Spec(**truth["spec"])) if "spec" in truth and "cls" in truth["spec"] else None
+
+
 def classify(w, truth: dict) -> str:
     """The class of one wrong claim (code, how, claimed, printed, why) on its document."""
     code, how, got, want, why = w
@@ -136,6 +142,8 @@ def classify(w, truth: dict) -> str:
     shown = truth["shown"]
     if not why.startswith("not what"):
         return "hidden"
+    if any(code in n for n in truth.get("not_footing", ())) and how != "blank":
+        return "not-footing"
     if how == "blank" and want not in ("blank", 0):
         return "blank-for-number"
     if isinstance(got, int) and abs(got) in {int(c) for c in shown if c.isdigit()} and abs(got) >= 1000:
@@ -144,6 +152,8 @@ def classify(w, truth: dict) -> str:
         return "number-for-blank"
     if isinstance(got, int) and isinstance(want, int) and got == -want:
         return "sign"
+    if isinstance(got, int) and got != 0 and got in (_sec(truth) or {}).values() and got != want:
+        return "sec-amount"
     if isinstance(got, int) and got != 0 and any(v == got for c, v in shown.items() if c != code):
         return "another-line"
     if truth.get("not_footing") and how in ("reconstructed", "sign-fixed", "repaired", "code-lost"):

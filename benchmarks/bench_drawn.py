@@ -49,7 +49,7 @@ def main() -> None:
         return report_only(args)
 
     from docgen.corpus import sample
-    from docgen.pool import describe, keep, markdown, outcomes, table
+    from docgen.pool import classes_table, describe, keep, markdown, outcomes, table
 
     counts = {k: (max(1, v // 10) if args.quick else v) for k, v in FULL.items()}
     specs = sample(**counts)
@@ -74,6 +74,8 @@ def main() -> None:
         print(describe(doc, o))
     print()
     print(table(results))
+    print()
+    print(classes_table(failing))
     print(f"\nwall time {wall:.0f} s for {len(results)} documents on {args.workers} workers "
           f"({sum(o.seconds for o in results):.0f} s of extraction in all)")
     if args.markdown:
@@ -87,7 +89,7 @@ def main() -> None:
 def report_only(args) -> None:
     from docgen.checker import Outcome, rejudge
     from docgen.corpus import Spec, make
-    from docgen.pool import describe, keep, markdown, table
+    from docgen.pool import classes_table, describe, keep, markdown, table
     data = json.loads((ROOT / "benchmarks" / "results" / "drawn.json").read_text())
     folder = ROOT / "benchmarks" / ".corpus-drawn"
     results, failing = [], []
@@ -104,6 +106,8 @@ def report_only(args) -> None:
         print(describe(doc, o))
     print()
     print(table(results))
+    print()
+    print(classes_table(failing))
     print(f"\nwall time {data['wall']:.0f} s for {len(results)} documents on {data['workers']} workers")
     if args.markdown:
         args.markdown.write_text(markdown(failing, args.keep))

@@ -54,16 +54,16 @@ def main() -> None:
     ap.add_argument("--folder", type=Path)
     args = ap.parse_args()
 
-    from docgen.pool import describe, keep, outcomes, table
+    from docgen.pool import classes_table, describe, keep, outcomes, table
 
     specs = specs_for(args.seed_from, args.count, args.classes.split(","))
     folder = args.folder or Path(tempfile.mkdtemp(prefix="docgen-explore-"))
-    results, bad = [], 0
+    results, failing = [], []
     try:
         for doc, o in outcomes(specs, folder, args.workers, args.limit):
             results.append(o)
             if o.wrong or o.traceback:
-                bad += 1
+                failing.append((doc, o))
                 s = doc.spec
                 print(describe(doc, o))
                 print(f"  reproduce: Spec({s.cls!r}, {s.kind!r}, {s.seed}, {s.dpi!r}, {s.damage!r})\n", flush=True)
@@ -73,8 +73,10 @@ def main() -> None:
         if not args.folder:
             shutil.rmtree(folder, ignore_errors=True)
     print(table(results))
-    print(f"\n{bad} of {len(results)} documents with a wrong claim or a traceback")
-    sys.exit(1 if bad else 0)
+    print()
+    print(classes_table(failing))
+    print(f"\n{len(failing)} of {len(results)} documents with a wrong claim or a traceback")
+    sys.exit(1 if failing else 0)
 
 
 if __name__ == "__main__":

@@ -204,6 +204,23 @@ def test_prints_show_what_their_truth_says(start):
                        sec_values(seed, 1e9) if whole else None)
         assert _overlaps(pr) == [], (seed, lay.describe())
         assert set(pr.cells) == set(arith.all_codes(kind))
+        # every cell the form codes has its code on its page (unless the print lost it, or prints none),
+        # and a printed row holds one cell per code it shows
+        codes_on = {(d.page, d.code) for d in pr.drawn if d.role == "code"}
+        for code, c in pr.cells.items():
+            coded = code == "8715" or not code.startswith("8715")          # 12 A/B/C have no code
+            if lay.code_pos != "absent" and code not in pr.lost and coded:
+                # on its page, or on the page before when a break fell inside its wrapped label
+                assert (c.page, code) in codes_on or (c.page - 1, code) in codes_on, (seed, code, lay.describe())
+        rows: dict = {}
+        for d in pr.drawn:
+            if d.role == "amount" and d.code in pr.cells:
+                rows.setdefault((d.page, round(d.y, 1)), []).append(d)
+        for (p, y), amounts in rows.items():
+            shown = [d for d in pr.drawn if d.role == "code" and d.page == p and abs(d.y - y) < 0.5 and
+                     d.code in pr.cells]
+            if lay.code_pos in ("after", "boxed", "label") and not any(a.code in pr.lost for a in amounts):
+                assert len(amounts) <= max(1, len(shown)), (seed, [a.code for a in amounts], lay.describe())
         pdf = pdfium.PdfDocument(pr.pdf)
         pages: dict = {}
         try:

@@ -33,13 +33,20 @@ STRICT = os.environ.get("DOCGEN_STRICT") == "1"
 SCANS = [Spec("scan", "daily-seg", 60_001, 300, "clean"), Spec("scan", "daily-seg", 60_002, 200, "stamp"),
          Spec("scan", "daily-seg", 60_003, 150, "skew"), Spec("scan", "daily-seg", 60_004, 240, "photo"),
          Spec("scan", "daily-seg", 60_005, 200, "fax"), Spec("scan", "focus-ii", 60_006, 120, "jpeg")]
-SAMPLE = sample(text=25, ocrtext=8, whole=2) + SCANS
+# Failures found by the exploration run (benchmarks/explore_drawn.py), kept as explicit examples, one
+# or two of each class.
+EXAMPLES = [
+    Spec("whole", "focus-ii", 1036),            # the SEC pages' bracketed codes: a traceback
+    Spec("whole", "focus-ii", 1022),            # a total printed that does not foot, replaced
+    Spec("whole-ocrtext", "focus-ii", 1037),    # codes in parentheses after labels taken for amounts
+    Spec("text", "daily-seg", 100001),          # "$ 2 DR" claimed blank
+    Spec("text", "focus-ii", 100046),           # a bare 472 on a wrapped label's last row claimed blank
+]
+SAMPLE = sample(text=25, ocrtext=8, whole=2) + SCANS + EXAMPLES
 
 # Cases that fail on the extraction of today: id -> the failure (see /work/notes/docgen-failures.md).
 KNOWN: dict[str, str] = {
     # found when docgen was merged into the extract branch (issue 22), not fixed there: see its report
-    "ocrtext-focus-ii-10005": "OCR text that merged 7570's amount onto 7560's line after its code: read "
-                              "as 7560's (codes before amounts), 7570 then made from it",
     "scan-daily-seg-60001-300dpi-clean": "two flowing columns, codes on a wrapped label's first row and "
                                          "amounts without separators on its last: amounts paired with "
                                          "the wrong code and cells called blank",

@@ -31,7 +31,7 @@ from .printer import print_doc
 from .scanner import DAMAGES, scan
 from .sec import sec_values
 
-VERSION = 4          # bump when a generator changes what a spec makes: a corpus folder is rebuilt
+VERSION = 5          # bump when a generator changes what a spec makes: a corpus folder is rebuilt
 CLASSES = ("text", "ocrtext", "scan", "whole", "whole-scan", "whole-ocrtext")
 DPIS = (100, 120, 150, 175, 200, 240, 300)
 
@@ -76,7 +76,7 @@ def render(spec: Spec) -> tuple[bytes, dict]:
     whole = spec.cls.startswith("whole")
     rnd = random.Random(f"parts/{spec.seed}")
     parts = ("cover", "sec", "cftc") if whole else (("cover", "cftc") if rnd.random() < 0.15 else ("cftc",))
-    sec = sec_values(spec.seed, 10 ** rnd.uniform(6, 10)) if whole else None
+    sec = sec_amounts(spec)
     pr = print_doc(f, lay, parts, sec)
     hidden: dict[str, str] = {}
     if spec.cls in ("scan", "whole-scan"):
@@ -96,6 +96,15 @@ def render(spec: Spec) -> tuple[bytes, dict]:
         "code_lost": sorted(pr.lost), "firm": f.firm, "as_of": f.as_of.isoformat(),
     }
     return data, truth
+
+
+def sec_amounts(spec: Spec) -> dict | None:
+    """The amounts a whole filing's SEC pages print (None for a document without them)."""
+    if not spec.cls.startswith("whole"):
+        return None
+    rnd = random.Random(f"parts/{spec.seed}")
+    rnd.random()
+    return sec_values(spec.seed, 10 ** rnd.uniform(6, 10))
 
 
 def make(spec: Spec, folder: Path) -> Doc:

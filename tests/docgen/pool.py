@@ -102,6 +102,94 @@ def table(results: list[Outcome]) -> str:
     return "\n".join(out)
 
 
+CLASSES = {
+    "traceback": "a traceback",
+    "blank-for-number": "blank claimed for a cell that prints an amount",
+    "number-for-blank": "an amount claimed for an empty cell",
+    "code-as-amount": "a line code taken for an amount",
+    "sign": "the amount printed, with the wrong sign",
+    "sec-amount": "an amount of the SEC pages",
+    "another-line": "another line's printed amount",
+    "not-footing": "on a print that does not foot, a value the arithmetic made (not what is printed)",
+    "ocr-digits": "an OCR slip of a digit or two, claimed",
+    "hidden": "a line the document does not show legibly, claimed as neither printed nor given by the arithmetic",
+    "arithmetic": "made by the arithmetic from a wrong value",
+    "report-kind": "the wrong report kind",
+    "other": "other",
+}
+
+
+def _digits_slip(a: int, b: int) -> bool:
+    x, y = str(abs(a)), str(abs(b))
+    if len(x) == len(y):
+        return sum(p != q for p, q in zip(x, y)) <= 2
+    if abs(len(x) - len(y)) == 1:
+        short, long_ = sorted((x, y), key=len)
+        return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+    return False
+
+
+def _sec(truth: dict) -> dict | None:
+    from .corpus import sec_amounts
+    return sec_amounts(Spec(**truth["spec"])) if "spec" in truth and "cls" in truth["spec"] else None
+
+
+def classify(w, truth: dict) -> str:
+    """The class of one wrong claim (code, how, claimed, printed, why) on its document."""
+    code, how, got, want, why = w
+    if code == "*":
+        return "report-kind"
+    shown = truth["shown"]
+    if not why.startswith("not what"):
+        return "hidden"
+    if any(code in n for n in truth.get("not_footing", ())) and how != "blank":
+        return "not-footing"
+    if how == "blank" and want not in ("blank", 0):
+        return "blank-for-number"
+    if isinstance(got, int) and abs(got) in {int(c) for c in shown if c.isdigit()} and abs(got) >= 1000:
+        return "code-as-amount"
+    if want == "blank" and how in ("read", "code-lost"):
+        return "number-for-blank"
+    if isinstance(got, int) and isinstance(want, int) and got == -want:
+        return "sign"
+    if isinstance(got, int) and got != 0 and got in (_sec(truth) or {}).values() and got != want:
+        return "sec-amount"
+    if isinstance(got, int) and got != 0 and any(v == got for c, v in shown.items() if c != code):
+        return "another-line"
+    if truth.get("not_footing") and how in ("reconstructed", "sign-fixed", "repaired", "code-lost"):
+        return "not-footing"
+    if isinstance(got, int) and isinstance(want, int) and _digits_slip(got, want) and how in ("read", "repaired"):
+        return "ocr-digits"
+    if want == "blank":
+        return "number-for-blank"
+    if how in ("reconstructed", "sign-fixed", "repaired"):
+        return "arithmetic"
+    return "other"
+
+
+def classes_table(failing: list) -> str:
+    """Wrong claims by class: how many claims, on how many documents, and a few documents."""
+    claims: dict[str, int] = defaultdict(int)
+    docs: dict[str, list] = defaultdict(list)
+    for doc, o in failing:
+        seen = set()
+        if o.traceback:
+            seen.add("traceback")
+            claims["traceback"] += 1
+        for w in o.wrong:
+            c = classify(tuple(w), doc.truth)
+            claims[c] += 1
+            seen.add(c)
+        for c in seen:
+            docs[c].append(o.id)
+    out = [f"{'class':18s} {'claims':>6s} {'docs':>5s}  examples"]
+    for c in CLASSES:
+        if c in docs:
+            out.append(f"{c:18s} {claims[c]:6d} {len(docs[c]):5d}  {', '.join(sorted(docs[c])[:4])}")
+    out.append("; ".join(f"{k}: {v}" for k, v in CLASSES.items() if k in docs))
+    return "\n".join(out)
+
+
 def describe(doc: Doc, o: Outcome, limit: int = 8) -> str:
     t = doc.truth
     lines = [f"{o.id}  (seed {doc.spec.seed}, {doc.spec.kind}, {doc.spec.cls}"
@@ -115,8 +203,9 @@ def describe(doc: Doc, o: Outcome, limit: int = 8) -> str:
         lines.append("  TRACEBACK: " + o.traceback.strip().replace("\n", "\n    "))
     if o.refused:
         lines.append(f"  refused: {o.refused}")
-    for code, how, got, want, why in o.wrong[:limit]:
-        lines.append(f"  line {code}: claimed {got!r} ({how}), printed {want!r}  [{why}]")
+    for w in o.wrong[:limit]:
+        code, how, got, want, why = w
+        lines.append(f"  line {code}: claimed {got!r} ({how}), printed {want!r}  [{why}] <{classify(tuple(w), t)}>")
     if len(o.wrong) > limit:
         lines.append(f"  ... and {len(o.wrong) - limit} more wrong claims")
     return "\n".join(lines)
@@ -138,9 +227,10 @@ def markdown(failing: list, kept: Path | None = None) -> str:
                        f"{', '.join(f'{c} {h}' for c, h in sorted(doc.truth['hidden'].items()))}")
         if o.traceback:
             out.append(f"  - traceback: `{o.traceback.strip().splitlines()[-1]}`")
-        for code, how, got, want, why in o.wrong[:12]:
+        for w in o.wrong[:12]:
+            code, how, got, want, why = w
             out.append(f"  - line {code}: claimed {got!r} ({how}), printed {want!r}"
-                       + (f" ({why})" if why != "not what the page shows" else ""))
+                       + (f" ({why})" if why != "not what the page shows" else "") + f" [{classify(tuple(w), doc.truth)}]")
         if len(o.wrong) > 12:
             out.append(f"  - ... {len(o.wrong) - 12} more")
     return "\n".join(out) + "\n"

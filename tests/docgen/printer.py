@@ -215,7 +215,9 @@ class _Printer:
                 label = f"{label} {nm}" if nm else label
                 if lay.code_pos != "absent":
                     name_code = r.name
-            split = self.amount_cols == "one" or (lay.code_pos == "before" and len(cells) > 1)
+            # one amount column, or a code that stands at the row's start or after its label, has room
+            # for one cell a row: a row of two is printed as two (the second with its own caption)
+            split = self.amount_cols == "one" or (lay.code_pos in ("before", "label") and len(cells) > 1)
             if split and len(cells) > 1:
                 for i, cell in enumerate(cells):
                     text = label if i == 0 else cell[0].label

@@ -38,7 +38,7 @@ FLOORS = {
     "batch": {"build", "outputs", "render", "problems", "settings"},
     "disclose": {"form", "inputs", "manifest", "outputs", "render", "report", "problems"},
     "cli": {"build", "batch", "compare", "disclose", "extract", "inputs", "manifest", "render", "report",
-            "problems", "settings", "money", "__init__"},
+            "problems", "settings", "money", "resources", "__init__"},
 }
 
 

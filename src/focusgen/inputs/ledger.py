@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 from ..form import formdef
 from ..money import MAX_DOLLARS, MAX_FRACTION_DIGITS, AmountError, exact, parse_amount
-from ..problems import Problem
+from ..problems import Problem, near_codes
 from .currencies import BASE, START, Rates, convert, currency_code, dollars_of
 from .formats import read_yaml
 from .tables import gc_paused, read_table
@@ -123,7 +123,9 @@ def _rules(doc, name: str, kind: str, problems: list[Problem]) -> list[Rule]:
                 owners = formdef.all_codes().get(line)
                 problems.append(Problem("wrong-report-line" if owners else "unknown-line", name,
                                         f"maps to line {line}, " + (f"a line of {', '.join(owners)}, not {kind}"
-                                                                    if owners else "which is no line of any form"),
+                                                                    if owners else "which is no line of any form"
+                                                                    + near_codes(line, [c for c, ln in rep.lines.items()
+                                                                                        if ln.kind == "input"])),
                                         where, f"an input line of the {kind} form"))
                 continue
             if target.kind == "computed":

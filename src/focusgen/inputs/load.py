@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from ..form import formdef
 from ..money import AmountError, parse_amount, parse_percent, to_dollars
-from ..problems import InputProblems, Problem, Problems
+from ..problems import InputProblems, Problem, Problems, near_codes
 from .currencies import Rates, read_rates
 from .formats import confined, read_bytes, read_yaml
 from .models import YAML_KEYS, FilingInput, Header, Source, Table
@@ -105,7 +105,8 @@ class Lines:
                                              f"a line code of the {kind} form"))
             else:
                 example = rep.amount_codes[0]
-                self.problems.append(Problem("unknown-line", file, f"{code!r} is not a line code of any form", where,
+                self.problems.append(Problem("unknown-line", file, f"{code!r} is not a line code of any form"
+                                             + near_codes(code, rep.amount_codes), where,
                                              f"a line code of the {kind} form, such as {example}"))
             return None
         if line.kind == "computed":
@@ -251,7 +252,8 @@ def _header_problems(exc: ValidationError, file: str, doc: dict) -> list[Problem
                                  where, "focus-ii or daily-seg"))
         elif loc in ("as_of", "period_begin", "submit_date"):
             msg = err.get("ctx", {}).get("error") or err["msg"]
-            found.append(Problem("bad-date", file, f"{loc}: {msg}", where, "a real date YYYY-MM-DD"))
+            found.append(Problem("bad-date", file, f"{loc}: {msg}", where, "a date written YYYY-MM-DD, such as "
+                                 "2020-11-30"))
         else:
             found.append(Problem("bad-field", file, f"{loc}: {err['msg']} (got {err.get('input')!r})", where,
                                  "see the input format in README.md"))

@@ -70,7 +70,7 @@ def capital_table(filing: Filing) -> Table | None:
     table.add_column(entry.name)
     table.add_column("", justify="right", no_wrap=True)
     table.add_row("Adjusted net capital (input)",
-                  _money(anc) if anc is not None else Text("not given (adjusted_net_capital:)", style="dim"))
+                  _money(anc) if anc is not None else Text("not given", style="dim"))
     table.add_row(f"Minimum requirement, line D [{entry.requirement.line}]", _money(entry.requirement.value))
     if entry.minimum_net_capital is not None:
         table.add_row(f"Minimum, {entry.minimum_net_capital.line}", _money(entry.minimum_net_capital.value))
@@ -163,8 +163,9 @@ def print_alerts(filing: Filing, console: Console, verbose: bool = False) -> Non
             console.print(Text.assemble(("warning", "bold yellow"), f"[unconfirmed-citation]: {a.facts['unconfirmed']}"))
     open_events = [e for e in filing.attest if e["confirmed"] is None]
     if open_events:
-        console.print(f"not attested ({len(open_events)} events of 1.12 no line shows; give attest: in the input): "
-                      + ", ".join(e["id"] for e in open_events), style="dim", markup=False, highlight=False)
+        console.print(f"not attested: {len(open_events)} events of 1.12 no line shows (give attest: in the input)"
+                      + (": " + ", ".join(e["id"] for e in open_events) if verbose else "; --verbose lists them"),
+                      style="dim", markup=False, highlight=False)
     if not filing.alerts:
         console.print("No regulatory alert.")
     if not filing.unchecked:

@@ -63,12 +63,17 @@ def build_one(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | 
 _frozen = False
 
 
-def expand(paths: list[Path]) -> list[Path]:
-    """Folders become the YAML inputs directly inside them, in name order."""
+TABLES = (".csv", ".xlsx", ".xlsm")
+
+
+def expand(paths: list[Path], tables: bool = False) -> list[Path]:
+    """Folders become the YAML inputs directly inside them (with `tables`, for --meta: their CSVs and
+    workbooks), in name order."""
     found: list[Path] = []
+    suffixes = TABLES if tables else (".yaml", ".yml")
     for p in paths:
         if p.is_dir():
-            found += sorted(q for q in p.iterdir() if q.suffix.lower() in (".yaml", ".yml") and q.is_file())
+            found += sorted(q for q in p.iterdir() if q.suffix.lower() in suffixes and q.is_file())
         else:
             found.append(p)
     return found
@@ -107,8 +112,9 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 
 def build_many(inputs: list[Path], out_root: Path | None, formats: tuple[str, ...], progress=None,
-               workers: int | None = None, settings: Settings = DEFAULT) -> list[Outcome]:
-    """Build every input; `progress(outcome)` is called as each finishes. Results in input order."""
+               workers: int | None = None, settings: Settings = DEFAULT, meta: Path | None = None) -> list[Outcome]:
+    """Build every input (tables each with the `meta` YAML, when given); `progress(outcome)` is called as
+    each finishes. Results in input order."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     workers = min(workers or cores, len(inputs))       # never more workers than inputs
     stems = [p.stem for p in inputs]
@@ -128,7 +134,7 @@ def build_many(inputs: list[Path], out_root: Path | None, formats: tuple[str, ..
         pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), initializer=_worker_init,
                                    initargs=("pdf" in formats,))
         try:
-            futures = {pool.submit(build_one, p, (out_root or Path("output")) / p.stem, formats, None, settings): p
+            futures = {pool.submit(build_one, p, (out_root or Path("output")) / p.stem, formats, meta, settings): p
                        for p in jobs}
             for fut in as_completed(futures):
                 try:

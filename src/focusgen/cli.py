@@ -207,23 +207,30 @@ def build_batch(args: argparse.Namespace, out: Console, err: Console) -> int:
     from .batch import Interrupted, build_many, expand
     from .render.summary import print_batch_summary
 
-    for option in ("meta", "prior", "history"):
+    for option in ("prior", "history"):
         if getattr(args, option) is not None:
             print_problems([Problem("bad-option", f"--{option}", "goes with a single input",
                                     expected="YAML inputs alone for a batch")], err)
             return 2
-    inputs = expand(args.input)
+    inputs = expand(args.input, tables=args.meta is not None)
     if not inputs:
-        print_problems([Problem("no-inputs", ", ".join(map(str, args.input)), "holds no .yaml inputs",
-                                expected="a folder of filing inputs (*.yaml)")], err)
+        what = "tables (.csv, .xlsx)" if args.meta is not None else ".yaml inputs"
+        print_problems([Problem("no-inputs", ", ".join(map(str, args.input)), f"holds no {what}",
+                                expected=f"a folder of {what}" if args.meta is not None else
+                                "a folder of filing inputs (*.yaml)")], err)
         return 2
+    if args.meta is not None:
+        bad = _meta_problems(args.meta, inputs)
+        if bad:
+            print_problems(bad, err)
+            return 2
     with Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=terminal.real(err), disable=args.quiet or not err.is_terminal) as bar:
         task = bar.add_task("build", total=len(inputs))
         interrupted = False
         try:
             outcomes = build_many(inputs, args.out, args.format, progress=lambda o: bar.advance(task),
-                                  workers=args.jobs, settings=args.settings)
+                                  workers=args.jobs, settings=args.settings, meta=args.meta)
         except Interrupted as exc:
             outcomes, interrupted = exc.outcomes, True
     for outcome in outcomes:
@@ -236,6 +243,24 @@ def build_batch(args: argparse.Namespace, out: Console, err: Console) -> int:
                   "earlier outputs are as they were")
         return 130
     return 2 if any(o.problems for o in outcomes) else 0
+
+
+def _meta_problems(meta: Path, inputs: list[Path]) -> list[Problem]:
+    """--meta with several inputs: every input a table, and a meta whose as_of says where each table's
+    date is (as_of: {file_name: ...} or {column: ...}); one date for many tables would be many filings of
+    one day."""
+    from .batch import TABLES
+    from .inputs.formats import read_yaml
+    found = [Problem("bad-option", str(p), "is not a table of ledger balances, and --meta goes with tables",
+                     expected="CSV or workbook inputs with --meta (a YAML input carries its own header)")
+             for p in inputs if p.suffix.lower() not in TABLES]
+    doc, _ = read_yaml(meta, found)
+    if doc is not None and len(inputs) > 1 and not isinstance(doc.get("as_of"), dict):
+        found.append(Problem("bad-option", str(meta), f"gives one as_of ({doc.get('as_of')!r}) for {len(inputs)} "
+                             "tables: they would be filings of one day", "as_of",
+                             'as_of: {file_name: "seg-YYYYMMDD.csv"} (the date in each file\'s name) or '
+                             "{column: date} (a column of each table)"))
+    return found
 
 
 def _option_problems(args: argparse.Namespace, argv: list[str]) -> list[Problem]:

@@ -285,7 +285,7 @@ def _map(kind: str, tb_path: Path, map_path: Path, problems: list[Problem], rate
     currencies: dict[str, tuple[str | None, Decimal | None]] = {}      # as written -> (code, rate)
     sums: dict[tuple[str, str], Decimal] = {}    # (line, currency) -> exact sum of the balances, from START
     with exact():        # a sum of long amounts is never rounded to 28 digits
-        for account, raw, where, description, written_currency in rows:
+        for account, raw, where, description, written_currency, _ in rows:
             if not account:
                 problems.append(Problem("bad-account", tb_name, "has no account number", where, "an account"))
                 continue

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from ..form import formdef
 from ..money import AmountError, parse_amount, parse_percent, to_dollars
 from ..problems import WARNING, Finding, InputProblems, Problem, Problems, near_codes
+from . import daily
 from .currencies import Rates, read_rates
 from .formats import confined, read_bytes, read_yaml
 from .models import YAML_KEYS, FilingInput, Header, Source, Table
@@ -333,6 +334,8 @@ class _Loading:
         self.allow_outside = allow_outside
         self.table_file: Path | None = None
         self.amends: Path | None = None
+        self.early_rows: list | None = None     # a table read with its date column (as_of: {column: ...})
+        self.undated = False                    # as_of: a rule that gave no date (said as a problem)
         if is_table(path):
             if meta is None:
                 raise InputProblems([Problem("missing-meta", str(path), "a table holds only ledger balances",
@@ -364,10 +367,13 @@ class _Loading:
         if doc is None:
             raise InputProblems(problems)
         self.doc = doc
+        if daily.is_rule(doc.get("as_of")):
+            self._dated(doc)
         try:
             header = Header.model_validate(doc)
         except ValidationError as exc:
-            problems.extend(_header_problems(exc, yname, doc))
+            problems.extend(p for p in _header_problems(exc, yname, doc)
+                            if not (self.undated and p.code == "missing-field" and p.where == "as_of"))
             return None
         if header.submit_date and header.submit_date < header.as_of:
             problems.append(Problem("bad-date", yname, f"submit_date {header.submit_date} is before as_of "
@@ -377,6 +383,39 @@ class _Loading:
                                     f"{header.as_of}", "period_begin", "period_begin on or before as_of"))
         self.amends = _amendment(header, self.yaml_file, yname, problems, self.files, self.blobs, self.allow_outside)
         return header
+
+    def _dated(self, doc) -> None:
+        """A meta for one table a day (inputs/daily.py): each table's as-of date from its file name or a
+        column, and a daily report's submit date the next business day unless the meta gives one."""
+        rule, problems = doc.pop("as_of"), self.problems
+        found = daily.check_rule(rule, self.yname)
+        if not found and self.table_file is None:
+            found = [Problem("bad-date", self.yname, f"as_of: {dict(rule)!r} dates each table built with --meta; "
+                             "this input is no table", "as_of", "as_of: a date YYYY-MM-DD")]
+        as_of = None
+        if not found:
+            key, value = next(iter(rule.items()))
+            table = str(self.table_file)
+            if key == "file_name":
+                as_of, found = daily.from_name(value.strip(), self.table_file.name, table)
+            else:
+                rows, data = read_table(self.table_file, problems, extra=value.strip().lower())
+                self._read(self.table_file, data)
+                self.early_rows = rows
+                as_of, found = daily.from_column(value.strip(), rows, table) if rows else (None, [])
+        problems.extend(found)
+        if as_of is None:
+            self.undated = True
+            return
+        doc["as_of"] = as_of.isoformat()
+        kind = doc.get("report")
+        if "submit_date" not in doc and kind in formdef.REPORT_KINDS:
+            try:
+                submit = daily.next_business_day(formdef.report(kind, as_of), as_of)
+            except formdef.UnsupportedRevision:
+                submit = None           # said by report()
+            if submit is not None:
+                doc["submit_date"] = submit.isoformat()
 
     # --- the sources of lines ----------------------------------------------------------------------
 
@@ -406,6 +445,8 @@ class _Loading:
             return [], {}
         if cells:
             return [], self._cells(cells)
+        if self.early_rows is not None:         # read already, for the date in a column (_dated)
+            return self.early_rows, {}
         rows, data = read_table(self.table_file, problems, sheet=sheet)
         self._read(self.table_file, data)
         return rows, {}

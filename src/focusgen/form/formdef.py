@@ -8,7 +8,7 @@ key or a malformed formula fails loudly with FormDefinitionError at load time.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from dataclasses import dataclass, field
 from fractions import Fraction
 from decimal import Decimal
@@ -583,11 +583,16 @@ class UnsupportedRevision(LookupError):
 
 
 def supported_dates() -> str:
-    spans = []
-    for rev in revisions():
-        start, end = next(iter(rev.values())).effective
-        spans.append(f"{start or 'any date'} to {end or 'today'}" if end or start else "any date")
-    return "; ".join(spans)
+    """The as-of dates some revision covers: one span when the revisions follow on from each other."""
+    spans = sorted((next(iter(rev.values())).effective for rev in revisions()), key=lambda e: (e[0] or date.min))
+    merged: list[list] = []
+    for start, end in spans:
+        if merged and (merged[-1][1] is None or start is None or start <= merged[-1][1] + timedelta(days=1)):
+            merged[-1][1] = None if merged[-1][1] is None or end is None else max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return "; ".join(f"{start or 'any date'} to {end or 'today'}" if end or start else "any date"
+                     for start, end in merged)
 
 
 def report(kind: str, as_of: date | None = None) -> Report:

@@ -628,7 +628,7 @@ class _Loading:
         if header.business_day_reason is not None and (s is None or not s.daily):
             problems.append(Problem("bad-field", yname, f"business_day_reason: the {rep.kind} is not a daily "
                                     "statement", "business_day_reason", "no business_day_reason"))
-        if s is None:
+        if s is None or any(p.code == "unsupported-revision" for p in problems):
             return None
         from ..calendar import MAX_YEAR, MIN_YEAR
         if not MIN_YEAR <= header.as_of.year <= MAX_YEAR or (header.submit_date and header.submit_date.year > MAX_YEAR):
@@ -687,7 +687,7 @@ def load_input(path: Path | str, meta: Path | str | None = None, allow_outside: 
             extras = _extras(header, rep, loading.yname, loading.problems)
             loading.duties(header, rep, lines, warnings)
             due = rep.schedule.due_for(header.as_of) if rep.schedule is not None and not any(
-                p.code == "bad-date" for p in loading.problems) else None
+                p.code in ("bad-date", "unsupported-revision") for p in loading.problems) else None
     if loading.problems:
         raise InputProblems(loading.problems)
     digest, file_hashes = loading.digest()

@@ -98,7 +98,7 @@ def test_two_builds_into_one_folder_never_mix(tmp_path):
         for p in procs:
             assert p.wait(timeout=120) == 0, p.stderr.read()
         names = sorted(p.name for p in out.iterdir())
-        stems = {n.split(".")[0] for n in names if n != "manifest.json"}
+        stems = {n.split(".")[0].removesuffix("-cftc-data") for n in names if n != "manifest.json"}
         assert len(stems) == 1, names                     # wholly x's outputs or wholly y's
         manifest = json.loads((out / "manifest.json").read_text())
         assert sorted(e["path"] for e in manifest["outputs"]) == [n for n in names if n != "manifest.json"]

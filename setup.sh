@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Sets focusgen up on a fresh Debian machine (Python 3.11, root): the system libraries WeasyPrint
-# needs, Tesseract for reading scanned prior filings, a virtual environment in .venv, and focusgen
-# installed into it.
+# Sets focusgen up on a fresh Debian machine (Python 3.11, root or sudo): the system libraries WeasyPrint
+# needs, Tesseract for reading scanned prior filings, what `python3 -m venv` needs (python3-venv), a
+# virtual environment in .venv, and focusgen installed into it.
 #   ./setup.sh          what `focusgen build` needs
 #   ./setup.sh --test   the same plus what the tests need
+# When another process holds the package manager's lock (unattended-upgrades on a fresh machine, another
+# apt-get), setup waits for it, up to FOCUSGEN_SETUP_LOCK_WAIT seconds (default 600), instead of stopping.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -20,12 +22,40 @@ missing=()
 for pkg in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+# Debian's python3 leaves out ensurepip (and so `python3 -m venv`) unless python3-venv is installed
+if [[ ! -x .venv/bin/python ]] && ! python3 -c "import ensurepip, venv; ensurepip.version()" >/dev/null 2>&1; then
+    missing+=(python3-venv)
+fi
+
+wait_secs=${FOCUSGEN_SETUP_LOCK_WAIT:-600}
+poll=${FOCUSGEN_SETUP_LOCK_POLL:-5}
+apt_get() {
+    # apt-get, waiting for the package manager's locks: dpkg's through DPkg::Lock::Timeout, and any lock
+    # apt reports busy (the package lists' during `update`) by trying again until the wait is over
+    local deadline=$((SECONDS + wait_secs)) log
+    log=$(mktemp)
+    while true; do
+        if $sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout="$wait_secs" "$@" 2>"$log"; then
+            rm -f "$log"
+            return 0
+        fi
+        if grep -qiE "could not get lock|unable to acquire|is held by process" "$log" && ((SECONDS < deadline)); then
+            echo "setup: another process holds the package manager's lock; waiting" >&2
+            sleep "$poll"
+            continue
+        fi
+        cat "$log" >&2
+        rm -f "$log"
+        return 1
+    done
+}
+
 if ((${#missing[@]})); then
     echo "setup: installing system packages: ${missing[*]}"
     sudo=""
     [[ $(id -u) -eq 0 ]] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    apt_get update -qq
+    apt_get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 if [[ ! -x .venv/bin/python ]]; then

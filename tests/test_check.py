@@ -101,7 +101,7 @@ def test_many_at_once_pairs_by_kind_and_date(run, built, tmp_path):
     assert len(data["pairs"]) == 2 and all(p["differences"] == [] for p in data["pairs"])
     assert [p.split("/")[-1] for p in data["current_without_prior"]] == ["oct.yaml"]
     status, out, _ = run("check", cur, "--against", filed)
-    assert "2 pair(s)" in out and "1 without a partner" in out
+    assert "2 pair(s)" in out and "1 not paired" in out and "oct.yaml: no filed copy of focus-ii as of 2020-10-31" in out
 
 
 def test_a_one_dollar_change_on_any_line_of_the_prior(run, built, tmp_path):

@@ -157,6 +157,9 @@ def filings(draw):
     for offset, deficit, _ in rep.rules["offsets"]:
         if lines.get(offset):
             lines[deficit] = max(lines.get(deficit) or 0, -lines[offset])
+    for m in rep.rules.get("minimums", ()):          # a line the rules hold at or above a minimum
+        if lines.get(m["line"]) is not None and lines[m["line"]] < m["at_least"]:
+            lines[m["line"]] = int(m["at_least"]) + draw(st.integers(0, 10**6))
     for code, line in rep.lines.items():
         if line.target_of and code not in lines:
             lines[code] = draw(st.integers(0, 10**9))

@@ -39,7 +39,7 @@ FLOORS = {
     "batch": {"build", "outputs", "render", "problems", "settings"},
     "disclose": {"form", "inputs", "manifest", "outputs", "render", "report", "problems", "calendar"},
     "cli": {"build", "batch", "compare", "disclose", "extract", "inputs", "manifest", "render", "report",
-            "problems", "settings", "money", "__init__", "calendar", "form"},
+            "problems", "settings", "money", "resources", "__init__", "calendar", "form"},
 }
 
 

@@ -222,7 +222,7 @@ def test_review_pack(run, tmp_path):
     html = (tmp_path / "out" / "2020-11-review.html").read_text()
     assert "Review pack: HSBC SECURITIES (USA) INC." in html
     assert "134,116,777" in html and "No alert" in html
-    assert "Largest movements against 2020-10-31" in html and "8630" in html
+    assert "Movements against 2020-10-31" in html and "8630" in html
     assert html.count("<svg") == 3 and "3 period(s)" in html   # 4d(2), 30.7, 4d(f); 32.6 is blank
     from pdfutil import pdf_text
     pdf = pdf_text((tmp_path / "out" / "2020-11-review.pdf").read_bytes())

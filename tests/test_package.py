@@ -58,3 +58,13 @@ def test_the_wheel_builds_every_output_outside_the_checkout(tmp_path, run):
                           cwd=work, capture_output=True, text=True, timeout=300,
                           env={**env, "no_proxy": "*", "http_proxy": "http://0.0.0.0:9", "https_proxy": "http://0.0.0.0:9"})
     assert proc.returncode == 0 and proc.stdout.strip().replace(".", ",") == "1,234,567", proc.stderr
+    # focusgen init: its starter files are package data of the wheel, and build as they are
+    for kind in ("focus-ii", "daily-seg"):
+        proc = subprocess.run([str(venv / "bin" / "focusgen"), "init", f"start-{kind}", "--report", kind], cwd=work,
+                              capture_output=True, text=True, timeout=300, env=env)
+        assert proc.returncode == 0, proc.stderr
+        proc = subprocess.run([str(venv / "bin" / "focusgen"), "build", f"start-{kind}/filing.yaml", "--out",
+                               f"started-{kind}", "--format", "txt,json", "--quiet"], cwd=work, capture_output=True,
+                              text=True, timeout=300, env=env)
+        assert proc.returncode == 0, proc.stderr
+        assert (work / f"started-{kind}" / "filing.json").is_file()

@@ -275,12 +275,16 @@ def test_withdrawal_of_more_than_25_percent(run, tmp_path, amount, fires):
 
 
 def test_alerts_without_their_inputs_are_listed_not_checked(run, tmp_path):
-    status, stdout, err, data, _ = build(run, tmp_path, SEG)
+    status, stdout, err, data, out = build(run, tmp_path, SEG)
     assert status == 0
     unchecked = " ".join(data["alerts_not_checked"])
+    # the terminal folds them into one line with their count; --verbose lists each
+    assert f"not checked: {len(data['alerts_not_checked'])} alert(s)" in stdout
+    status, verbose, err = run("build", tmp_path / "in.yaml", "--out", out, "--format", "json", "--verbose")
+    assert status == 0
     for alert in ("planned-capital-reduction", "residual-below-undermargined-segregation",
                   "withdrawal-over-25-segregation", "below-early-warning"):
-        assert alert in unchecked and alert in stdout
+        assert alert in unchecked and alert in verbose
 
 
 def test_undersegregation_alert_is_immediate(run, tmp_path):

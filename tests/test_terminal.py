@@ -25,6 +25,15 @@ def work(tmp_path_factory):
     filed = root / "filed"
     filed.mkdir()
     shutil.copy(root / "out" / "2020-11" / "2020-11.txt", filed / "2020-11.txt")
+    # last month (for the movements), a filing that calls for a notice, and a week of daily exports
+    assert plain(["build", INPUTS / "2020-10.yaml", "--out", root / "oct", "--format", "json", "--quiet"],
+                 cwd=root).returncode == 0
+    (root / "alert").mkdir()
+    (root / "alert" / "under.yaml").write_text((INPUTS / "2020-11.yaml").read_text().replace("7100: 1748149521",
+                                                                                             "7100: 0"))
+    shutil.copytree(INPUTS / "daily", root / "daily")
+    (root / "taken").mkdir()
+    (root / "taken" / "filing.yaml").write_text("mine\n")
     return root
 
 
@@ -40,6 +49,18 @@ COMMANDS = {
     "disclose": ["disclose", "out", "--out", "posted"],
     "bad input": ["build", "inputs/missing.yaml"],
     "bad option": ["build", "inputs/2020-11.yaml", "--jobs", "0"],
+    # the reviewer's summary, its options, the exit statuses a scheduled run acts on
+    "build verbose": ["build", "inputs/2020-11.yaml", "--out", "o3", "--format", "txt,json", "--verbose"],
+    "build prior": ["build", "inputs/2020-11.yaml", "--out", "o4", "--format", "json,review", "--prior",
+                    "oct/2020-10.json", "--history", "oct"],
+    "build fail-on-alert": ["build", "alert/under.yaml", "--out", "o5", "--format", "json", "--fail-on-alert"],
+    "diff exit-code": ["diff", "inputs/2020-11.yaml", "oct/2020-10.json", "--exit-code"],
+    "daily meta": ["build", "daily/exports", "--meta", "daily/daily.yaml", "--out", "o6", "--format", "txt,json"],
+    "calendar": ["calendar", "2021"],
+    "init exists": ["init", "taken"],               # never writes over (init into a new folder: its own test)
+    "did you mean command": ["biuld", "inputs/2020-11.yaml"],
+    "did you mean option": ["build", "inputs/2020-11.yaml", "--fromat", "json"],
+    "did you mean line": ["explain", "inputs/2020-11.yaml", "7191"],
 }
 
 
@@ -83,3 +104,48 @@ def test_ctrl_c_in_one_build_at_a_terminal(work, tmp_path):
     assert "Traceback" not in ran.text
     if ran.status == 130:
         assert not (tmp_path / "o").exists() or not list((tmp_path / "o").iterdir())
+
+
+def test_init_at_a_terminal(work, tmp_path):
+    for i, mode in enumerate(({"cols": 80}, {"cols": 200}, {"cols": 80, "pipe_stdout": True},
+                              {"cols": 80, "env": {"NO_COLOR": "1"}})):
+        ran = run(["init", tmp_path / f"start{i}", "--report", "daily-seg"], cwd=work, **mode)
+        assert ran.status == 0 and "Traceback" not in ran.text, (mode, ran.text)
+        assert sorted(p.name for p in (tmp_path / f"start{i}").iterdir()) == [
+            "balances.csv", "balances.xlsx", "filing.yaml", "mapping.yaml", "trial-balance.csv"]
+        out = ran.piped.decode() if mode.get("pipe_stdout") else ran.text
+        assert "next: focusgen build" in out
+
+
+def _files(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_ctrl_c_leaves_the_earlier_outputs_as_they_were(work, tmp_path):
+    """A build interrupted at a terminal, into a folder that holds the earlier set: the set as it was."""
+    out = tmp_path / "o"
+    assert plain(["build", "inputs/2020-11.yaml", "--out", out, "--format", "pdf,txt,json"], cwd=work).returncode == 0
+    before = _files(out)
+    ran = run(["build", "inputs/2020-11.yaml", "--out", out, "--no-cache"], cwd=work, interrupt_after=0.8)
+    assert ran.status in (0, 130), ran.text[-2000:]
+    assert ran.cursor_restored and "Traceback" not in ran.text
+    if ran.status == 130:
+        assert _files(out) == before
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]      # no staging folder left
+
+
+def test_ctrl_c_in_a_daily_batch_at_a_terminal(work, tmp_path):
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    csv = (INPUTS / "daily" / "exports" / "seg-20201124.csv").read_text()
+    for day in range(1, 31):
+        (exports / f"seg-202011{day:02d}.csv").write_text(csv)
+    out = tmp_path / "o"
+    out.mkdir()
+    ran = run(["build", exports, "--meta", "daily/daily.yaml", "--out", out, "--jobs", "2"], cwd=work,
+              interrupt_when=b"building")
+    assert ran.status == 130, ran.text[-2000:]
+    assert ran.cursor_restored and "Traceback" not in ran.text and "interrupted" in ran.text
+    assert not [p.name for p in out.glob(".*")]
+    for folder in out.iterdir():        # what was built is whole: each folder a complete set
+        assert (folder / "manifest.json").is_file(), folder

@@ -64,12 +64,17 @@ def build_one(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | 
 _frozen = False
 
 
-def expand(paths: list[Path]) -> list[Path]:
-    """Folders become the YAML inputs directly inside them, in name order."""
+TABLES = (".csv", ".xlsx", ".xlsm")
+
+
+def expand(paths: list[Path], tables: bool = False) -> list[Path]:
+    """Folders become the YAML inputs directly inside them (with `tables`, for --meta: their CSVs and
+    workbooks), in name order."""
     found: list[Path] = []
+    suffixes = TABLES if tables else (".yaml", ".yml")
     for p in paths:
         if p.is_dir():
-            found += sorted(q for q in p.iterdir() if q.suffix.lower() in (".yaml", ".yml") and q.is_file())
+            found += sorted(q for q in p.iterdir() if q.suffix.lower() in suffixes and q.is_file())
         else:
             found.append(p)
     return found
@@ -106,10 +111,10 @@ def _serve(conn, warm: bool) -> None:
                 break
             if job is None:
                 break
-            path, out_dir, formats, settings = job
+            path, out_dir, formats, meta, settings = job
             conn.send(_STARTED)      # from here on the input is in flight: if this worker dies, it is retried
             try:
-                outcome = build_one(path, out_dir, formats, None, settings)
+                outcome = build_one(path, out_dir, formats, meta, settings)
             except Exception as exc:      # a bug in one build: that input fails, the others go on
                 outcome = Outcome(input=path, problems=[Problem(
                     "build-failed", str(path), f"the build stopped: {type(exc).__name__}",
@@ -183,12 +188,13 @@ class _Pool:
 
     RETRIES = 1
 
-    def __init__(self, jobs: list[Path], out_dir, formats, settings, workers: int, record):
+    def __init__(self, jobs: list[Path], out_dir, formats, settings, workers: int, record, meta: Path | None = None):
         import multiprocessing
         from collections import Counter, deque
         self.ctx = multiprocessing.get_context("fork")
         self.queue, self.attempts = deque(jobs), Counter()
         self.out_dir, self.formats, self.settings, self.record = out_dir, formats, settings, record
+        self.meta = meta            # the YAML each table is built with (--meta), or None
         self.warm = "pdf" in formats
         self.size = workers
         self.workers: list[_Worker] = []
@@ -202,7 +208,7 @@ class _Pool:
     def _next(self, worker: _Worker) -> None:
         if self.queue:
             path = self.queue.popleft()
-            if not worker.give((path, self.out_dir(path), self.formats, self.settings)):
+            if not worker.give((path, self.out_dir(path), self.formats, self.meta, self.settings)):
                 self._lost(worker)
             return
         worker.job = None
@@ -264,8 +270,9 @@ class _Pool:
 
 
 def build_many(inputs: list[Path], out_root: Path | None, formats: tuple[str, ...], progress=None,
-               workers: int | None = None, settings: Settings = DEFAULT) -> list[Outcome]:
-    """Build every input; `progress(outcome)` is called as each finishes. Results in input order."""
+               workers: int | None = None, settings: Settings = DEFAULT, meta: Path | None = None) -> list[Outcome]:
+    """Build every input (tables each with the `meta` YAML, when given); `progress(outcome)` is called as
+    each finishes. Results in input order."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     workers = min(workers or cores, len(inputs))       # never more workers than inputs
     stems = [p.stem for p in inputs]
@@ -292,7 +299,7 @@ def build_many(inputs: list[Path], out_root: Path | None, formats: tuple[str, ..
         out_dir = lambda p: (out_root or Path("output")) / p.stem  # noqa: E731
         pool = None
         try:
-            pool = _Pool(jobs, out_dir, formats, settings, max(1, min(workers, len(jobs))), record)
+            pool = _Pool(jobs, out_dir, formats, settings, max(1, min(workers, len(jobs))), record, meta)
             pool.run()
         except KeyboardInterrupt:
             if pool is not None:

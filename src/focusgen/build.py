@@ -18,16 +18,21 @@ class Built:
     written: list[Path] = field(default_factory=list)
 
 
-def load_history(folder: Path, kind: str) -> list[dict]:
-    """Earlier built JSONs of the same report kind: [{as_of, summary}], oldest first."""
+def load_history(folder: Path, kind: str, firm: str | None = None, current: str | None = None) -> list[dict]:
+    """Earlier built JSONs under `folder` of the same report kind and the same firm (letters and digits
+    compared: compare/rules.same_firm), one per period, oldest first: [{as_of, summary}]. Another firm's
+    filing is no part of this firm's history, and the current period (`current`, its as-of date) is the
+    build itself, never an earlier JSON of it. Of two JSONs of one period, an AMENDED one stands for it
+    (it replaced the original), else the last by path."""
     if not folder.is_dir():
         raise InputProblems([Problem("file-not-found", str(folder), "is not a folder",
                                      expected="a folder of earlier built JSON outputs")])
     import heapq
     import os
 
+    from .compare.rules import same_firm
     from .report import jsonio
-    found = {}
+    found: dict[str, tuple[bool, list]] = {}
     budget = MAX_HISTORY_BYTES
     # the first 5,000 by name, kept as they are found (a folder of millions is walked, never held)
     for path in heapq.nsmallest(MAX_HISTORY, folder.rglob("*.json")):
@@ -44,9 +49,12 @@ def load_history(folder: Path, kind: str) -> list[dict]:
             doc = jsonio.read(path)
         except InputProblems:
             continue
-        if doc.report == kind:
-            found[doc.as_of] = doc.summary
-    return [{"as_of": k, "summary": found[k]} for k in sorted(found)]
+        if doc.report != kind or doc.as_of == current or (firm is not None and not same_firm(doc.firm.name, firm)):
+            continue
+        amended = doc.filing_status.upper() == "AMENDED"
+        if doc.as_of not in found or amended or not found[doc.as_of][0]:
+            found[doc.as_of] = (amended, doc.summary)
+    return [{"as_of": k, "summary": found[k][1]} for k in sorted(found)]
 
 
 MAX_HISTORY = 5000                  # earlier filings charted (20 years of Daily Segs)
@@ -110,8 +118,10 @@ def build(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None
     if "pdf" in formats or "review" in formats or "public" in formats:
         _check_drawable(filing, path)
     filing = with_variance(with_amendment(filing), prior)     # an amendment is refused before anything is rendered
-    history = load_history(history_dir, kind) if history_dir is not None else []
-    history.append({"as_of": filing.header.as_of.isoformat(), "summary": list(filing.summary)})
+    as_of = filing.header.as_of.isoformat()
+    history = load_history(history_dir, kind, filing.header.firm.name, as_of) if history_dir is not None else []
+    history = [h for h in history if h["as_of"] < as_of]        # the periods before this one
+    history.append({"as_of": as_of, "summary": list(filing.summary)})
     files = render_outputs(filing, out_dir, path.stem, formats, history, settings)
     files[out_dir / NAME] = manifest(filing, files, public_name(path.stem) if "public" in formats else None)
     return Built(filing, write_set(out_dir, {p.name: data for p, data in files.items()}))

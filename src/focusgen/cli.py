@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .problems import InputProblems, Problem, quote
+from .problems import InputProblems, Problem, near_codes, quote
 from .render import terminal
 
 if TYPE_CHECKING:
@@ -23,30 +23,46 @@ FORMATS = ("pdf", "txt", "json", "review", "public")
 # default when the build has a --prior or --history to review against (README, "Building a filing").
 # The public copy only with --public.
 DEFAULT_FORMATS = ("pdf", "txt", "json")
+# Exit statuses (README, "Exit status"): 0 done; 1 `check`/`verify`/`diff --exit-code` found a difference,
+# `build --fail-on-alert` an alert; 2 an input or option cannot be used (nothing written); 130 Ctrl-C.
+ALERT_STATUS = 1
 
 
 def _formats(text: str) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
     bad = [f for f in chosen if f not in FORMATS]
     if bad or not chosen:
-        raise argparse.ArgumentTypeError(f"unknown format {quote(', '.join(bad)) if bad else quote(text)}; "
-                                         f"choose from {','.join(FORMATS)}")
+        from .problems import did_you_mean
+        near = did_you_mean(bad[0], FORMATS)[2:] if bad else ""
+        raise argparse.ArgumentTypeError(f"unknown format {quote(', '.join(bad)) if bad else quote(text)}"
+                                         f"{f' ({near})' if near else ''}; choose from {','.join(FORMATS)}")
     return chosen
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, with the values its own errors quote (an unknown choice, an invalid number) cut."""
+    """argparse, whose errors say the nearest command or option to a misspelt one, with the values its
+    own errors quote (an unknown choice, an invalid number) cut."""
+    commands: dict[str, argparse.ArgumentParser] = {}
+    argv: list[str] = []
 
     def error(self, message: str):
-        from .problems import clip
-        super().error(clip(message, 400))
+        import re
+        from .problems import clip, did_you_mean
+        hint = ""
+        choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if choice:
+            hint = did_you_mean(choice.group(1), re.findall(r"'([^']*)'", choice.group(2)))
+        command = next((a for a in self.argv if a in self.commands), None)
+        # the options as the command's own help lists them (argparse has no public list of them)
+        known = set(re.findall(r"--[a-z][a-z-]*", (self.commands.get(command) or self).format_help()))
+        given = [a.split("=")[0] for a in self.argv if a.startswith("--") and a.split("=")[0] not in known]
+        hints = [f"{a}: {h[2:]}" for a, h in ((a, did_you_mean(a, known)) for a in dict.fromkeys(given)) if h]
+        if hints:
+            hint += "; " + "; ".join(hints)
+        super().error(clip(message + hint, 400))
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="focusgen", description="CFTC FOCUS II and Daily Seg filings from ledger balances.")
-    p.add_argument("--version", action="version", version=f"focusgen {__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="compute a filing and write its outputs")
+def _build_options(b: argparse.ArgumentParser) -> None:
     b.add_argument("input", type=Path, nargs="+",
                    help="a filing input (.yaml), ledger balances (.csv with --meta), several inputs or a folder")
     b.add_argument("--out", type=Path, help="output folder (default: output/<input stem>/; with several "
@@ -62,10 +78,28 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--public", action="store_true", help="also the public copy <stem>-public.pdf: the filing "
                    "PDF without the audit footer, for posting under Regulation 1.55(o)")
     b.add_argument("--quiet", action="store_true", help="no summary on the terminal")
+    b.add_argument("--verbose", action="store_true", help="list each alert not checked for want of its inputs")
+    b.add_argument("--fail-on-alert", action="store_true",
+                   help=f"exit with status {ALERT_STATUS} when a regulatory alert fires (the outputs are still "
+                        "written), so a scheduled run can page someone")
     b.add_argument("--no-cache", action="store_true", help="do not keep or reuse form layouts in the cache "
                    "folder (the same bytes either way; see README)")
     b.add_argument("--allow-outside-paths", action="store_true",
                    help="let an input name ledger, trial balance and mapping files outside its own folder")
+
+
+def _init_options(i: argparse.ArgumentParser) -> None:
+    i.add_argument("folder", type=Path, nargs="?", default=Path("."),
+                   help="where to write them (default: the current folder; made if missing; never overwritten)")
+    i.add_argument("--report", choices=("focus-ii", "daily-seg"), default="focus-ii",
+                   help="the report kind (default: focus-ii)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="focusgen", description="CFTC FOCUS II and Daily Seg filings from ledger balances.")
+    p.add_argument("--version", action="version", version=f"focusgen {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    _build_options(sub.add_parser("build", help="compute a filing and write its outputs"))
 
     d = sub.add_parser("diff", help="every line that moved against a prior period, largest first")
     d.add_argument("current", type=Path, help="an input, a built JSON or a filed PDF/text")
@@ -74,6 +108,8 @@ def _parser() -> argparse.ArgumentParser:
                    "input's variance.percent, else 10)")
     d.add_argument("--dollars", type=int, help="... and at least this many dollars (default 1,000,000)")
     d.add_argument("--json", action="store_true", help="print the result as JSON")
+    d.add_argument("--exit-code", action="store_true",
+                   help="exit with status 1 when a movement is flagged (passes both thresholds), else 0")
     d.add_argument("--allow-outside-paths", action="store_true",
                    help="let an input name ledger, trial balance and mapping files outside its own folder")
 
@@ -116,6 +152,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true", help="print the result as JSON")
     c.add_argument("--allow-outside-paths", action="store_true",
                    help="let an input name ledger, trial balance and mapping files outside its own folder")
+    _init_options(sub.add_parser("init", help="write a starter filing input, a CSV and a workbook of the form's input lines, and a mapping skeleton, to begin with"))
+    _Parser.commands = dict(sub.choices)
     return p
 
 
@@ -145,19 +183,22 @@ def build(args: argparse.Namespace, out: Console, err: Console) -> int:
     except InputProblems as exc:
         print_problems(exc.problems, err)
         return 2
+    filing = built.filing
     if not args.quiet:
-        from .render.summary import print_alerts, print_amendment, print_notes, print_summary, print_variance
-        filing = built.filing
+        from .render.summary import print_alerts, print_amendment, print_movements, print_notes, print_summary
         print_summary(filing, out)
         if filing.amendment is not None:
             print_amendment(filing.amendment, out)
         print_notes(filing, out)
-        print_alerts(filing, out)
+        print_alerts(filing, out, verbose=args.verbose)
         if filing.variance is not None:
-            print_variance(list(filing.variance.lines[:10]), filing.variance.prior_source,
-                           filing.variance.prior_as_of, out)
+            shown = path if path.suffix.lower() in (".yaml", ".yml") else out_dir / f"{path.stem}.json"
+            print_movements(filing.variance, out, diff=f"focusgen diff {shown} {args.prior}")
         for written in built.written:
             out.print(f"wrote {terminal.literal(written)}")
+    if args.fail_on_alert and filing.alerts:
+        err.print(f"{len(filing.alerts)} regulatory alert(s): exit status {ALERT_STATUS} (--fail-on-alert)")
+        return ALERT_STATUS
     return 0
 
 
@@ -167,23 +208,30 @@ def build_batch(args: argparse.Namespace, out: Console, err: Console) -> int:
     from .batch import Interrupted, build_many, expand
     from .render.summary import print_batch_summary
 
-    for option in ("meta", "prior", "history"):
+    for option in ("prior", "history"):
         if getattr(args, option) is not None:
             print_problems([Problem("bad-option", f"--{option}", "goes with a single input",
                                     expected="YAML inputs alone for a batch")], err)
             return 2
-    inputs = expand(args.input)
+    inputs = expand(args.input, tables=args.meta is not None)
     if not inputs:
-        print_problems([Problem("no-inputs", ", ".join(map(str, args.input)), "holds no .yaml inputs",
-                                expected="a folder of filing inputs (*.yaml)")], err)
+        what = "tables (.csv, .xlsx)" if args.meta is not None else ".yaml inputs"
+        print_problems([Problem("no-inputs", ", ".join(map(str, args.input)), f"holds no {what}",
+                                expected=f"a folder of {what}" if args.meta is not None else
+                                "a folder of filing inputs (*.yaml)")], err)
         return 2
+    if args.meta is not None:
+        bad = _meta_problems(args.meta, inputs)
+        if bad:
+            print_problems(bad, err)
+            return 2
     with Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=terminal.real(err), disable=args.quiet or not err.is_terminal) as bar:
         task = bar.add_task("build", total=len(inputs))
         interrupted = False
         try:
             outcomes = build_many(inputs, args.out, args.format, progress=lambda o: bar.advance(task),
-                                  workers=args.jobs, settings=args.settings)
+                                  workers=args.jobs, settings=args.settings, meta=args.meta)
         except Interrupted as exc:
             outcomes, interrupted = exc.outcomes, True
     for outcome in outcomes:
@@ -196,6 +244,24 @@ def build_batch(args: argparse.Namespace, out: Console, err: Console) -> int:
                   "earlier outputs are as they were")
         return 130
     return 2 if any(o.problems for o in outcomes) else 0
+
+
+def _meta_problems(meta: Path, inputs: list[Path]) -> list[Problem]:
+    """--meta with several inputs: every input a table, and a meta whose as_of says where each table's
+    date is (as_of: {file_name: ...} or {column: ...}); one date for many tables would be many filings of
+    one day."""
+    from .batch import TABLES
+    from .inputs.formats import read_yaml
+    found = [Problem("bad-option", str(p), "is not a table of ledger balances, and --meta goes with tables",
+                     expected="CSV or workbook inputs with --meta (a YAML input carries its own header)")
+             for p in inputs if p.suffix.lower() not in TABLES]
+    doc, _ = read_yaml(meta, found)
+    if doc is not None and len(inputs) > 1 and not isinstance(doc.get("as_of"), dict):
+        found.append(Problem("bad-option", str(meta), f"gives one as_of ({doc.get('as_of')!r}) for {len(inputs)} "
+                             "tables: they would be filings of one day", "as_of",
+                             'as_of: {file_name: "seg-YYYYMMDD.csv"} (the date in each file\'s name) or '
+                             "{column: date} (a column of each table)"))
+    return found
 
 
 def _option_problems(args: argparse.Namespace, argv: list[str]) -> list[Problem]:
@@ -238,6 +304,7 @@ def _entry(argv: list[str] | None) -> int:
     # (about 30 ms a process), and one found would run inside the validation of every input
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     argv = list(sys.argv[1:] if argv is None else argv)
+    _Parser.argv = argv
     args = _parser().parse_args(argv)
     out, err = terminal.LazyConsole(), terminal.LazyConsole(stderr=True)
     bad = _option_problems(args, argv)
@@ -285,6 +352,8 @@ def _dispatch(args: argparse.Namespace, out: Console, err: Console) -> int:
         return check_cmd(args, out, err)
     if args.command == "disclose":
         return disclose_cmd(args, out, err)
+    if args.command == "init":
+        return init_cmd(args, out, err)
     if args.command == "calendar":
         return calendar_cmd(args, out, err)
     return 2  # pragma: no cover - argparse rejects unknown commands
@@ -339,6 +408,10 @@ def diff_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
                                    "thresholds": {"percent": str(percent), "dollars": dollars}, "lines": moved}))
     else:
         print_variance(moved, prior.source, prior.as_of, out, percent, dollars)
+    flagged = sum(1 for m in moved if m["flagged"])
+    if args.exit_code and flagged:
+        err.print(f"{flagged} flagged movement(s): exit status 1 (--exit-code)")
+        return 1
     return 0
 
 
@@ -375,7 +448,7 @@ def explain_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
     code = args.line.strip().strip("[]")
     if code not in filing.report.lines or filing.report.lines[code].kind == "text":
         print_problems([Problem("unknown-line", str(args.input), f"{quote(code)} is not an amount line of the "
-                                f"{filing.report.kind} form",
+                                f"{filing.report.kind} form" + near_codes(code, filing.report.amount_codes),
                                 expected=f"a line code such as {filing.report.amount_codes[0]}")], err,
                        closing=False)
         return 2
@@ -450,6 +523,40 @@ def disclose_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
         err.print(f"warning[missing-daily-statement]: {len(missing)} business day(s) of the 12 months have no daily "
                   f"statement (Regulation 1.55(o)(1)(i)-(iii)): {'; '.join(spans)}", markup=False, highlight=False)
     out.print(f"{len(posted)} filing(s) posted in {terminal.literal(args.out)}: index.html, their PDFs, manifest.json")
+    return 0
+
+
+def init_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
+    """Copies the starter files (package data: resources.STARTERS) into a folder, never over a file that
+    is there: all of them are written, or (a name taken, a folder that cannot be written) none."""
+    from .resources import STARTERS
+    source, folder = STARTERS / args.report, args.folder
+    names = sorted(p.name for p in source.iterdir() if p.is_file())
+    taken = [folder / n for n in names if (folder / n).exists() or (folder / n).is_symlink()]
+    if folder.exists() and not folder.is_dir():
+        taken = [folder]
+    if taken:
+        print_problems([Problem("cannot-write", str(t), "is there already; focusgen init never overwrites a file",
+                                expected="a new or empty folder: focusgen init FOLDER") for t in taken], err)
+        return 2
+    written: list[Path] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            with open(folder / name, "xb") as fh:       # exclusive: a file that appeared meanwhile is kept
+                written.append(folder / name)
+                fh.write((source / name).read_bytes())
+    except OSError as exc:
+        for w in written:
+            w.unlink(missing_ok=True)
+        print_problems([Problem("cannot-write", str(folder), f"cannot be written: {exc.strerror}",
+                                expected="a folder you can write")], err)
+        return 2
+    for w in written:
+        out.print(f"wrote {terminal.literal(w)}")
+    filing = terminal.literal(folder / "filing.yaml")
+    out.print(f"next: focusgen build {filing}   (then put your firm and dates in {filing} and your balances "
+              f"in {terminal.literal(folder / 'balances.csv')})")
     return 0
 
 
@@ -549,24 +656,29 @@ def check_many(args: argparse.Namespace, out: Console, err: Console) -> int:
     with Progress(TextColumn("reading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=terminal.real(err), disable=not err.is_terminal) as bar:
         task = bar.add_task("read", total=total)
-        pairs, lonely_current, lonely_prior, unreadable = pair_folders(
-            args.current, args.against, progress=lambda: bar.advance(task), settings=args.settings)
+        found = pair_folders(args.current, args.against, progress=lambda: bar.advance(task),
+                             settings=args.settings)
     results = []
-    for current, prior in pairs:
+    for current, prior in found.pairs:
         try:
             results.append(compare(current, prior, args.tolerance))
         except InputProblems as exc:
-            unreadable.append((Path(current.source), exc.problems))
-    for _, problems in unreadable:
+            found.unreadable.append((Path(current.source), exc.problems))
+    for _, problems in found.unreadable:
         print_problems(problems, err, closing=False)
     if args.json:
+        def listed(items):
+            return [{"path": str(p), "why": why} for p, why in items]
         out.print_json(json.dumps({"pairs": [r.as_dict() for r in results],
-                                   "current_without_prior": [str(p) for p in lonely_current],
-                                   "prior_without_current": [str(p) for p in lonely_prior],
-                                   "unreadable": [str(p) for p, _ in unreadable]}))
+                                   "current_without_prior": [str(p) for p, _ in found.current_without_prior],
+                                   "prior_without_current": [str(p) for p, _ in found.prior_without_current],
+                                   "not_paired": listed(found.current_without_prior + found.prior_without_current),
+                                   "set_aside": listed(found.set_aside),
+                                   "unreadable": [str(p) for p, _ in found.unreadable]}))
     else:
-        print_check_summary(results, lonely_current, lonely_prior, unreadable, out)
-    failed = any(r.failed for r in results) or lonely_current or lonely_prior or unreadable
+        print_check_summary(results, found, out)
+    failed = (any(r.failed for r in results) or found.current_without_prior or found.prior_without_current
+              or found.unreadable)
     return 1 if failed else 0
 
 

@@ -3,7 +3,8 @@ what was expected, and the rule it rests on.
 
 Input reading and validation collect every problem (a finding of severity error) they find; the CLI
 prints them all and exits with status 2 before anything is written. Warnings, alerts, extraction
-findings and edit checks are findings of the same shape.
+findings and edit checks are findings of the same shape. A problem of a misspelt name (a line code, a
+path, a command, an option) says the nearest right one (`did_you_mean`, `near_path`).
 """
 
 from __future__ import annotations
@@ -161,3 +162,60 @@ class InputProblems(Exception):
     def __init__(self, problems: list[Finding]):
         super().__init__(f"{len(problems) + getattr(problems, 'more', 0)} problem(s)")
         self.problems = problems if isinstance(problems, Problems) else Problems(problems)
+
+
+def did_you_mean(given: str, choices, n: int = 1) -> str:
+    """"; did you mean X?" for the choice nearest `given` (difflib's ratio, at least 0.6), else ""."""
+    import difflib
+    given = str(given)
+    if len(given) > 200:        # nothing a user means is that long (and difflib's time grows with it)
+        return ""
+    found = difflib.get_close_matches(given, [str(c) for c in choices], n=n, cutoff=0.6)
+    return f"; did you mean {' or '.join(found)}?" if found else ""
+
+
+def near_codes(code: str, codes) -> str:
+    """"; did you mean 7190 or 7198?" for the line codes one keystroke from `code` (a digit changed,
+    added or dropped, two neighbours swapped), at most four, else ""."""
+    code = str(code).strip().upper()
+    if len(code) > 20:
+        return ""
+
+    def one_off(a: str, b: str) -> bool:
+        if len(a) == len(b):
+            diff = [i for i in range(len(a)) if a[i] != b[i]]
+            return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+                                      and a[diff[1]] == b[diff[0]])
+        short, long = sorted((a, b), key=len)
+        return len(long) == len(short) + 1 and any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+    found = sorted(c for c in dict.fromkeys(map(str, codes)) if c != code and one_off(code, c))[:4]
+    if not found:
+        return ""
+    return "; did you mean " + (found[0] if len(found) == 1 else f"{', '.join(found[:-1])} or {found[-1]}") + "?"
+
+
+def near_path(path) -> str:
+    """For a path that does not exist: "; did you mean P?" with P the existing path nearest it (its
+    missing part matched among the names of the nearest folder that exists), else "". Only that folder
+    is listed, and at most 10,000 of its names."""
+    import difflib
+    import itertools
+    from pathlib import Path
+    path = Path(path)
+    parts = path.parts
+    for i in range(len(parts) - 1, -1, -1):
+        folder = Path(*parts[:i]) if i else Path(".")
+        try:
+            if not folder.is_dir():
+                continue
+            names = [q.name for q in itertools.islice(folder.iterdir(), 10_000)]
+        except OSError:
+            return ""
+        found = difflib.get_close_matches(parts[i], names, n=1, cutoff=0.6)
+        if not found:
+            return ""
+        guess = folder / found[0] if i else Path(found[0])
+        rest = parts[i + 1:]
+        return f"; did you mean {guess.joinpath(*rest) if rest else guess}?"
+    return ""

@@ -20,6 +20,8 @@ def templates_dir() -> Path:
 
 
 TEMPLATES = templates_dir()
+# the files `focusgen init` copies: src/focusgen/starters/<report kind>/ (package data of the wheel)
+STARTERS = Path(str(files("focusgen") / "starters"))
 ASSETS = TEMPLATES / "assets"
 FONTS = ASSETS / "fonts"
 

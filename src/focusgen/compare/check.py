@@ -104,49 +104,101 @@ def check_one(current_path: Path, prior_path: Path, tolerance: int = 0, settings
 
 # --- many at once --------------------------------------------------------------------------------
 
+@dataclass
+class Pairing:
+    """Two folders paired (pair_folders): the pairs, what was not paired and why, what could not be read."""
+    pairs: list[tuple[Record, Record]] = field(default_factory=list)
+    current_without_prior: list[tuple[Path, str]] = field(default_factory=list)    # (file, why)
+    prior_without_current: list[tuple[Path, str]] = field(default_factory=list)
+    set_aside: list[tuple[Path, str]] = field(default_factory=list)     # another copy of a paired filing
+    unreadable: list[tuple[Path, list[Problem]]] = field(default_factory=list)
+
+
+def _key(r: Record) -> tuple[str, str | None, str]:
+    return (r.report, r.as_of, rules.letters(r.firm))
+
+
+def _what(key) -> str:
+    return f"{key[0]} as of {key[1] or 'an unknown date'}"
+
+
+def _pair_group(key, currents: list[Record], priors: list[Record], found: Pairing) -> None:
+    """The currents and priors of one filing (one report kind, date and firm). An input and its own build
+    (a JSON of the same name) are one filing: the input is checked. Every current input is checked
+    against the filed copy of its own name (2020-11.yaml with 2020-11.pdf) or, without one, against the
+    filing's best copy (focusgen's JSON, exact, then a PDF, then text); other copies of the filing
+    (2020-11.txt beside 2020-11.pdf) are set aside, and each is said."""
+    def stem(r: Record) -> str:
+        return Path(r.source).stem
+
+    def best(records: list[Record]) -> Record:
+        return min(records, key=lambda p: ({".json": 0, ".pdf": 1}.get(Path(p.source).suffix.lower(), 2), p.source))
+
+    inputs = [c for c in currents if Path(c.source).suffix.lower() != ".json"]
+    for b in (c for c in currents if Path(c.source).suffix.lower() == ".json"):
+        twin = next((c for c in inputs if stem(c) == stem(b)), None)
+        if twin is not None:
+            found.set_aside.append((Path(b.source), f"the build of {Path(twin.source).name}, which is checked"))
+        else:
+            inputs.append(b)
+    used: list[Record] = []
+    for c in sorted(inputs, key=lambda r: r.source):
+        same = [p for p in priors if stem(p) == stem(c)]
+        if not priors:
+            found.current_without_prior.append((Path(c.source), f"no filed copy of {_what(key)}"))
+            continue
+        prior = best(same or priors)
+        found.pairs.append((c, prior))
+        if prior not in used:
+            used.append(prior)
+    for p in sorted(priors, key=lambda r: r.source):
+        if p in used:
+            continue
+        if inputs:
+            found.set_aside.append((Path(p.source), f"another copy of {_what(key)}; "
+                                    f"{', '.join(Path(u.source).name for u in used)} was used"))
+        else:
+            found.prior_without_current.append((Path(p.source), f"no input of {_what(key)}"))
+
+
 def pair_folders(current_dir: Path, prior_dir: Path, progress=None, workers: int | None = None,
-                 settings: Settings = DEFAULT):
-    """Pair filings by (report kind, as-of date). Returns (pairs, unpaired current, unpaired prior,
-    unreadable) where pairs are (current Record, prior Record)."""
+                 settings: Settings = DEFAULT) -> Pairing:
+    """Pair the filings of two folders: each by report kind, as-of date and firm (letters and digits),
+    and among several of one filing by name (_pair_group). Says what was not paired, and why."""
     import os
     from concurrent.futures import ProcessPoolExecutor
 
     currents = sorted(p for p in current_dir.iterdir() if p.suffix.lower() in CURRENT_SUFFIXES and p.is_file())
     priors = sorted(p for p in prior_dir.iterdir() if p.suffix.lower() in PRIOR_SUFFIXES and p.is_file())
-    unreadable: list[tuple[Path, list[Problem]]] = []
-    keyed_current: dict[tuple[str, str], Record] = {}
+    found = Pairing()
+    read: tuple[list[Record], list[Record]] = ([], [])
     for p in currents:
         try:
-            c = load_current(p, settings)
+            read[0].append(load_current(p, settings))
         except InputProblems as exc:
-            unreadable.append((p, exc.problems))
-            continue
-        key = (c.report, c.as_of)
-        if key in keyed_current:
-            unreadable.append((p, [Problem("duplicate-filing", str(p), f"another input is also {key[0]} as of "
-                                           f"{key[1]} ({Path(keyed_current[key].source).name})")]))
-            continue
-        keyed_current[key] = c
+            found.unreadable.append((p, exc.problems))
         if progress:
             progress()
-    keyed_prior: dict[tuple[str, str | None], Record] = {}
     with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
         futures = {p: pool.submit(load, p) for p in priors}
         for p, fut in futures.items():
             try:
                 e = fut.result()
             except InputProblems as exc:
-                unreadable.append((p, exc.problems))
+                found.unreadable.append((p, exc.problems))
             else:
-                key = (e.report, e.as_of)
-                if key in keyed_prior:
-                    unreadable.append((p, [Problem("duplicate-filing", str(p), f"another prior filing is also "
-                                                   f"{key[0]} as of {key[1]} ({Path(keyed_prior[key].source).name})")]))
-                else:
-                    keyed_prior[key] = e
+                read[1].append(e)
             if progress:
                 progress()
-    pairs = [(keyed_current[k], keyed_prior[k]) for k in keyed_current if k in keyed_prior]
-    lonely_current = [Path(keyed_current[k].source) for k in keyed_current if k not in keyed_prior]
-    lonely_prior = [Path(keyed_prior[k].source) for k in keyed_prior if k not in keyed_current]
-    return pairs, lonely_current, lonely_prior, unreadable
+    groups: dict[tuple, tuple[list, list]] = {}
+    for side, records in enumerate(read):
+        for r in records:
+            key = _key(r)
+            if not key[2]:
+                # a print whose firm was not read goes with the one firm's filing of its kind and date
+                known = {k for k in groups if k[:2] == key[:2]}
+                key = known.pop() if len(known) == 1 else key
+            groups.setdefault(key, ([], []))[side].append(r)
+    for key in sorted(groups, key=lambda k: (k[0], k[1] or "", k[2])):
+        _pair_group(key, *groups[key], found)
+    return found

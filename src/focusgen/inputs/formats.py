@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from ..problems import Problem, quote
+from ..problems import Problem, near_path, quote
 from . import yamlsafe
 
 # The largest input file read at all. A trial balance of 100,000 accounts is about 5 MB; anything past
@@ -20,27 +20,38 @@ from . import yamlsafe
 MAX_BYTES = {"yaml": 8 * 2**20, "table": 64 * 2**20}
 
 
+WHAT = {"ledger": "the ledger balances (CSV or workbook)", "trial_balance": "the trial balance",
+        "mapping": "the mapping of accounts to lines", "amends": "the original filing this one amends (its "
+        "built JSON, or its filed PDF or text)"}
+
+
 def confined(base: Path, given: str, field: str, file: str, problems: list[Problem],
              allow_outside: bool = False) -> Path | None:
-    """The file an input names (ledger:, trial_balance:, mapping:), relative to the input's folder.
-    By default it must stay inside that folder: an absolute path, `..` or a symlink that leads out is
-    refused, so an input cannot make focusgen read (and quote) files it was not given."""
+    """The file an input names (ledger:, trial_balance:, mapping:, amends:), relative to the input's
+    folder. By default it must stay inside that folder: an absolute path, `..` or a symlink that leads out
+    is refused, so an input cannot make focusgen read (and quote) files it was not given. A file that is
+    not there is a problem of the input, at the key that names it."""
     path = base / given
-    if allow_outside:       # --allow-outside-paths (settings.Settings)
-        return path
-    try:
-        inside = path.resolve().is_relative_to(base.resolve()) and not Path(given).is_absolute()
-    except (OSError, RuntimeError):       # a symlink loop
-        inside = False
-    if not inside:
-        problems.append(Problem("path-outside", file, f"{field}: {quote(given)} leads outside the input's folder",
-                                field, "a file in the input's folder or below it "
-                                "(focusgen build --allow-outside-paths allows others)"))
+    if not allow_outside:       # --allow-outside-paths (settings.Settings) allows any
+        try:
+            inside = path.resolve().is_relative_to(base.resolve()) and not Path(given).is_absolute()
+        except (OSError, RuntimeError):       # a symlink loop
+            inside = False
+        if not inside:
+            problems.append(Problem("path-outside", file, f"{field}: {quote(given)} leads outside the input's folder",
+                                    field, "a file in the input's folder or below it "
+                                    "(focusgen build --allow-outside-paths allows others)"))
+            return None
+    if not path.exists() and not path.is_symlink():
+        near = near_path(path)
+        problems.append(Problem("file-not-found", file, f"{field}: {quote(given)}: there is no {quote(str(path))}"
+                                + (near.replace(f" {base}/", " ", 1) if base != Path(".") else near), field,
+                                f"{WHAT.get(field, 'a file')}, named relative to the input's folder {base}/"))
         return None
     return path
 
 
-def read_bytes(path: Path, problems: list[Problem], limit: int, expected: str = "an input file",
+def read_bytes(path: Path, problems: list[Problem], limit: int, expected: str = "input file",
                follow: bool = True) -> bytes | None:
     """The bytes of a regular file of at most `limit` bytes, or None with a problem. A FIFO, a device
     (/dev/zero, /dev/urandom), a socket or a directory is refused before anything is read from it:
@@ -51,7 +62,7 @@ def read_bytes(path: Path, problems: list[Problem], limit: int, expected: str = 
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | nofollow | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        problems.append(Problem("file-not-found", name, "no such file", expected=f"an existing {expected}"))
+        problems.append(Problem("file-not-found", name, f"no such file{near_path(path)}", expected=f"an existing {expected}"))
         return None
     except IsADirectoryError:
         problems.append(Problem("file-unreadable", name, "is a directory", expected="a file"))

@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 from ..form import formdef
 from ..money import MAX_DOLLARS, MAX_FRACTION_DIGITS, AmountError, exact, parse_amount
-from ..problems import Problem, clip, quote
+from ..problems import Problem, clip, near_codes, quote
 from .currencies import BASE, START, Rates, convert, currency_code, dollars_of
 from .formats import read_yaml
 from .tables import gc_paused, read_table
@@ -123,7 +123,9 @@ def _rules(doc, name: str, kind: str, problems: list[Problem]) -> list[Rule]:
                 owners = formdef.all_codes().get(line)
                 problems.append(Problem("wrong-report-line" if owners else "unknown-line", name,
                                         f"maps to line {clip(line, 40)}, " + (f"a line of {', '.join(owners)}, not {kind}"
-                                                                    if owners else "which is no line of any form"),
+                                                                    if owners else "which is no line of any form"
+                                                                    + near_codes(line, [c for c, ln in rep.lines.items()
+                                                                                        if ln.kind == "input"])),
                                         where, f"an input line of the {kind} form"))
                 continue
             if target.kind == "computed":
@@ -283,7 +285,7 @@ def _map(kind: str, tb_path: Path, map_path: Path, problems: list[Problem], rate
     currencies: dict[str, tuple[str | None, Decimal | None]] = {}      # as written -> (code, rate)
     sums: dict[tuple[str, str], Decimal] = {}    # (line, currency) -> exact sum of the balances, from START
     with exact():        # a sum of long amounts is never rounded to 28 digits
-        for account, raw, where, description, written_currency in rows:
+        for account, raw, where, description, written_currency, _ in rows:
             if not account:
                 problems.append(Problem("bad-account", tb_name, "has no account number", where, "an account"))
                 continue

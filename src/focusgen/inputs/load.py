@@ -17,7 +17,8 @@ from pydantic import ValidationError
 
 from ..form import formdef
 from ..money import AmountError, parse_amount, parse_percent, to_dollars
-from ..problems import WARNING, Finding, InputProblems, Problem, Problems, clip, quote
+from ..problems import WARNING, Finding, InputProblems, Problem, Problems, clip, near_codes, quote
+from . import daily
 from .currencies import Rates, read_rates
 from .formats import confined, read_bytes, read_yaml
 from .jsonsafe import MAX_FILING
@@ -110,7 +111,8 @@ class Lines:
                                              f"a line code of the {kind} form"))
             else:
                 example = rep.amount_codes[0]
-                self.problems.append(Problem("unknown-line", file, f"{quote(code)} is not a line code of any form", where,
+                self.problems.append(Problem("unknown-line", file, f"{quote(code)} is not a line code of any form"
+                                             + near_codes(code, rep.amount_codes), where,
                                              f"a line code of the {kind} form, such as {example}"))
             return None
         if line.kind == "computed":
@@ -277,7 +279,8 @@ def _header_problems(exc: ValidationError, file: str, doc: dict) -> list[Problem
                                  where, "focus-ii or daily-seg"))
         elif loc in ("as_of", "period_begin", "submit_date"):
             msg = err.get("ctx", {}).get("error") or err["msg"]
-            found.append(Problem("bad-date", file, f"{loc}: {msg}", where, "a real date YYYY-MM-DD"))
+            found.append(Problem("bad-date", file, f"{loc}: {msg}", where, "a date written YYYY-MM-DD, such as "
+                                 "2020-11-30"))
         else:
             found.append(Problem("bad-field", file, f"{loc}: {clip(err['msg'], 200)} (got {quote(err.get('input'))})", where,
                                  "see the input format in README.md"))
@@ -335,6 +338,8 @@ class _Loading:
         self.allow_outside = allow_outside
         self.table_file: Path | None = None
         self.amends: Path | None = None
+        self.early_rows: list | None = None     # a table read with its date column (as_of: {column: ...})
+        self.undated = False                    # as_of: a rule that gave no date (said as a problem)
         if is_table(path):
             if meta is None:
                 raise InputProblems([Problem("missing-meta", str(path), "a table holds only ledger balances",
@@ -366,10 +371,13 @@ class _Loading:
         if doc is None:
             raise InputProblems(problems)
         self.doc = doc
+        if daily.is_rule(doc.get("as_of")):
+            self._dated(doc)
         try:
             header = Header.model_validate(doc)
         except ValidationError as exc:
-            problems.extend(_header_problems(exc, yname, doc))
+            problems.extend(p for p in _header_problems(exc, yname, doc)
+                            if not (self.undated and p.code == "missing-field" and p.where == "as_of"))
             return None
         if header.submit_date and header.submit_date < header.as_of:
             problems.append(Problem("bad-date", yname, f"submit_date {header.submit_date} is before as_of "
@@ -379,6 +387,39 @@ class _Loading:
                                     f"{header.as_of}", "period_begin", "period_begin on or before as_of"))
         self.amends = _amendment(header, self.yaml_file, yname, problems, self.files, self.blobs, self.allow_outside)
         return header
+
+    def _dated(self, doc) -> None:
+        """A meta for one table a day (inputs/daily.py): each table's as-of date from its file name or a
+        column, and a daily report's submit date the next business day unless the meta gives one."""
+        rule, problems = doc.pop("as_of"), self.problems
+        found = daily.check_rule(rule, self.yname)
+        if not found and self.table_file is None:
+            found = [Problem("bad-date", self.yname, f"as_of: {dict(rule)!r} dates each table built with --meta; "
+                             "this input is no table", "as_of", "as_of: a date YYYY-MM-DD")]
+        as_of = None
+        if not found:
+            key, value = next(iter(rule.items()))
+            table = str(self.table_file)
+            if key == "file_name":
+                as_of, found = daily.from_name(value.strip(), self.table_file.name, table)
+            else:
+                rows, data = read_table(self.table_file, problems, extra=value.strip().lower())
+                self._read(self.table_file, data)
+                self.early_rows = rows
+                as_of, found = daily.from_column(value.strip(), rows, table) if rows else (None, [])
+        problems.extend(found)
+        if as_of is None:
+            self.undated = True
+            return
+        doc["as_of"] = as_of.isoformat()
+        kind = doc.get("report")
+        if "submit_date" not in doc and kind in formdef.REPORT_KINDS:
+            try:
+                submit = daily.next_business_day(formdef.report(kind, as_of), as_of)
+            except formdef.UnsupportedRevision:
+                submit = None           # said by report()
+            if submit is not None:
+                doc["submit_date"] = submit.isoformat()
 
     # --- the sources of lines ----------------------------------------------------------------------
 
@@ -408,6 +449,8 @@ class _Loading:
             return [], {}
         if cells:
             return [], self._cells(cells)
+        if self.early_rows is not None:         # read already, for the date in a column (_dated)
+            return self.early_rows, {}
         rows, data = read_table(self.table_file, problems, sheet=sheet)
         self._read(self.table_file, data)
         return rows, {}

@@ -25,15 +25,44 @@ YAML_KEYS = ("report", "as_of", "period_begin", "submit_date", "firm", "lines", 
              "sec_net_capital", "filed_by")
 
 
+def date_error(value: Any) -> str:
+    """Why `value` is not a date written YYYY-MM-DD, saying which: a date written another way (with the
+    date it would be, where that is certain), or a date the calendar does not have."""
+    import calendar
+    import re
+    text = str(value).strip()
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if iso:
+        y, m, d = map(int, iso.groups())
+        if 1 <= m <= 12 and 1 <= d <= calendar.monthrange(y, m)[1]:
+            return f"{quote(text)} is not written YYYY-MM-DD: write {y:04d}-{m:02d}-{d:02d}"
+        if 1 <= m <= 12:
+            month = ("January February March April May June July August September October November "
+                     "December").split()[m - 1]          # not calendar.month_name: that follows the locale
+            return (f"{quote(text)} is not a real calendar date: {month} {y} has "
+                    f"{calendar.monthrange(y, m)[1]} days")
+        return f"{quote(text)} is not a real calendar date: there is no month {m}"
+    other = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    if other:
+        a, b, y = map(int, other.groups())
+        guesses = [f"{y:04d}-{m:02d}-{d:02d}" for m, d, order in ((a, b, "m/d"), (b, a, "d/m"))
+                   if 1 <= m <= 12 and 1 <= d <= calendar.monthrange(y, m)[1]]
+        guesses = list(dict.fromkeys(guesses))
+        hint = (f": write {guesses[0]}" if len(guesses) == 1 else
+                f": write {guesses[0]} (month/day/year) or {guesses[1]} (day/month/year)" if guesses else "")
+        return f"{quote(text)} is not written YYYY-MM-DD{hint}"
+    return f"{quote(text)} is not a date written YYYY-MM-DD"
+
+
 def _iso_date(value: Any) -> date:
     if isinstance(value, date):
         return value
     if not isinstance(value, str):
-        raise ValueError(f"{quote(value)} is not a date written as YYYY-MM-DD")
+        raise ValueError(f"{quote(value)} is not a date written YYYY-MM-DD")
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise ValueError(f"{quote(value)} is not a real calendar date (YYYY-MM-DD)") from None
+        raise ValueError(date_error(value)) from None
 
 
 def _text(value: Any) -> Any:

@@ -25,6 +25,7 @@ class Row(NamedTuple):
     where: str            # "row 4" or "Balances!B4"
     note: str = ""
     currency: str = ""
+    extra: str = ""       # the value of read_table's `extra` column (a daily export's date), if asked for
 
 
 FORMATS = {".csv": csvtable.records, ".xlsx": xlsx.records, ".xlsm": xlsx.records}
@@ -49,20 +50,22 @@ def is_table(path: Path) -> bool:
 
 
 def read_table(path: Path, problems: list[Problem], key: str = "line", note: str = "label",
-               currency: bool = False, sheet: str | None = None, field: str = "ledger") -> tuple[list[Row], bytes]:
-    """The rows of a table file and its bytes (for the manifest's hash)."""
+               currency: bool = False, sheet: str | None = None, field: str = "ledger",
+               extra: str | None = None) -> tuple[list[Row], bytes]:
+    """The rows of a table file and its bytes (for the manifest's hash); `extra`: one more column the
+    table must have, its text kept in each Row's `extra`."""
     name = str(path)
     reader = FORMATS.get(path.suffix.lower())
     if reader is None:
         problems.append(Problem("unknown-format", name, f"{path.suffix or 'no suffix'} is not a table format",
                                 field, f"one of {', '.join(sorted(FORMATS))}"))
         return [], b""
-    wanted = [key, "amount", note] + (["currency"] if currency else [])
+    wanted = [key, "amount", note] + (["currency"] if currency else []) + ([extra] if extra else [])
     with gc_paused():
-        return _read(path, reader, problems, key, note, sheet, field, wanted)
+        return _read(path, reader, problems, key, note, sheet, field, wanted, extra)
 
 
-def _read(path, reader, problems, key, note, sheet, field, wanted) -> tuple[list[Row], bytes]:
+def _read(path, reader, problems, key, note, sheet, field, wanted, extra=None) -> tuple[list[Row], bytes]:
     name = str(path)
     found: list[Problem] = []
     rows: list[Row] = []
@@ -92,12 +95,15 @@ def _read(path, reader, problems, key, note, sheet, field, wanted) -> tuple[list
         columns = names
         while columns and not columns[-1]:
             columns.pop()       # a sheet's empty trailing header cells
-        if key not in columns or "amount" not in columns:
+        required = [key, "amount"] + ([extra] if extra else [])
+        if any(c not in columns for c in required):
             # the row is not quoted: a file that is not an input must not have its contents echoed
             found.append(Problem("csv-header" if path.suffix.lower() == ".csv" else "table-header", name,
-                                 f"the first row ({len(columns)} cells) has no {key!r} and 'amount' columns",
-                                 where, f"a header row {', '.join(wanted[:2])} (and optionally "
-                                 f"{' and '.join(wanted[2:])})"))
+                                 f"the first row ({len(columns)} cells) has no "
+                                 f"{' and '.join(repr(c) for c in required if c not in columns)} column"
+                                 f"{'s' if sum(c not in columns for c in required) > 1 else ''}",
+                                 where, f"a header row {', '.join(required)} (and optionally "
+                                 f"{' and '.join(c for c in wanted if c not in required)})"))
             break
         counted = Counter(columns)
         twice = sorted(c for c, n in counted.items() if n > 1)
@@ -111,7 +117,7 @@ def _read(path, reader, problems, key, note, sheet, field, wanted) -> tuple[list
                 break
         index = {c: columns.index(c) for c in wanted if c in columns}
         data = _rows(records, rows, found, name, len(columns), index[key], index["amount"], index.get(note),
-                     index.get("currency"))
+                     index.get("currency"), index[extra] if extra else None)
         break
     if columns is None and not any(p.code in ("file-not-found", "file-unreadable", "not-a-regular-file",
                                                 "file-too-large", "not-text", "empty-file", "csv-syntax",
@@ -123,9 +129,9 @@ def _read(path, reader, problems, key, note, sheet, field, wanted) -> tuple[list
 
 
 def _rows(records, rows: list[Row], found: list[Problem], name: str, width: int, k: int, a: int,
-          n: int | None, c: int | None) -> bytes:
-    """The rows after the header (key, amount, note and currency at columns k, a, n, c) into `rows`;
-    the file's bytes. One pass of plain indexing per row: a trial balance has 100,000 of them. A
+          n: int | None, c: int | None, e: int | None = None) -> bytes:
+    """The rows after the header (key, amount, note, currency and extra at columns k, a, n, c, e) into
+    `rows`; the file's bytes. One pass of plain indexing per row: a trial balance has 100,000 of them. A
     workbook's row is the cells it stores: indexed directly when they fill the columns from A (the
     usual row), else each column's cell picked (a sparse row costs its cells, not its width)."""
     data = b""
@@ -150,7 +156,12 @@ def _rows(records, rows: list[Row], found: list[Problem], name: str, width: int,
                 if c is not None:
                     x = get(c)
                     cur_text = x.raw if x.kind == "s" else x.text()
-                rows.append(Row(key_text.strip(), amount, where, note_text.strip(), cur_text.strip()))
+                extra_text = ""
+                if e is not None:
+                    x = get(e)
+                    extra_text = x.raw if x.kind == "s" else x.text()
+                rows.append(Row(key_text.strip(), amount, where, note_text.strip(), cur_text.strip(),
+                                extra_text.strip()))
             except CellError as exc:
                 found.append(Problem(exc.code, name, exc.message, where, exc.expected))
             continue
@@ -162,7 +173,7 @@ def _rows(records, rows: list[Row], found: list[Problem], name: str, width: int,
                                      where, f"{width} cells per row"))
                 continue
             rows.append(Row(cells[k].strip(), cells[a], where, cells[n].strip() if n is not None else "",
-                            cells[c].strip() if c is not None else ""))
+                            cells[c].strip() if c is not None else "", cells[e].strip() if e is not None else ""))
             continue
         if isinstance(cells, bytes):      # the reader's last record: the file's bytes
             data = cells
@@ -177,7 +188,8 @@ def _rows(records, rows: list[Row], found: list[Problem], name: str, width: int,
         try:
             amount = at.amount() if isinstance(at, Cell) else at
             rows.append(Row(_text(cells[k]).strip(), amount, where, _text(cells[n]).strip() if n is not None else "",
-                            _text(cells[c]).strip() if c is not None else ""))
+                            _text(cells[c]).strip() if c is not None else "",
+                            _text(cells[e]).strip() if e is not None else ""))
         except CellError as exc:
             found.append(Problem(exc.code, name, exc.message, where, exc.expected))
     return data

@@ -10,6 +10,7 @@ from ..report.model import Filing
 W, H = 500, 150
 LEFT, RIGHT, TOP, BOTTOM = 84, 36, 10, 30
 ROLES = ("requirement", "funds", "excess", "target", "over_target")
+MOVEMENTS = 12          # movements shown: every flagged one, the largest others up to this many in all
 
 
 def _m(v):
@@ -70,10 +71,16 @@ def pack(filing: Filing, history: list[dict]) -> dict:
     from .. import __version__
     from . import view
     summary = history[-1]["summary"] if history else filing.summary
-    movements = []
+    movements, more = [], 0
     if filing.variance is not None and filing.variance.lines:
+        lines = filing.variance.lines
+        # every flagged movement, and the largest others up to MOVEMENTS lines in all, largest first
+        room = max(0, MOVEMENTS - sum(1 for m in lines if m["flagged"]))
+        others = {id(m) for m in [m for m in lines if not m["flagged"]][:room]}
+        shown = [m for m in lines if m["flagged"] or id(m) in others]
+        more = len(lines) - len(shown)
         movements = [dict(m, prior=_m(m["prior"]), current=_m(m["current"]), change=_m(m["change"]))
-                     for m in filing.variance.lines[:12]]
+                     for m in shown]
     charts = []
     for entry in summary:
         if entry.excess is not None:
@@ -101,6 +108,7 @@ def pack(filing: Filing, history: list[dict]) -> dict:
                    for e in filing.attest],
         "unchecked": [u.message for u in filing.unchecked],
         "movements": movements,
+        "more_movements": more,
         "prior": None if filing.variance is None else
         {"source": filing.variance.prior_source, "as_of": filing.variance.prior_as_of},
         "thresholds": {"percent": str(filing.header.variance.percent),

@@ -1,5 +1,10 @@
-"""The short terminal summary of a build: each statement's excess or deficiency and its position
-against the management target, and the capital requirement with its early warning level."""
+"""The terminal summary of a build, for a reviewer to read at a glance: each statement's requirement,
+funds, excess (deficiency) and management target (and the excess over target on a wide terminal); the
+capital computation in a table of its own (adjusted net capital when given, line D, the excess adjusted
+net capital, the early warning level); the alerts; the alerts not checked, folded into one line (the
+list with --verbose); every flagged movement against the prior period, and how many more moved.
+
+Numbers are never cut: a narrow terminal wraps the statement names at word boundaries instead."""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from ..money import fmt_amount
 
 
 RED = "bold red"
+WIDE = 100          # columns from which the excess over (under) target gets a column of its own
 
 
 def _money(value: int | None) -> Text:
@@ -22,38 +28,83 @@ def _money(value: int | None) -> Text:
     return Text(fmt_amount(value, "parens"), style=RED if value < 0 else "")
 
 
+def _value(figure) -> int | None:
+    return None if figure is None else figure.value
+
+
+def statement_table(filing: Filing, width: int) -> tuple[Table, list[str]]:
+    """One row per statement that has figures: requirement, funds, excess, target (and over target on a
+    wide terminal); the names of the statements left blank."""
+    wide = width >= WIDE
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column("Statement")           # the one column that wraps (at word boundaries)
+    for header in ("Requirement", "Funds", "Excess\n(deficiency)", "Target") + (("Over (under)\ntarget",) if wide else ()):
+        table.add_column(header, justify="right", no_wrap=True)
+    blank = []
+    for entry in filing.summary:
+        if entry.early_warning is not None:
+            continue                    # the capital computation: capital_table()
+        figures = [entry.requirement, entry.funds, entry.excess, entry.target] + ([entry.over_target] if wide else [])
+        if all(_value(f) is None for f in figures + [entry.over_target]):
+            blank.append(entry.name)
+            continue
+        name = Text(entry.name + (f" [{entry.excess.line}]" if entry.excess else ""))
+        excess, over = _value(entry.excess), _value(entry.over_target)
+        if excess is not None and excess < 0:
+            name.append(" DEFICIENCY", style=RED)
+        elif over is not None and over < 0:
+            name.append(" BELOW TARGET", style=RED)
+        table.add_row(name, *(_money(_value(f)) for f in figures))
+    return table, blank
+
+
+def capital_table(filing: Filing) -> Table | None:
+    """The capital computation: adjusted net capital (the input's, when given), the minimum requirement
+    (line D; for a BD-FCM the greater of it and the SEC minimum), the excess adjusted net capital, the
+    early warning level (7495) and the 1.12(b) notice threshold where it differs."""
+    entry = next((e for e in filing.summary if e.early_warning is not None), None)
+    if entry is None:
+        return None
+    cap, anc = filing.capital, filing.input.adjusted_net_capital
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column(entry.name)
+    table.add_column("", justify="right", no_wrap=True)
+    table.add_row("Adjusted net capital (input)",
+                  _money(anc) if anc is not None else Text("not given", style="dim"))
+    table.add_row(f"Minimum requirement, line D [{entry.requirement.line}]", _money(entry.requirement.value))
+    if entry.minimum_net_capital is not None:
+        table.add_row(f"Minimum, {entry.minimum_net_capital.line}", _money(entry.minimum_net_capital.value))
+    if cap.get("excess_adjusted_net_capital") is not None:
+        table.add_row("Excess adjusted net capital", _money(cap["excess_adjusted_net_capital"]))
+    warn = entry.early_warning.value
+    row = Text(f"Early warning level [{entry.early_warning.line}]")
+    if anc is not None and warn is not None and anc < warn:
+        row.append(" ABOVE ADJUSTED NET CAPITAL", style=RED)
+    table.add_row(row, _money(warn))
+    threshold = _value(entry.early_warning_threshold)
+    if threshold is not None:
+        row = Text("Early warning notice level [1.12(b)]" + (", the greatest of:" if entry.early_warning_legs else ""))
+        if anc is not None and anc < threshold:
+            row.append(" ABOVE ADJUSTED NET CAPITAL", style=RED)
+        table.add_row(row, _money(threshold))
+        for leg in entry.early_warning_legs:
+            table.add_row(f"  {leg.cite.removeprefix('1.12')} {leg.rate}% of {leg.of.removeprefix('line ')}",
+                          _money(leg.amount))
+    return table
+
+
 def print_summary(filing: Filing, console: Console) -> None:
     h = filing.header
     console.print(lit(h.firm.name))
     console.print(f"{filing.form_name}, as of {view.mmddyyyy(h.as_of)}")
-    table = Table(show_edge=False, pad_edge=False)
-    # the numbers stay whole on a narrow terminal; the statement names wrap instead
-    table.add_column("Statement", overflow="fold")
-    table.add_column("Excess (deficiency)", justify="right", no_wrap=True, min_width=15)
-    table.add_column("Target", justify="right", no_wrap=True, min_width=13)
-    table.add_column("Over (under) target", justify="right", no_wrap=True, min_width=15)
-    for entry in filing.summary:
-        if entry.early_warning is not None:
-            table.add_row(f"{entry.name}, line D [{entry.requirement.line}]", _money(entry.requirement.value), "", "")
-            table.add_row(f"  early warning level [{entry.early_warning.line}]", _money(entry.early_warning.value),
-                          "", "")
-            if entry.early_warning_threshold is not None and entry.early_warning_threshold.value is not None:
-                table.add_row("  notice threshold [1.12(b)]", _money(entry.early_warning_threshold.value), "", "")
-                for leg in entry.early_warning_legs:      # the greatest of these
-                    table.add_row(f"    {leg.cite.removeprefix('1.12')} {leg.rate}% of {leg.of.removeprefix('line ')}",
-                                  _money(leg.amount), "", "")
-            if entry.minimum_net_capital is not None:
-                cap = filing.report.capital
-                table.add_row(f"  minimum [{cap['requirement']} or SEC {cap['sec_minimum_line']}]",
-                              _money(entry.minimum_net_capital.value), "", "")
-            continue
-        excess = entry.excess
-        name = Text(f"{entry.name} [{excess.line}]")
-        if excess.value is not None and excess.value < 0:
-            name.append(" DEFICIENCY", style=RED)
-        table.add_row(name, _money(excess.value), _money(entry.target.value if entry.target else None),
-                      _money(entry.over_target.value if entry.over_target else None))
-    console.print(table)
+    table, blank = statement_table(filing, console.width)
+    if table.row_count:
+        console.print(table)
+    if blank:
+        console.print(f"blank (no lines given): {', '.join(blank)}")
+    capital = capital_table(filing)
+    if capital is not None:
+        console.print(capital)
 
 
 def print_batch_summary(outcomes, console: Console) -> None:
@@ -104,7 +155,7 @@ def print_notes(filing: Filing, console: Console) -> None:
                 console.print(Text.assemble(("note", "bold"), f": {leg.cite}: {leg.note}"))
 
 
-def print_alerts(filing: Filing, console: Console) -> None:
+def print_alerts(filing: Filing, console: Console, verbose: bool = False) -> None:
     for a in filing.alerts:
         console.print(Text.assemble(("ALERT", RED), f" {a.facts['rule']}: {a.message}. Calls for: ",
                                     (a.facts["notice"], "bold"), "."))
@@ -112,36 +163,59 @@ def print_alerts(filing: Filing, console: Console) -> None:
             console.print(Text.assemble(("warning", "bold yellow"), f"[unconfirmed-citation]: {a.facts['unconfirmed']}"))
     open_events = [e for e in filing.attest if e["confirmed"] is None]
     if open_events:
-        console.print(f"not attested ({len(open_events)} events of 1.12 no line shows; give attest: in the input): "
-                      + ", ".join(e["id"] for e in open_events), style="dim", markup=False, highlight=False)
+        console.print(f"not attested: {len(open_events)} events of 1.12 no line shows (give attest: in the input)"
+                      + (": " + ", ".join(e["id"] for e in open_events) if verbose else "; --verbose lists them"),
+                      style="dim", markup=False, highlight=False)
     if not filing.alerts:
         console.print("No regulatory alert.")
-    if filing.unchecked:
-        console.print("not checked (their inputs are not given): "
-                      + "; ".join(u.message.replace(": not checked, the input gives no", " needs")
-                                  for u in filing.unchecked), style="dim")
+    if not filing.unchecked:
+        return
+    if verbose:
+        console.print("not checked (their inputs are not given):", style="dim")
+        for u in filing.unchecked:
+            console.print("  " + u.message.replace(": not checked, the input gives no", " needs"), style="dim")
+        return
+    needs = dict.fromkeys(n.split(".")[0] for u in filing.unchecked for n in u.facts.get("needs", ()))
+    console.print(f"not checked: {len(filing.unchecked)} alert(s), for want of {', '.join(needs)} "
+                  "(--verbose lists them)", style="dim")
+
+
+MOVEMENT_COLUMNS = [("Prior", "right"), ("Current", "right"), ("Change", "right"), ("%", "right"), ("", "left")]
+
+
+def _movement_rows(moved: list[dict]) -> list:
+    return [(m["line"], m["label"], [_money(m["prior"]), _money(m["current"]), _money(m["change"]),
+                                     f"{m['percent']}%" if m["percent"] is not None else "new",
+                                     Text("FLAG", style=RED) if m["flagged"] else ""])
+            for m in moved]
 
 
 def print_variance(moved: list[dict], source: str, as_of: str | None, console: Console, percent=None,
                    dollars=None) -> None:
+    """`focusgen diff`: every line that moved, largest first."""
+    from .terminal import line_listing
     console.print(f"Movements against {literal(source)} (as of {literal(as_of)}), largest first"
                   + (f"; flagged: at least {percent}% and ${dollars:,}" if percent is not None else ""),
                   markup=False)
     if not moved:
         console.print("No line moved.", markup=False)
         return
-    labels = console.width >= 110          # a narrow terminal keeps the numbers whole, not the labels
-    table = Table(show_edge=False, pad_edge=False)
-    for col, just in (("Line", "left"), ("Label", "left"), ("Prior", "right"), ("Current", "right"),
-                      ("Change", "right"), ("%", "right"), ("", "left")):
-        if col != "Label" or labels:
-            table.add_column(col, justify=just, no_wrap=True, overflow="ellipsis",
-                             max_width=40 if col == "Label" else None)
-    for m in moved:
-        cells = [m["line"], m["label"]] if labels else [m["line"]]
-        table.add_row(*cells, _money(m["prior"]), _money(m["current"]), _money(m["change"]),
-                      m["percent"] or "new", Text("FLAG", style=RED) if m["flagged"] else "")
-    console.print(table)
+    console.print(line_listing(console.width, MOVEMENT_COLUMNS, _movement_rows(moved)), soft_wrap=False)
+
+
+def print_movements(variance, console: Console, diff: str = "focusgen diff") -> None:
+    """A build's movements against its prior period: every flagged one, then how many more moved and
+    the command that lists them all (`diff`)."""
+    from .terminal import line_listing
+    flagged = variance.flagged
+    console.print(f"Movements against {literal(variance.prior_source)} (as of {literal(variance.prior_as_of)}): "
+                  f"{len(variance.lines)} line(s) moved, {len(flagged)} flagged (at least {variance.percent}% "
+                  f"and ${variance.dollars:,})", markup=False)
+    if flagged:
+        console.print(line_listing(console.width, MOVEMENT_COLUMNS, _movement_rows(flagged)), soft_wrap=False)
+    more = len(variance.lines) - len(flagged)
+    if more:
+        console.print(f"{more} more moved: {literal(diff)} lists all", markup=False)
 
 
 def currency_table(filing: Filing, code: str, parts: list[dict], statements: list[dict]):
@@ -188,15 +262,12 @@ def print_amendment(amendment, console: Console) -> None:
     console.print(Text.assemble(("AMENDED", "bold"), " filing; amends ", lit(amendment.source),
                                 " (as of ", lit(amendment.original["as_of"] or ""), "). Reason: ",
                                 lit(amendment.reason)))
-    table = Table(show_edge=False, pad_edge=False, title=f"{len(amendment.changes)} line(s) changed",
-                  title_justify="left")
-    table.add_column("Line", no_wrap=True)
-    table.add_column("Label", overflow="fold")
-    table.add_column("Original", justify="right", no_wrap=True)
-    table.add_column("Amended", justify="right", no_wrap=True)
+    from .terminal import line_listing
+    rows = []
     for c in amendment.changes:
         show = (lambda v: lit(v or "")) if isinstance(c["original"] or c["amended"], str) else _money
-        table.add_row(c["line"], lit(c["label"]), show(c["original"]), show(c["amended"]))
-    console.print(table)
+        rows.append((c["line"], c["label"], [show(c["original"]), show(c["amended"])]))
+    console.print(f"{len(amendment.changes)} line(s) changed")
+    console.print(line_listing(console.width, [("Original", "right"), ("Amended", "right")], rows), soft_wrap=False)
     if amendment.not_compared:
         console.print("not compared (the original does not show them legibly): " + ", ".join(amendment.not_compared))

@@ -59,7 +59,7 @@ def render_tree(node: dict):
 
     def label(n: dict) -> Text:
         value = "(blank)" if n["value"] is None else fmt_amount(n["value"], "parens")
-        text = f"{n['sign'] if n['sign'] == '-' else ''}[bold]{n['line']}[/] {escape(n['label'][:70])} = [bold]{value}[/]"
+        text = f"{n['sign'] if n['sign'] == '-' else ''}[bold]{n['line']}[/] {escape(n['label'])} = [bold]{value}[/]"
         extra = n.get("rule") or n.get("source") or ""
         # the console prints user text literally (markup off), so the tree's own styling is parsed here
         return Text.from_markup(text + (f"  [dim]{escape(extra)}[/]" if extra else "") + f"  [cyan]{n['how']}[/]",
@@ -75,7 +75,7 @@ def render_tree(node: dict):
                 money = (f"{escape(a['currency'])} {money}{flip} x {escape(a['rate'])} = "
                          f"{escape(format(Decimal(a['amount']), ','))} USD")
                 flip = ""
-            tree.add(Text.from_markup(f"account {escape(a['account'])} {escape(a['description'][:60])}: "
+            tree.add(Text.from_markup(f"account {escape(a['account'])} {escape(a['description'])}: "
                                       f"{money}{flip} [dim]{escape(a['where'])}[/]", overflow="fold"))
 
     root = Tree(label(node))

@@ -23,22 +23,22 @@ from conftest import ROOT
 SRC = ROOT / "src" / "focusgen"
 
 # room -> the rooms it may import (besides itself). A room is a package folder or a top-level module.
-BASE = {"problems", "money", "settings", "resources", "__init__"}
+BASE = {"problems", "money", "settings", "resources", "__init__", "calendar"}
 FLOORS = {
-    "problems": set(), "money": set(), "settings": set(), "resources": set(), "__init__": set(),
-    "form": {"money"},
-    "inputs": {"form", "problems", "money"},
-    "report": {"form", "inputs", "problems", "money", "__init__"},
+    "problems": set(), "money": set(), "settings": set(), "resources": set(), "__init__": set(), "calendar": set(),
+    "form": {"money", "calendar"},
+    "inputs": {"form", "problems", "money", "calendar"},
+    "report": {"form", "inputs", "problems", "money", "__init__", "calendar"},
     "extract": {"form", "report", "inputs", "problems", "money"},
     "compare": {"report", "extract", "inputs", "form", "problems", "money", "settings"},
-    "render": {"report", "form", "problems", "money", "resources", "settings", "__init__"},
+    "render": {"report", "form", "problems", "money", "resources", "settings", "__init__", "calendar"},
     "outputs": {"problems"},
     "manifest": {"outputs", "inputs", "problems", "__init__"},
     "build": {"compare", "inputs", "manifest", "outputs", "render", "report", "problems", "settings"},
     "batch": {"build", "outputs", "render", "problems", "settings"},
-    "disclose": {"form", "inputs", "manifest", "outputs", "render", "report", "problems"},
+    "disclose": {"form", "inputs", "manifest", "outputs", "render", "report", "problems", "calendar"},
     "cli": {"build", "batch", "compare", "disclose", "extract", "inputs", "manifest", "render", "report",
-            "problems", "settings", "money", "__init__"},
+            "problems", "settings", "money", "__init__", "calendar", "form"},
 }
 
 

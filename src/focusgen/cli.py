@@ -93,6 +93,12 @@ def _parser() -> argparse.ArgumentParser:
     o.add_argument("--as-of", dest="as_of", help="the last date of the 12 months (YYYY-MM-DD; default: the "
                    "newest filing found)")
 
+    k = sub.add_parser("calendar", help="a year's business-day calendar: its holidays and every report's "
+                       "as-of and due dates")
+    k.add_argument("year", help="the year, such as 2021")
+    k.add_argument("--report", help="only this report kind (focus-ii, daily-seg)")
+    k.add_argument("--json", action="store_true", help="print the calendar as JSON")
+
     c = sub.add_parser("check", help="compare a filing with a prior one and re-verify the prior's arithmetic")
     c.add_argument("current", type=Path, help="a filing input or focusgen JSON (or a folder of them)")
     c.add_argument("--against", type=Path, required=True, help="the prior filing (or a folder of them)")
@@ -270,6 +276,8 @@ def _dispatch(args: argparse.Namespace, out: Console, err: Console) -> int:
         return check_cmd(args, out, err)
     if args.command == "disclose":
         return disclose_cmd(args, out, err)
+    if args.command == "calendar":
+        return calendar_cmd(args, out, err)
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 
@@ -402,6 +410,69 @@ def disclose_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
     for p in posted:
         out.print(f"{mmddyyyy(p.as_of)}  {terminal.literal(p.form)}  {p.name}  (from {terminal.literal(p.source)})")
     out.print(f"{len(posted)} filing(s) posted in {terminal.literal(args.out)}: index.html, their PDFs, manifest.json")
+    return 0
+
+
+def year_schedule(year: int, kinds: tuple[str, ...]) -> dict:
+    """A year's calendar: the holidays of each calendar the reports use and every report's as-of dates
+    with their due dates (the rules are each report's `schedule:` in its form definition)."""
+    from datetime import date
+
+    from .form import formdef
+    reports, calendars, rows = {}, {}, []
+    for kind in kinds:
+        try:
+            rep = formdef.report(kind, date(year, 12, 31))
+        except formdef.UnsupportedRevision:
+            rep = formdef.report(kind)
+        if rep.schedule is None:
+            continue
+        s = rep.schedule
+        reports[kind] = {"cite": s.cite, "calendar": s.calendar.name, "rule": s.due.words}
+        calendars[s.calendar.name] = {"title": s.calendar.title, "holidays": [
+            {"date": d.isoformat(), "name": n} for d, n in sorted(s.calendar.holidays(year).items())]}
+        for as_of in s.dates(year):
+            rows.append({"report": kind, "as_of": as_of.isoformat(), **{f"due_{k}": v for k, v in
+                                                                       s.due_for(as_of).as_dict().items()}})
+    rows.sort(key=lambda r: (r["as_of"], r["report"]))
+    return {"year": year, "calendars": calendars, "reports": reports, "dates": rows}
+
+
+def calendar_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
+    import json
+
+    from rich.table import Table
+
+    from .calendar import MAX_YEAR, MIN_YEAR
+    from .form import formdef
+    year = args.year.strip()
+    if not year.isdigit() or not MIN_YEAR <= int(year) <= MAX_YEAR:
+        print_problems([Problem("bad-option", "YEAR", f"{args.year!r} is not a year the calendar knows",
+                                expected=f"a year from {MIN_YEAR} to {MAX_YEAR}")], err, closing=False)
+        return 2
+    kinds = formdef.REPORT_KINDS
+    if args.report is not None:
+        if args.report not in kinds:
+            print_problems([Problem("bad-option", "--report", f"{args.report!r} is not a report kind",
+                                    expected=" or ".join(kinds))], err, closing=False)
+            return 2
+        kinds = (args.report,)
+    doc = year_schedule(int(year), kinds)
+    if args.json:
+        out.print_json(json.dumps(doc))
+        return 0
+    for name, cal in doc["calendars"].items():
+        out.print(f"{cal['title']} ({name}), {year}; Saturdays and Sundays are not business days:", markup=False)
+        for h in cal["holidays"]:
+            out.print(f"  {h['date']}  {h['name']}", markup=False, highlight=False)
+    for kind, r in doc["reports"].items():
+        out.print(f"{kind}: due {r['rule']} ({r['cite']})", markup=False, highlight=False)
+    table = Table(show_edge=False, pad_edge=False)
+    for col in ("As of", "Report", "Due", "Time"):
+        table.add_column(col, no_wrap=True)
+    for row in doc["dates"]:
+        table.add_row(row["as_of"], row["report"], row["due_date"], row["due_time"] or "")
+    out.print(table)
     return 0
 
 

@@ -45,9 +45,13 @@ class Finding:
     def as_alert(self) -> dict:
         """An alert as the JSON and the manifest state it."""
         f = self.facts
-        return {"id": self.code, "line": self.where, "amount": f["amount"], "threshold": f["threshold"],
-                "rule": f["rule"], "cite": self.cite, "due": f["due"], "to": list(f["to"]),
-                "notice": f["notice"], "draft": f["draft"], "message": self.message}
+        found = {"id": self.code, "line": self.where, "amount": f["amount"], "threshold": f["threshold"],
+                 "rule": f["rule"], "cite": self.cite, "due": f["due"], "to": list(f["to"]),
+                 "notice": f["notice"], "draft": f["draft"], "message": self.message}
+        for key in ("deadline", "recipients", "via", "content", "late", "unconfirmed"):     # a notice's parts
+            if key in f:
+                found[key] = f[key]
+        return found
 
 
 def Problem(code: str, file: str, message: str, where: str = "", expected: str = "") -> Finding:

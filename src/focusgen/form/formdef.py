@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from . import holdings as held
+from ..calendar import DueRule, Schedule, ScheduleError
 from .formula import OPS, FormulaError
 
 FORM_DIR = Path(__file__).parent
@@ -47,8 +48,8 @@ _LINE_KEYS = {"code", "kind", "col", "dollar", "sign", "label", "only", "variant
 _STATEMENT_KEYS = {"short", "name", "title", "subtitle", "continued", "rows", "variants", "summary",
                    "depositories"}
 _DEFINITION_KEYS = {"revision", "reports", "statements", "identities", "alerts", "effective", "rules", "capital",
-                    "holdings", "limits", "reconciliation"}
-_REPORT_KEYS = {"form", "registrants", "statements", "cover", "source", "style", "coded", "dates"}
+                    "notices", "attest", "published", "holdings", "limits", "reconciliation"}
+_REPORT_KEYS = {"form", "registrants", "statements", "cover", "source", "style", "coded", "schedule"}
 
 
 class FormDefinitionError(Exception):
@@ -157,7 +158,11 @@ class Report:
     holdings: held.Vocabulary | None = field(repr=False, default=None)   # a holding's words
     limits: tuple = field(repr=False, default=())    # held.LimitTable by effective date
     reconciliation: held.Reconciliation | None = field(repr=False, default=None)
-    dates: dict = field(repr=False, default_factory=dict)        # the as-of dates and the due date
+
+    schedule: Schedule | None = field(repr=False, default=None)   # its as-of dates and due dates (calendar.py)
+    notices: dict = field(repr=False, default_factory=dict)      # recipients, filing, common content (cftc.yaml)
+    attest: tuple = field(repr=False, default=())                # events no line shows, to attest (cftc.yaml)
+    published: dict = field(repr=False, default_factory=dict)    # the CFTC's published row (cftc.yaml)
 
     @property
     def winjammer(self) -> bool:
@@ -398,21 +403,24 @@ def _build_report(kind: str, raw: dict, kinds: tuple[str, ...] | None = None) ->
     try:
         reconciliation = held.reconciliation(raw["reconciliation"], vocab, {st.name: st.depositories for st in statements}) \
             if raw.get("reconciliation") is not None else None
-        dates = held.dates(spec.get("dates"))
     except held.DefinitionError as exc:
         raise FormDefinitionError(str(exc)) from None
     report = Report(kind=kind, form_name=spec["form"], revision=raw["revision"], form_names=dict(names),
                     statements=tuple(statements), cover=spec.get("cover") or {},
                     identities=tuple((str(i["total"]), tuple(map(str, i["parts"])), i["note"])
                                      for i in raw.get("identities", ()) if _included(i, ctx)),
-                    alerts=tuple(a for a in raw.get("alerts", ()) if kind in a["report"]),
+                    alerts=tuple(_alert(a) for a in raw.get("alerts", ()) if kind in a["report"]),
+                    notices=_notices(raw.get("notices") or {}),
+                    attest=tuple(_alert(a, attest=True) for a in raw.get("attest", ()) if kind in a["report"]),
+                    published=_published(raw.get("published") or {}, statements),
                     lines=lines,
                     order=_topological(kind, lines),
                     rules=_rules(raw.get("rules") or {}, kind, lines),
                     effective=_effective(raw.get("effective")),
                     capital=_capital(raw.get("capital") or {}, kind, statements, lines),
                     source=source, style=spec.get("style", "sec"), holdings=vocab, limits=limits,
-                    reconciliation=reconciliation, dates=dates)
+                    reconciliation=reconciliation,
+                    schedule=_schedule(spec.get("schedule"), kind))
     _check_references(report)
     if vocab is not None:
         _check_holdings(report)
@@ -452,17 +460,75 @@ def _check_holdings(report: Report) -> None:
                     raise FormDefinitionError(str(exc)) from None
 
 
+def _schedule(raw, kind: str) -> Schedule | None:
+    """The report kind's dates (`schedule:`: as_of, due, calendar, cite), read by calendar.Schedule."""
+    if raw is None:
+        return None
+    try:
+        return Schedule.parse(raw, f"report {kind} schedule")
+    except ScheduleError as exc:
+        raise FormDefinitionError(str(exc)) from None
+
+
+RECIPIENTS = ("CFTC", "DSRO", "SEC", "FINRA")
+ALERT_KINDS = ("below", "drop", "planned", "withdrawn_over", "withdrawn_beyond")
+
+
+def _alert(raw: dict, attest: bool = False) -> dict:
+    """An alert (or an attestation) with its due rule read by calendar.DueRule; its keys checked."""
+    required = {"id", "cite", "due", "to", "report"} | ({"statement", "event"} if attest else {"line", "rule", "draft"})
+    allowed = required | {"bd_to", "content", "needs", "family", "sec", "event"} | (set() if attest else set(ALERT_KINDS))
+    if not isinstance(raw, dict) or not required <= set(raw) or set(raw) - allowed \
+            or (not attest and sum(k in raw for k in ALERT_KINDS) != 1):
+        raise FormDefinitionError(f"{'attest' if attest else 'alert'} {raw.get('id') if isinstance(raw, dict) else raw!r}: "
+                                  f"needs {', '.join(sorted(required))}" + ("" if attest else f" and one of {', '.join(ALERT_KINDS)}"))
+    if set(raw["to"]) - set(RECIPIENTS) or set(raw.get("bd_to", ())) - set(RECIPIENTS):
+        raise FormDefinitionError(f"alert {raw['id']}: recipients are among {', '.join(RECIPIENTS)}")
+    try:
+        due = DueRule.parse(raw["due"], f"alert {raw['id']} due")
+    except ScheduleError as exc:
+        raise FormDefinitionError(str(exc)) from None
+    return {**raw, "due": due}
+
+
+def _notices(raw: dict) -> dict:
+    """How notices are filed: recipients' names, the channels, common content, the SEC Rule 17a-11
+    paragraph letters by as-of date ([(from, to, {below_minimum, early_warning}, unconfirmed)])."""
+    if set(raw) - {"to", "via", "content", "sec_cites"} or set(raw.get("to", {})) - set(RECIPIENTS):
+        raise FormDefinitionError("notices: to (by recipient), via, content and sec_cites")
+    cites = []
+    for c in raw.get("sec_cites", ()):
+        if set(c) - {"from", "to", "below_minimum", "early_warning", "unconfirmed"}:
+            raise FormDefinitionError(f"notices.sec_cites: {c!r}")
+        span = _effective({k: c[k] for k in ("from", "to") if k in c})
+        cites.append((span[0], span[1], {k: c[k] for k in ("below_minimum", "early_warning") if k in c},
+                      c.get("unconfirmed", "")))
+    return {**raw, "sec_cites": tuple(cites)}
+
+
+def _published(raw: dict, statements: list[Statement]) -> dict:
+    """The CFTC's published row: (heading, source) columns, each source checked."""
+    if not raw:
+        return {}
+    names = {s.name: s for s in statements if s.name}
+    fixed = {"firm", "registered_as", "dsro", "as_of", "adjusted_net_capital", "minimum_net_capital",
+             "excess_adjusted_net_capital", "retail_forex_obligation"}
+    columns = []
+    for heading, source in raw.get("columns", ()):
+        name, _, role = str(source).partition(".")
+        if source not in fixed and not (name in names or role in ("requirement", "funds", "excess", "target")):
+            raise FormDefinitionError(f"published: column {heading!r} reads unknown {source!r}")
+        columns.append((str(heading), str(source)))
+    return {"title": raw.get("title", ""), "registered_as": dict(raw.get("registered_as") or {}),
+            "columns": tuple(columns)}
+
+
 def _check_references(report: Report) -> None:
     """Every line an alert, identity, cover target or summary names is a line of the report."""
     kind, lines = report.kind, report.lines
     derived = ("adjusted_net_capital", "excess_adjusted_net_capital", "minimum_net_capital",
-               "early_warning_threshold", "sec_early_warning")
-    kinds = ("below", "drop", "planned", "withdrawn_over")
+               "early_warning_threshold", "sec_early_warning", "net_capital")
     for alert in report.alerts:
-        if set(alert) - {"id", "line", "report", "rule", "cite", "due", "to", "bd_to", "draft", "needs", *kinds} \
-                or sum(k in alert for k in kinds) != 1 or not {"id", "line", "rule", "cite", "due", "to", "draft"} <= set(alert):
-            raise FormDefinitionError(f"alert {alert.get('id')}: needs id, line, rule, cite, due, to, draft and one "
-                                      f"of {', '.join(kinds)}")
         for ref in (alert["line"], alert.get("below")):
             if isinstance(ref, str) and ref.startswith("undermargined."):
                 ref = ref.split(".", 1)[1]
@@ -492,10 +558,22 @@ def _capital(raw: dict, kind: str, statements: list[Statement], lines: dict[str,
     if "requirement" not in st.summary:
         raise FormDefinitionError(f"capital: statement {st.key} has no summary requirement (line D)")
     legs = []
+    rate = lambda v: None if v is None else Fraction(Decimal(str(v)))  # noqa: E731
     for leg in raw.get("early_warning") or ():
-        if not isinstance(leg, dict) or set(leg) != {"line", "rate", "retail_forex_rate"} or str(leg["line"]) not in lines:
-            raise FormDefinitionError(f"capital.early_warning: {leg!r} needs line (of {kind}), rate, retail_forex_rate")
-        legs.append((str(leg["line"]), Fraction(Decimal(str(leg["rate"]))), Fraction(Decimal(str(leg["retail_forex_rate"])))))
+        keys = {"cite", "label", "rate", "line", "of", "retail_forex_rate", "margin_based_rate", "margin_based",
+                "at_least", "broker_dealer"}
+        if not isinstance(leg, dict) or set(leg) - keys or not {"cite", "label", "rate"} <= set(leg) \
+                or ("line" in leg) == ("of" in leg) or (str(leg.get("line", "")) not in lines and "line" in leg) \
+                or leg.get("of", "minimum_net_capital") != "minimum_net_capital" \
+                or ("margin_based" in leg) != ("margin_based_rate" in leg) \
+                or ("at_least" in leg and str(leg["at_least"]) not in lines):
+            raise FormDefinitionError(f"capital.early_warning: {leg!r} needs cite, label, rate and a line (of {kind}) "
+                                      "or of: minimum_net_capital")
+        legs.append({"cite": str(leg["cite"]), "label": str(leg["label"]), "line": str(leg["line"]) if "line" in leg else None,
+                     "rate": rate(leg["rate"]), "retail_forex_rate": rate(leg.get("retail_forex_rate")),
+                     "margin_based_rate": rate(leg.get("margin_based_rate")), "margin_based": leg.get("margin_based"),
+                     "at_least": str(leg["at_least"]) if "at_least" in leg else None,
+                     "broker_dealer": bool(leg.get("broker_dealer"))})
     sec = raw.get("sec_minimum") or {}
     if set(sec) != {"line", "input"}:
         raise FormDefinitionError("capital.sec_minimum needs line (of the SEC pages) and input")
@@ -506,8 +584,16 @@ def _capital(raw: dict, kind: str, statements: list[Statement], lines: dict[str,
 
 def _rules(raw: dict, kind: str, lines: dict[str, Line]) -> dict:
     """The validation rules that apply to this report kind, checked against its lines."""
-    if set(raw) - {"offsets", "targets"}:
-        raise FormDefinitionError(f"rules: unknown {sorted(set(raw) - {'offsets', 'targets'})}")
+    if set(raw) - {"offsets", "targets", "minimums"}:
+        raise FormDefinitionError(f"rules: unknown {sorted(set(raw) - {'offsets', 'targets', 'minimums'})}")
+    minimums = []
+    for m in raw.get("minimums", ()):
+        if set(m) - {"line", "at_least", "cite", "retail_forex", "retail_forex_cite"} or not {"line", "at_least", "cite"} <= set(m):
+            raise FormDefinitionError(f"rules.minimums: {m!r} needs line, at_least and cite")
+        if str(m["line"]) in lines:
+            minimums.append({"line": str(m["line"]), "at_least": Decimal(str(m["at_least"])), "cite": m["cite"],
+                             "retail_forex": Decimal(str(m.get("retail_forex", m["at_least"]))),
+                             "retail_forex_cite": m.get("retail_forex_cite", m["cite"])})
     offsets = []
     for o in raw.get("offsets", ()):
         if set(o) != {"offset", "deficit", "cite"}:
@@ -520,7 +606,8 @@ def _rules(raw: dict, kind: str, lines: dict[str, Line]) -> dict:
     severity = (targets.get("severity") or {}).get(kind)
     if targets and severity not in ("error", "warning"):
         raise FormDefinitionError(f"rules.targets: severity for {kind} must be error or warning")
-    return {"offsets": tuple(offsets), "target_severity": severity, "target_cite": targets.get("cite", "")}
+    return {"offsets": tuple(offsets), "target_severity": severity, "target_cite": targets.get("cite", ""),
+            "minimums": tuple(minimums)}
 
 
 def _effective(raw) -> tuple:
@@ -681,6 +768,15 @@ def revisions() -> tuple[dict[str, Report], ...]:
     per = [_revisions_of(name) for name, _ in _definitions()]
     return ({kind: rep for revs in per for kind, rep in revs[0].items()},
             *(rev for revs in per for rev in revs[1:]))
+
+
+def _cache_clear() -> None:
+    """Forget the built revisions (a test that points REVISIONS_DIR elsewhere)."""
+    _revisions_of.cache_clear()
+    all_codes.cache_clear()
+
+
+revisions.cache_clear = _cache_clear
 
 
 def reports() -> dict[str, Report]:

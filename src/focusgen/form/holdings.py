@@ -425,26 +425,3 @@ def check_reconciliation(rec: Reconciliation, other, leaves) -> None:
                                   + "; ".join(s for s in (f"misses {missing}" if missing else "",
                                                           f"names {extra}, which it does not add" if extra else "",
                                                           f"names {twice} twice" if twice else "") if s))
-
-
-# --- the report's dates ----------------------------------------------------------------------------
-
-def dates(raw) -> dict:
-    """The date rule: the as-of dates the report is made (each a day of the month rolled to the next
-    business day, or the month's last business day) and when it is due."""
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict) or set(raw) != {"cite", "as_of", "due"}:
-        raise DefinitionError("dates: needs cite, as_of and due")
-    rules = []
-    for n, r in enumerate(raw["as_of"]):
-        if not isinstance(r, dict) or "label" not in r or not (set(r) in ({"label", "day"}, {"label", "last_business_day"})):
-            raise DefinitionError(f"dates.as_of[{n}]: a label and day (rolled to the next business day) or "
-                                  "last_business_day: true")
-        if "day" in r and not (isinstance(r["day"], int) and 1 <= r["day"] <= 28):
-            raise DefinitionError(f"dates.as_of[{n}]: day is 1 to 28")
-        rules.append(dict(r))
-    due = raw["due"]
-    if not isinstance(due, dict) or set(due) != {"business_days_after", "time", "cite"}:
-        raise DefinitionError("dates.due: needs business_days_after, time and cite")
-    return {"cite": str(raw["cite"]), "as_of": tuple(rules), "due": dict(due)}

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from ..form import formdef
 from ..money import AmountError, parse_amount, parse_percent, to_dollars
-from ..problems import InputProblems, Problem, Problems
+from ..problems import WARNING, Finding, InputProblems, Problem, Problems
 from .currencies import Rates, read_rates
 from .formats import confined, read_bytes, read_yaml
 from .models import YAML_KEYS, FilingInput, Header, Source, Table
@@ -55,6 +55,7 @@ class Lines:
         self.percents: dict[str, Fraction] = {}
         self.sources: dict[str, Source] = {}
         self.targets: dict[str, dict] = {}
+        self.refused: set[str] = set()      # lines given but refused (one problem each, no second one)
 
     def check(self, code: str, raw: Any, source: Source) -> None:
         line = self._line(code, source)
@@ -69,6 +70,7 @@ class Lines:
             if rate is None and isinstance(raw, str) and "%" in raw:
                 raise AmountError(f"{raw!r}: a percentage is allowed only for management targets")
         except AmountError as exc:
+            self.refused.add(code)
             self.problems.append(Problem("bad-percent", file, str(exc), where,
                                          f"dollars or a percentage of line {line.target_of} such as \"5%\""
                                          if line.target_of else "an amount"))
@@ -81,12 +83,14 @@ class Lines:
         try:
             value = parse_amount(raw)
         except AmountError as exc:
+            self.refused.add(code)
             self.problems.append(Problem("bad-amount", file, str(exc), where,
                                          "an amount such as 1443907046, \"1,443,907,046\" or \"(52,837,332)\""))
             return
         if value is None:
             return      # given as blank
         if not self._signed_right(line, value, raw, file, where):
+            self.refused.add(code)
             return
         self.exact[code] = value
         self.amounts[code] = to_dollars(value)
@@ -127,6 +131,7 @@ class Lines:
         try:
             how, low, rate = _target(raw)
         except AmountError as exc:
+            self.refused.add(line.code)
             self.problems.append(Problem("bad-target", source.file, str(exc), _where(line.code, source),
                                          "a. dollars, b. \"5%\", c. {range: [low, high]} or d. {percent_range: "
                                          "[\"5%\", \"8%\"]}"))
@@ -153,22 +158,33 @@ def _where(code: str, source: Source) -> str:
     return f"line {code}, {source.where}" if source.where else f"line {code}"
 
 
-def _rule_problems(rep, amounts: dict, percents: dict, sources: dict, file: str, problems: list[Problem],
-                   warnings: list[Problem]) -> None:
-    """The form's rules over the lines as given (cftc.yaml `rules`)."""
+def _rule_problems(rep, lines: Lines, file: str, problems: list[Problem], warnings: list[Problem],
+                   retail_forex: bool = False) -> None:
+    """The form's rules over the lines as given (cftc.yaml `rules`), on the exact amounts given (cents
+    included): an offset 9 cents over its deficit is over it, whatever the rounding to dollars."""
+    amounts, exact, percents, sources = lines.amounts, lines.exact, lines.percents, lines.sources
+
+    def where(code):
+        return f"line {code}, {sources[code].where}" if sources[code].where else f"line {code}"
     for offset, deficit, cite in rep.rules["offsets"]:
-        off, gross = amounts.get(offset), amounts.get(deficit)
+        off, gross = exact.get(offset), exact.get(deficit)
         if off and -off > (gross or 0):
             problems.append(Problem("offset-exceeds-deficit", file, f"line {offset} offsets {-off:,} of customer "
                                     f"securities against a gross deficit (line {deficit}) of {gross or 0:,} ({cite})",
-                                    f"line {offset}, {sources[offset].where}" if sources[offset].where else
-                                    f"line {offset}", f"|{offset}| <= {deficit}: at most {gross or 0:,}"))
+                                    where(offset), f"|{offset}| <= {deficit}: at most {gross or 0:,}"))
+    for m in rep.rules.get("minimums", ()):
+        code, value = m["line"], exact.get(m["line"])
+        least, cite = (m["retail_forex"], m["retail_forex_cite"]) if retail_forex else (m["at_least"], m["cite"])
+        if value is not None and value < least:
+            problems.append(Problem("below-rule-minimum", file, f"line {code} ({rep.lines[code].label}) is {value:,}, "
+                                    f"below the {least:,} {cite} sets" + (" for an FCM in retail forex" if retail_forex
+                                                                          else ""), where(code), f">= {least:,}"))
     severity = rep.rules["target_severity"]
     if not severity:
         return
     for st in rep.statements:
         target = next((ln for ln in st.lines if ln.target_of), None)
-        if target is None or target.code in amounts or target.code in percents:
+        if target is None or target.code in amounts or target.code in percents or target.code in lines.refused:
             continue
         active = [ln.code for ln in st.lines if ln.kind == "input" and not ln.target_of and amounts.get(ln.code)]
         if not active:
@@ -198,10 +214,18 @@ def _extras(header: Header, rep, file: str, problems: list[Problem]) -> dict:
             problems.append(Problem("wrong-sign", file, f"{where}: {value} is negative", where, ">= 0"))
             return None
         return None if v is None else to_dollars(v)
-    for name in ("sec_minimum_net_capital", "planned_withdrawals"):
+    for name in ("sec_minimum_net_capital", "planned_withdrawals", "retail_forex_obligation"):
         v = amount(getattr(header, name), name)
         if v is not None:
             found[name] = v
+    for name in ("net_capital", "sec_net_capital"):         # net capital may be negative (insolvent)
+        try:
+            v = parse_amount(getattr(header, name))
+        except AmountError as exc:
+            problems.append(Problem("bad-amount", file, f"{name}: {exc}", name, "an amount"))
+            continue
+        if v is not None:
+            found[name] = to_dollars(v)
     names = list(excess)
     for group in ("undermargined", "withdrawals"):
         for key, value in getattr(header, group).items():
@@ -508,6 +532,66 @@ class _Loading:
                     problems.append(Problem("bad-field", yname, f"{name}: is a box of the FOCUS II cover; the "
                                             f"{kind} cover has none", name, "no such key on a Daily Seg input"))
 
+    def duties(self, header: Header, rep, lines: Lines, warnings: list) -> None:
+        """What the registrant and the inputs of the capital rules say together (contradictions refused by
+        name), the attestations named, the filing's date on its calendar and its deadline."""
+        problems, yname = self.problems, self.yname
+        if header.registrant == "fcm":
+            for name in ("sec_minimum_net_capital", "sec_net_capital"):
+                if getattr(header, name) is not None:
+                    problems.append(Problem("contradictory-registrant", yname, f"registrant: fcm (not a broker-dealer) "
+                                            f"with {name}, a broker-dealer's figure under the SEC's rules", name,
+                                            "registrant: bd-fcm, or no SEC figures"))
+        for leg in (rep.capital or {}).get("early_warning", ()):
+            name = leg["margin_based"]
+            if name and getattr(header, name, False) and leg["line"] not in lines.amounts:
+                problems.append(Problem("bad-field", yname, f"{name}: true says line {leg['line']} is a margin-based "
+                                        f"requirement, but line {leg['line']} is not given", name,
+                                        f"line {leg['line']} given, or {name}: false"))
+        known = [a["id"] for a in rep.attest]
+        for key in header.attest:
+            if key not in known:
+                problems.append(Problem("bad-field", yname, f"attest: {key!r} is not an event the {rep.kind} attests",
+                                        f"attest.{key}", f"one of {', '.join(known)}"))
+        if header.planned_withdrawal_date is not None and header.planned_withdrawals is None:
+            problems.append(Problem("bad-field", yname, "planned_withdrawal_date without planned_withdrawals",
+                                    "planned_withdrawal_date", "planned_withdrawals: the amount, with its date"))
+        self.dates(header, rep, warnings)
+
+    def dates(self, header: Header, rep, warnings: list):
+        """The as-of date on the report's calendar (a daily statement is as of a business day, unless the
+        input says why not) and the deadline the submit date is held to."""
+        problems, yname, s = self.problems, self.yname, rep.schedule
+        if header.business_day_reason is not None and (s is None or not s.daily):
+            problems.append(Problem("bad-field", yname, f"business_day_reason: the {rep.kind} is not a daily "
+                                    "statement", "business_day_reason", "no business_day_reason"))
+        if s is None:
+            return None
+        from ..calendar import MAX_YEAR, MIN_YEAR
+        if not MIN_YEAR <= header.as_of.year <= MAX_YEAR or (header.submit_date and header.submit_date.year > MAX_YEAR):
+            problems.append(Problem("bad-date", yname, f"as_of {header.as_of} is outside the years the business-day "
+                                    f"calendar knows", "as_of", f"a date from {MIN_YEAR} to {MAX_YEAR}"))
+            return None
+        why = s.calendar.why_not(header.as_of)
+        if s.daily and why:
+            if header.business_day_reason is None:
+                problems.append(Problem("not-a-business-day", yname, f"as_of {header.as_of} is not a business day "
+                                        f"({why}): a daily statement is as of the close of each business day "
+                                        f"({s.cite})", "as_of", "a business day, or business_day_reason: why a "
+                                        "statement is made as of this day (e.g. the markets it covers were open)"))
+            else:
+                warnings.append(Finding("non-business-day", yname, f"as_of {header.as_of} is not a business day "
+                                        f"({why}); made as of it because: {header.business_day_reason}", "as_of",
+                                        severity=WARNING, cite=s.cite))
+        due = s.due_for(header.as_of)
+        if header.submit_date and due.missed_by(header.submit_date):
+            warnings.append(Finding("late-filing", yname, f"submit_date {header.submit_date} is after the deadline: "
+                                    f"due {due.rule}, {due.date.strftime('%m/%d/%Y')} {due.time} ({due.basis}; {s.cite})",
+                                    "submit_date", f"on or before {due.date}", severity=WARNING, cite=s.cite))
+        for note in rep.cover.get("unconfirmed", ()):
+            warnings.append(Finding("unconfirmed-form", yname, note, "cover", severity=WARNING))
+        return due
+
     def defaults(self, header: Header | None, rep, given: dict) -> dict:
         retail = bool(header and header.retail_forex)
         return {code: (line.default_retail_forex if retail and line.default_retail_forex else line.default)
@@ -530,14 +614,17 @@ def load_input(path: Path | str, meta: Path | str | None = None, allow_outside: 
     mapped, postings, tb_name = loading.trial_balance(header, rates)
     anc = loading.adjusted_net_capital(header)
     rep = loading.report(header)
-    lines, warnings, defaults, extras = None, [], {}, {}
+    lines, warnings, defaults, extras, due = None, [], {}, {}, None
     if rep is not None:
         lines = loading.lines(rep, rows, cell_values, mapped, postings, tb_name)
         loading.header_against_form(header, rep)
-        _rule_problems(rep, lines.amounts, lines.percents, lines.sources, loading.yname, loading.problems, warnings)
+        _rule_problems(rep, lines, loading.yname, loading.problems, warnings, bool(header and header.retail_forex))
         defaults = loading.defaults(header, rep, lines.amounts)
         if header:
             extras = _extras(header, rep, loading.yname, loading.problems)
+            loading.duties(header, rep, lines, warnings)
+            due = rep.schedule.due_for(header.as_of) if rep.schedule is not None and not any(
+                p.code == "bad-date" for p in loading.problems) else None
     if loading.problems:
         raise InputProblems(loading.problems)
     digest, file_hashes = loading.digest()
@@ -545,4 +632,4 @@ def load_input(path: Path | str, meta: Path | str | None = None, allow_outside: 
                        sources=lines.sources, files=tuple(loading.files), digest=digest, postings=postings,
                        file_hashes=file_hashes, adjusted_net_capital=anc, targets=lines.targets,
                        defaults=defaults, warnings=tuple(warnings), extras=extras, report=rep, rates=rates,
-                       amends=loading.amends)
+                       amends=loading.amends, due=due)

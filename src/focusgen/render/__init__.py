@@ -30,6 +30,23 @@ def public_name(stem: str) -> str:
     return f"{stem}-public.pdf"
 
 
+def published_name(stem: str) -> str:
+    """The CFTC's published row of a month-end filing, beside its JSON."""
+    return f"{stem}-cftc-data.csv"
+
+
+def published_csv(published: dict) -> bytes:
+    """The row the CFTC publishes ("Selected FCM Financial Data"): its headings, then the firm's values
+    (whole dollars, blank where the filing or the input gives none)."""
+    import csv
+    import io
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(published["columns"])
+    writer.writerow(["" if v is None else v for v in published["row"]])
+    return out.getvalue().encode("utf-8")
+
+
 def render_outputs(filing: Filing, out_dir: Path, stem: str, formats: tuple[str, ...], history=None,
                    settings: Settings = DEFAULT) -> dict[Path, bytes]:
     files: dict[Path, bytes] = {}
@@ -40,6 +57,8 @@ def render_outputs(filing: Filing, out_dir: Path, stem: str, formats: tuple[str,
         elif fmt == "json":
             from .jsondoc import render_json
             files[out_dir / f"{stem}.json"] = render_json(filing)
+            if filing.published is not None:    # what the CFTC will publish about the firm, as a CSV row
+                files[out_dir / published_name(stem)] = published_csv(filing.published)
         elif fmt == "pdf":
             from .pdf import render_pdf
             files[out_dir / f"{stem}.pdf"] = render_pdf(filing, layout_cache=settings.layout_cache)

@@ -87,8 +87,11 @@ class FilingDoc(_Model):
     uncoded: dict[StrictStr, Uncoded | Money | None] | None = None
     currencies: dict[str, Any] | None = None
     amendment: AmendmentDoc | None = None
+    deadline: dict[str, Any] | None = None
     alerts: list[dict[str, Any]] | None = None
     alerts_not_checked: list[StrictStr] | None = None
+    attest: list[dict[str, Any]] | None = None
+    published: dict[str, Any] | None = None
     variance: dict[str, Any] | None = None
 
     @field_validator("report")
@@ -120,7 +123,8 @@ class FilingDoc(_Model):
                for c, v in lines.items()}
         return Record(source=source, report=self.report, as_of=self.as_of, firm=self.firm.name, lines=lines,
                       how=how, names=dict(self.names), method="json",
-                      adjusted_net_capital=self.adjusted_net_capital, summary=tuple(self.summary))
+                      adjusted_net_capital=self.adjusted_net_capital, summary=tuple(self.summary),
+                      net_capital=self.alert_inputs.get("net_capital"))
 
 
 # --- writing ---------------------------------------------------------------------------------------
@@ -159,8 +163,14 @@ def document(filing) -> dict:
         doc["currencies"] = filing.currencies
     if filing.amendment is not None:
         doc["amendment"] = filing.amendment.as_dict()      # every line changed against the original
+    if filing.input.due is not None:      # when this filing is due, on the business-day calendar
+        doc["deadline"] = dict(filing.input.due.as_dict(), cite=rep.schedule.cite)
     doc["alerts"] = [a.as_alert() for a in filing.alerts]
     doc["alerts_not_checked"] = [u.message for u in filing.unchecked]
+    if filing.attest:                     # the events of 1.12 no line shows, as the input attests them
+        doc["attest"] = list(filing.attest)
+    if filing.published is not None:      # the row the CFTC publishes about the firm (month-end builds)
+        doc["published"] = filing.published
     if filing.variance is not None:
         v = filing.variance
         doc["variance"] = {"prior": {"source": v.prior_source, "as_of": v.prior_as_of},

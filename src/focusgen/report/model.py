@@ -39,6 +39,18 @@ class Figure(_Model):
     value: Money | None = None
 
 
+class Leg(_Model):
+    """One leg of the 1.12(b) early warning threshold: its paragraph, what it is a per cent of, the rate
+    used and its amount (None: its base is blank)."""
+    cite: StrictStr
+    label: StrictStr = ""
+    of: StrictStr = ""
+    base: Money | None = None
+    rate: StrictStr = ""
+    amount: Money | None = None
+    note: StrictStr = ""
+
+
 class Summary(_Model):
     """A statement's key figures, by the role the form definition gives each line (its `summary:`), and
     for the capital statement the 1.12(b) notice threshold and a BD-FCM's minimum beside them."""
@@ -52,6 +64,7 @@ class Summary(_Model):
     over_target: Figure | None = None
     early_warning: Figure | None = None
     early_warning_threshold: Figure | None = None
+    early_warning_legs: list[Leg] = []
     minimum_net_capital: Figure | None = None
 
     def figure(self, role: str) -> Figure | None:
@@ -103,6 +116,8 @@ class Filing:
     variance: Variance | None = None                # against --prior (compare/variance.py)
     amendment: Amendment | None = None              # against the original (compare/amend.py)
     prior: Record | None = None                     # the prior period compared with, if any
+    attest: tuple = ()                              # the events of 1.12 no line shows, as attested (alerts.py)
+    published: dict | None = None                   # the row the CFTC publishes (month-end reports)
 
     @property
     def header(self):
@@ -156,6 +171,7 @@ class Record:
     method: str = "json"
     adjusted_net_capital: int | None = None
     summary: tuple = ()
+    net_capital: int | None = None          # the 1.17 net capital its input or JSON states (1.12(g)(1))
     findings: tuple = ()                    # what extract found (dicts: line, kind, message)
     edit_failures: tuple = ()               # the record's own arithmetic that fails (dicts)
     printed: dict[str, int] = field(default_factory=dict)    # values printed but doubted by extract
@@ -174,4 +190,4 @@ class Record:
                    firm=filing.header.firm.name, lines=dict(filing.values),
                    how={c: ("read" if v is not None else "blank") for c, v in filing.values.items()},
                    names=filing.names, method="input", adjusted_net_capital=filing.input.adjusted_net_capital,
-                   summary=filing.summary)
+                   summary=filing.summary, net_capital=filing.input.extras.get("net_capital"))

@@ -30,7 +30,7 @@ class Plan:
 
 def _revision(kind: str, revision: str | None) -> Report:
     for rev in formdef.revisions():
-        if revision is None or rev[kind].revision == revision:
+        if kind in rev and (revision is None or rev[kind].revision == revision):
             return rev[kind]
     raise KeyError(revision)
 

@@ -67,6 +67,7 @@ def build(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None
           prior_path: Path | None = None, history_dir: Path | None = None,
           settings: Settings = DEFAULT) -> Built:
     from .compare.amend import with_amendment
+    from .compare.reconcile import with_reconciliation
     from .compare.variance import with_variance
     from .inputs.load import load_input
     from .manifest import NAME, manifest
@@ -80,6 +81,10 @@ def build(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None
                                      "the audit manifest", expected="an input with another name")])
     filing_input = load_input(path, meta, settings.allow_outside_paths)
     kind = filing_input.kind
+    if "public" in formats and not filing_input.report.posted:
+        raise InputProblems([Problem("bad-option", "--public", f"the {kind} is not among the statements an FCM "
+                                     "posts (CFTC Regulation 1.55(o)): it has no public copy",
+                                     expected=f"the {kind} without --public")])
     prior = None
     if prior_path is not None:
         from .compare.sources import load     # the extraction machinery, only when there is a prior
@@ -91,6 +96,7 @@ def build(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None
     if "pdf" in formats or "review" in formats or "public" in formats:
         _check_drawable(filing, path)
     filing = with_variance(with_amendment(filing), prior)     # an amendment is refused before anything is rendered
+    filing = with_reconciliation(filing, settings)           # a holdings report against its Daily Seg
     history = load_history(history_dir, kind) if history_dir is not None else []
     history.append({"as_of": filing.header.as_of.isoformat(), "summary": list(filing.summary)})
     files = render_outputs(filing, out_dir, path.stem, formats, history, settings)

@@ -49,7 +49,8 @@ _STATEMENT_KEYS = {"short", "name", "title", "subtitle", "continued", "rows", "v
                    "depositories"}
 _DEFINITION_KEYS = {"revision", "reports", "statements", "identities", "alerts", "effective", "rules", "capital",
                     "notices", "attest", "published", "holdings", "limits", "reconciliation"}
-_REPORT_KEYS = {"form", "registrants", "statements", "cover", "source", "style", "coded", "schedule"}
+_REPORT_KEYS = {"form", "registrants", "statements", "cover", "source", "style", "coded", "schedule", "template",
+                "posted"}
 
 
 class FormDefinitionError(Exception):
@@ -155,6 +156,8 @@ class Report:
     capital: dict = field(repr=False, default_factory=dict)      # the capital figures' rules (cftc.yaml)
     source: str = "lines"                            # lines: given line by line; holdings: from holdings
     style: str = "sec"                               # sec: the SEC form's pages; winjammer: WinJammer's
+    template: str = "filing.html.j2"                 # the PDF's template (templates/)
+    posted: bool = True                              # among the statements an FCM posts (1.55(o), disclose)
     holdings: held.Vocabulary | None = field(repr=False, default=None)   # a holding's words
     limits: tuple = field(repr=False, default=())    # held.LimitTable by effective date
     reconciliation: held.Reconciliation | None = field(repr=False, default=None)
@@ -419,6 +422,7 @@ def _build_report(kind: str, raw: dict, kinds: tuple[str, ...] | None = None) ->
                     effective=_effective(raw.get("effective")),
                     capital=_capital(raw.get("capital") or {}, kind, statements, lines),
                     source=source, style=spec.get("style", "sec"), holdings=vocab, limits=limits,
+                    template=str(spec.get("template", "filing.html.j2")), posted=bool(spec.get("posted", True)),
                     reconciliation=reconciliation,
                     schedule=_schedule(spec.get("schedule"), kind))
     _check_references(report)

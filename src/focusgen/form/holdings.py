@@ -30,6 +30,8 @@ from fractions import Fraction
 from decimal import Decimal
 from itertools import product
 
+from ..calendar import DueRule, ScheduleError
+
 
 class DefinitionError(Exception):
     """A holdings declaration that is wrong (formdef turns it into FormDefinitionError)."""
@@ -221,7 +223,7 @@ def detail(raw, vocab: Vocabulary, depositories, where: str) -> Detail:
 # --- limits ------------------------------------------------------------------------------------------
 
 KINDS = {
-    # kind: (needs a percent, groups by, the holdings it reads)
+    # kind: (needs a percent, the holding's attribute it groups by)
     "asset": (True, None),
     "issuer": (True, "issuer_group"),
     "family": (True, "fund_family"),
@@ -259,7 +261,8 @@ class LimitTable:
     manager_assets: int             # ... and a manager managing at least this much
     fund_cite: str
     rules: tuple[Rule, ...]
-    notice: dict                    # cite, due, to, bd_to, draft, draft_kinds
+    notice: dict                    # as an alert of the definition: cite, due (calendar.DueRule), to, bd_to,
+                                    # family (its notices' common content), draft
 
 
 def _when(raw, where: str) -> tuple:
@@ -335,8 +338,12 @@ def limit_tables(raw, vocab: Vocabulary) -> tuple[LimitTable, ...]:
         if not isinstance(size, dict) or set(size) != {"fund_assets", "manager_assets", "cite"}:
             raise DefinitionError(f"{where}.fund_size: needs fund_assets, manager_assets and cite")
         notice = t["notice"]
-        if not isinstance(notice, dict) or set(notice) != {"cite", "due", "to", "bd_to", "draft"}:
-            raise DefinitionError(f"{where}.notice: needs cite, due, to, bd_to and draft")
+        if not isinstance(notice, dict) or set(notice) != {"cite", "due", "to", "bd_to", "family", "draft"}:
+            raise DefinitionError(f"{where}.notice: needs cite, due, to, bd_to, family and draft")
+        try:
+            due = DueRule.parse(notice["due"], f"{where}.notice.due")
+        except ScheduleError as exc:
+            raise DefinitionError(str(exc)) from None
         rules = tuple(_rule(r, vocab, f"{where}.rules[{k}]") for k, r in enumerate(t["rules"]))
         if len({r.id for r in rules}) != len(rules):
             raise DefinitionError(f"{where}: two rules with one id")
@@ -344,7 +351,7 @@ def limit_tables(raw, vocab: Vocabulary) -> tuple[LimitTable, ...]:
                                  str(t["permitted_cite"]), selector(den["holdings"], vocab, f"{where}.denominator"),
                                  str(den["label"]), _dollars(size["fund_assets"], where),
                                  _dollars(size["manager_assets"], where), str(size["cite"]), rules,
-                                 {**notice, "to": tuple(notice["to"]), "bd_to": tuple(notice["bd_to"])}))
+                                 {**notice, "due": due, "to": tuple(notice["to"]), "bd_to": tuple(notice["bd_to"])}))
     tables.sort(key=lambda t: t.effective[0])
     for a, b in zip(tables, tables[1:]):
         if a.effective[1] is None or a.effective[1] >= b.effective[0]:

@@ -59,6 +59,10 @@ def render_outputs(filing: Filing, out_dir: Path, stem: str, formats: tuple[str,
             files[out_dir / f"{stem}.json"] = render_json(filing)
             if filing.published is not None:    # what the CFTC will publish about the firm, as a CSV row
                 files[out_dir / published_name(stem)] = published_csv(filing.published)
+        elif fmt == "pdf" and filing.report.template != "filing.html.j2":
+            # a report whose rows are data (the SIDR's depositories): its own template, laid out at each build
+            from .holdings_pdf import render_pdf as render_holdings
+            files[out_dir / f"{stem}.pdf"] = render_holdings(filing)
         elif fmt == "pdf":
             from .pdf import render_pdf
             files[out_dir / f"{stem}.pdf"] = render_pdf(filing, layout_cache=settings.layout_cache)

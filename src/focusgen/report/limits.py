@@ -104,7 +104,7 @@ def _alert(rep, table, st, result: Limit, filing_input, bd: bool) -> Finding:
                                          origin=st.short.lower(), cite=result.cite, rule=result.text,
                                          amount=_dollars(result.amount), threshold=_dollars(result.limit))
     code = "not-permitted-investment" if result.rule == "not-permitted" else f"limit-{result.rule}"
-    message = f"{st.short}: {result.text}: {_dollars(result.amount)}, limit {_dollars(result.limit)} ({result.cite})"
+    message = f"{st.short}: {_dollars(result.amount)}, limit {_dollars(result.limit)} ({result.cite})"
     return Finding(code, where=f"{st.name}" + (f": {result.subject}" if result.subject else ""), severity=ALERT,
                    cite=f"{result.cite}; {table.notice['cite']}", message=message,
                    facts={"amount": result.amount, "threshold": result.limit, "rule": result.text, **notice,

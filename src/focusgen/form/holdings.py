@@ -291,7 +291,8 @@ def _rule(raw, vocab: Vocabulary, where: str) -> Rule:
         raise DefinitionError(f"{where}: kind {kind!r} is not one of {sorted(KINDS)}")
     needs_percent = KINDS[kind][0]
     if needs_percent != ("percent" in raw):
-        raise DefinitionError(f"{where}: a {kind} rule {'needs' if needs_percent else 'takes no'} percent")
+        raise DefinitionError(f"{where}: {'an' if kind[0] in 'aeiou' else 'a'} {kind} rule "
+                              f"{'needs' if needs_percent else 'takes no'} percent")
     instruments = frozenset(_strings(raw["instruments"], f"{where}.instruments")) if "instruments" in raw else frozenset()
     if set(instruments) - set(vocab.instruments):
         raise DefinitionError(f"{where}: unknown instruments {sorted(set(instruments) - set(vocab.instruments))}")

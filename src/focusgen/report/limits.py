@@ -76,13 +76,13 @@ def _evaluate(rule, table, origin: str, investments: list, den: int, balances: d
         for subject, rows in _grouped([h for h in investments if h.agreement == "reverse_repo"],
                                       "counterparty_group").items():
             limit(subject, rows)
-    elif rule.kind == "affiliate_issuer":
+    elif rule.kind == "affiliate_issuer":         # none at all: any amount is a breach
         for subject, rows in _grouped([h for h in taken if h.issuer_affiliate], "issuer_group").items():
-            limit(subject, rows, 0, True)
+            limit(subject, rows, 0, sum(h.dollars for h in rows) > 0)
     elif rule.kind == "affiliate_counterparty":
         for subject, rows in _grouped([h for h in investments if h.agreement != "none" and h.counterparty_affiliate],
                                       "counterparty").items():
-            limit(subject, rows, 0, True)
+            limit(subject, rows, 0, sum(h.dollars for h in rows) > 0)
     else:                                   # currency: up to the balances owed in it
         by_currency: dict[str, list] = {}
         for h in taken:
@@ -133,9 +133,9 @@ def check(rep, filing_input) -> tuple[Limits | None, list[Finding], list[Finding
         mine = []
         for instrument in sorted({h.instrument for h in investments} - table.permitted):
             label = vocab.instruments[instrument].label
+            amount = sum(h.dollars for h in investments if h.instrument == instrument)
             mine.append(Limit(st.name, "not-permitted", "permitted", label, f"{label} is not a permitted investment "
-                              f"on this date", table.permitted_cite,
-                              sum(h.dollars for h in investments if h.instrument == instrument), 0, None, True))
+                              f"on this date", table.permitted_cite, amount, 0, None, amount > 0))
         for rule in table.rules:
             found, missing = _evaluate(rule, table, st.name, investments, den, held.balances.get(st.name, {}))
             mine += found

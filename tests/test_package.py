@@ -1,6 +1,6 @@
 """The wheel carries everything focusgen needs at run time: built from the repository, installed into
-a fresh virtual environment outside the checkout, it builds every output of both examples from another
-folder, byte-identical to the checkout's own build (same templates, fonts and fontconfig)."""
+a fresh virtual environment outside the checkout, it builds every output of both examples (and the SIDR's)
+from another folder, byte-identical to the checkout's own build (same templates, fonts and fontconfig)."""
 
 import os
 import subprocess
@@ -39,10 +39,19 @@ def test_the_wheel_builds_every_output_outside_the_checkout(tmp_path, run):
         assert len(list((tmp_path / "installed-cache" / "focusgen" / "layouts").glob("*.json"))) == \
             (1 if stem == "2020-11" else 2)                  # one layout per form and header, kept
         assert built == sorted([f"{stem}.pdf", f"{stem}.txt", f"{stem}.json", f"{stem}-review.pdf",
-                                f"{stem}-review.html", "manifest.json"])
+                                f"{stem}-review.html", "manifest.json"]
+                               + ([f"{stem}-cftc-data.csv"] if stem == "2020-11" else []))   # month-end: the CFTC's row
         # the same bytes as the checkout's own build
         assert run("build", INPUTS / f"{stem}.yaml", "--out", tmp_path / "ref" / stem, "--format",
                    "pdf,txt,json", "--quiet")[0] == 0
         for ext in ("pdf", "txt"):
             assert (work / "out" / stem / f"{stem}.{ext}").read_bytes() == \
                 (tmp_path / "ref" / stem / f"{stem}.{ext}").read_bytes()
+    # the SIDR (a second form definition, its revision overlay and its own template, all in the wheel)
+    proc = subprocess.run([str(venv / "bin" / "focusgen"), "build", "sidr-2017-12-26.yaml", "--out", "out/sidr",
+                           "--quiet"], cwd=work, capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert run("build", INPUTS / "sidr-2017-12-26.yaml", "--out", tmp_path / "ref" / "sidr", "--quiet")[0] == 0
+    for ext in ("pdf", "txt"):
+        assert (work / "out" / "sidr" / f"sidr-2017-12-26.{ext}").read_bytes() == \
+            (tmp_path / "ref" / "sidr" / f"sidr-2017-12-26.{ext}").read_bytes()

@@ -107,7 +107,11 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true", help="print the result as JSON")
     c.add_argument("--allow-outside-paths", action="store_true",
                    help="let an input name ledger, trial balance and mapping files outside its own folder")
+    _reconcile_parser(sub)
+    return p
 
+
+def _reconcile_parser(sub) -> None:
     r = sub.add_parser("reconcile", help="tie a holdings report (the SIDR) to the Daily Seg of the same date")
     r.add_argument("holdings", type=Path, help="the holdings report's input (report: sidr)")
     r.add_argument("--against", type=Path, required=True,
@@ -117,7 +121,6 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--json", action="store_true", help="print the reconciliation as JSON")
     r.add_argument("--allow-outside-paths", action="store_true",
                    help="let an input name ledger, trial balance, mapping and holdings files outside its own folder")
-    return p
 
 
 def print_problems(problems: list[Problem], console: Console, closing: bool = True) -> None:

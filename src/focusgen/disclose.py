@@ -81,7 +81,7 @@ def _one_build(folder: Path, problems: list[Problem]) -> list[Posted]:
             problems.append(Problem("not-a-filing", str(folder / name), "is not UTF-8 text",
                                     expected="a JSON written by focusgen build"))
             continue
-        if filing.report in formdef.REPORT_KINDS and not formdef.report(filing.report).posted:
+        if formdef.is_report_kind(filing.report) and not formdef.report(filing.report).posted:
             continue        # a report 1.55(o) does not have posted (the SIDR): not part of the posting
         public = doc.public_copy
         if public is None or public not in listed:

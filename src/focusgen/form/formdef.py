@@ -730,14 +730,21 @@ def _overlay(base: dict, changes: dict) -> dict:
     return raw
 
 
+@lru_cache(maxsize=None)
+def _raw(path: Path) -> dict:
+    """One definition file, parsed once."""
+    raw = _load_yaml(path)
+    if not isinstance(raw, dict) or not isinstance(raw.get("reports"), dict):
+        raise FormDefinitionError(f"{path.name}: a definition declares its report kinds under reports:")
+    return raw
+
+
 @lru_cache(maxsize=1)
 def _definitions() -> tuple[tuple[str, dict], ...]:
-    """(name, parsed YAML) of every definition file, read once; a report kind declared twice fails."""
+    """(name, parsed YAML) of every definition file; a report kind declared twice fails."""
     found, seen = [], {}
     for path in definition_files():
-        raw = _load_yaml(path)
-        if not isinstance(raw, dict) or not isinstance(raw.get("reports"), dict):
-            raise FormDefinitionError(f"{path.name}: a definition declares its report kinds under reports:")
+        raw = _raw(path)
         for kind in raw["reports"]:
             if kind in seen:
                 raise FormDefinitionError(f"report {kind} is declared by {seen[kind]} and {path.name}")
@@ -747,17 +754,29 @@ def _definitions() -> tuple[tuple[str, dict], ...]:
 
 
 def _owner(kind: str) -> str:
-    """The definition (file stem) declaring a report kind."""
-    for name, raw in _definitions():
-        if kind in raw["reports"]:
-            return name
+    """The definition (file stem) declaring a report kind, reading the files in order only until it is
+    found: a FOCUS II or Daily Seg build reads cftc.yaml alone."""
+    for path in definition_files():
+        if kind in _raw(path)["reports"]:
+            return path.stem
     raise KeyError(kind)
+
+
+def is_report_kind(kind) -> bool:
+    """A report kind some definition file declares (the files read only until it is found)."""
+    if not isinstance(kind, str):
+        return False
+    try:
+        _owner(kind)
+    except KeyError:
+        return False
+    return True
 
 
 @lru_cache(maxsize=None)
 def _revisions_of(name: str) -> tuple[dict[str, Report], ...]:
     """One definition's revisions, its base first, each checked when loaded (once per process)."""
-    base = dict(_definitions())[name]
+    base = _raw(FORM_DIR / f"{name}.yaml")
     found = [load_definition(base)]
     for path in sorted(REVISIONS_DIR.glob("*.yaml")) if REVISIONS_DIR.is_dir() else ():
         changes = _load_yaml(path)
@@ -766,9 +785,11 @@ def _revisions_of(name: str) -> tuple[dict[str, Report], ...]:
     return tuple(found)
 
 
-def revisions() -> tuple[dict[str, Report], ...]:
+def revisions(kind: str | None = None) -> tuple[dict[str, Report], ...]:
     """Every revision of every definition: first the bases of all (every report kind), then each later
-    revision (its own definition's kinds)."""
+    revision (its own definition's kinds). With a kind: the revisions of its definition only."""
+    if kind is not None:
+        return _revisions_of(_owner(kind))
     per = [_revisions_of(name) for name, _ in _definitions()]
     return ({kind: rep for revs in per for kind, rep in revs[0].items()},
             *(rev for revs in per for rev in revs[1:]))
@@ -778,6 +799,8 @@ def _cache_clear() -> None:
     """Forget the built revisions (a test that points REVISIONS_DIR elsewhere)."""
     _revisions_of.cache_clear()
     all_codes.cache_clear()
+    _definitions.cache_clear()
+    _raw.cache_clear()
 
 
 revisions.cache_clear = _cache_clear

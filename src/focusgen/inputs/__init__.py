@@ -5,6 +5,7 @@ Holds: in the order its modules import one another,
     formats (files as bytes, text, YAML; paths confined to the input's folder), yamlsafe (safe, exact YAML)
       <- csvtable, xlsx (one module per table format)  <- tables (rows and their columns; FORMATS)
       <- currencies (fx rates, exact conversion)        <- ledger (trial balance through a mapping)
+                                                        <- holdings (a SIDR's holdings, summed into its lines)
       <- models (the header and FilingInput)            <- load (the filing input, checked against the form)
 
 May import: form/ (the lines an input may give), money, problems; never report/ or anything above.

@@ -343,7 +343,7 @@ class _Loading:
     @property
     def example(self) -> str:
         """A line code of the input's form, for messages."""
-        kind = self.doc.get("report") if self.doc.get("report") in formdef.REPORT_KINDS else formdef.REPORT_KINDS[0]
+        kind = self.doc.get("report") if formdef.is_report_kind(self.doc.get("report")) else formdef.REPORT_KINDS[0]
         return formdef.report(kind).amount_codes[0]
 
     def _read(self, path: Path, blob: bytes) -> None:
@@ -467,7 +467,7 @@ class _Loading:
     def report(self, header: Header | None):
         """The form revision covering the as-of date, whenever the report kind is known (even if other
         header fields are wrong), so that one run shows every problem."""
-        kind = self.doc.get("report") if self.doc.get("report") in formdef.REPORT_KINDS else None
+        kind = self.doc.get("report") if formdef.is_report_kind(self.doc.get("report")) else None
         rep = formdef.report(kind) if kind is not None else None
         if kind is not None and header is not None:
             try:

@@ -130,7 +130,7 @@ class Variance(BaseModel):
 
 def _report_kind(value: Any) -> str:
     from ..form import formdef
-    if not isinstance(value, str) or value not in formdef.REPORT_KINDS:
+    if not formdef.is_report_kind(value):
         raise ValueError(f"{value!r} is not a report kind ({', '.join(formdef.REPORT_KINDS)})")
     return value
 

@@ -2,7 +2,9 @@
 
 Holds: view.py (the filing laid out as the form prints it: pages, rows, cells, the cover), text.py
 (WinJammer-style text), jsondoc.py (the JSON, written by report/jsonio's schema), pdf.py with slots.py,
-layout.py, pdfwrite.py, layout_cache.py and engine.py (the PDF: laid out once, values placed), review.py
+layout.py, pdfwrite.py, layout_cache.py and engine.py (the PDF: laid out once, values placed),
+holdings_pdf.py (the PDF of a report whose rows are data, the SIDR: its own template, laid out at each
+build by the same engine), review.py
 and review_out.py (the review pack), summary.py, check_views.py and terminal.py (the terminal), disclose.py
 (the posting's index page), glyphs.py (what the bundled fonts draw).
 

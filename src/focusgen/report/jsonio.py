@@ -100,7 +100,7 @@ class FilingDoc(_Model):
     @field_validator("report")
     @classmethod
     def _kind(cls, v: str) -> str:
-        if v not in formdef.REPORT_KINDS:
+        if not formdef.is_report_kind(v):
             raise ValueError(f"{v[:40]!r} is not a report kind ({', '.join(formdef.REPORT_KINDS)})")
         return v
 

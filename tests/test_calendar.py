@@ -163,3 +163,11 @@ def test_calendar_command_lists_a_years_due_dates(run):
 def test_calendar_command_refuses_bad_options(run, argv):
     status, _, err = run(*argv)
     assert status == 2 and "bad-option" in err
+
+
+def test_the_holiday_table_is_the_pinned_librarys():
+    # the table the calendar reads (a millisecond) is what the pinned `holidays` gives, every year of it
+    import json
+
+    from focusgen.calendar import TABLE, table_from_library
+    assert json.loads(TABLE.read_text()) == table_from_library()

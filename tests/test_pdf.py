@@ -137,7 +137,7 @@ def test_byte_identical_across_processes(tmp_path):
     manifests = [json.loads(d.pop("manifest.json")) for d in digests]
     assert digests[0] == digests[1]
     assert set(digests[0]) == {"2020-11.pdf", "2020-11.txt", "2020-11.json", "2020-11-review.pdf",
-                               "2020-11-review.html"}
+                               "2020-11-review.html", "2020-11-cftc-data.csv"}
     for m in manifests:
         m.pop("built_at")
     assert manifests[0] == manifests[1]

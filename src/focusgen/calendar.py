@@ -14,7 +14,8 @@ here. No CFTC text lists the holidays; the calendars offered:
               holiday on the Friday before, a Sunday one on the Monday after): `holidays`' US calendar
   nyse        the New York Stock Exchange's closures (Good Friday; not Columbus or Veterans Day)
 The holidays come from the `holidays` package (MIT; pinned in pyproject.toml, its public API only:
-`country_holidays`, `financial_holidays`, a mapping of date -> name).
+`country_holidays`, `financial_holidays`, a mapping of date -> name), kept as a table of 1990-2100
+(holidays.json, written from the library by `python -m focusgen.calendar` and held to it by the tests).
 
 Date rules (as data):
   as_of:  each-business-day | month-end (the calendar month-end, weekend or not) | last-business-day
@@ -40,6 +41,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from pathlib import Path
 
 SATURDAY, SUNDAY = 5, 6
 MAX_YEAR = 2100                 # the holiday rules are known up to here; later years are refused
@@ -63,12 +65,32 @@ def _nyse(year: int) -> dict[date, str]:
 CALENDARS = {"us-federal": ("U.S. federal holidays (5 U.S.C. 6103, observed)", _us_federal),
              "nyse": ("New York Stock Exchange holidays", _nyse)}
 
+# The holidays of MIN_YEAR..MAX_YEAR as the pinned `holidays` release gives them, kept as data beside this
+# module: importing the library and building its calendars costs a build about a quarter second of CPU,
+# reading the table a millisecond. `python -m focusgen.calendar` writes it again from the library (after a
+# new pin); tests/test_calendar.py holds the table to the library, year by year, in every test run.
+TABLE = Path(__file__).with_name("holidays.json")
 
-@lru_cache(maxsize=256)
+
+def table_from_library() -> dict:
+    """Every calendar's holidays of every year, from the `holidays` package (the table's source)."""
+    import holidays
+    return {"generator": f"holidays {holidays.__version__}", "years": [MIN_YEAR, MAX_YEAR],
+            "calendars": {name: {str(y): [[d.isoformat(), n] for d, n in sorted(make(y).items())]
+                                 for y in range(MIN_YEAR, MAX_YEAR + 1)} for name, (_, make) in CALENDARS.items()}}
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict:
+    import json
+    return json.loads(TABLE.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=512)
 def _holidays(name: str, year: int) -> tuple[tuple[date, str], ...]:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise ValueError(f"{year} is outside the years the calendar knows ({MIN_YEAR}-{MAX_YEAR})")
-    return tuple(sorted(CALENDARS[name][1](year).items()))
+    return tuple((date.fromisoformat(d), n) for d, n in _table()["calendars"][name][str(year)])
 
 
 @dataclass(frozen=True)
@@ -317,3 +339,10 @@ class Schedule:
 
     def due_for(self, as_of: date) -> Due:
         return self.due.due(as_of, self.calendar)
+
+
+if __name__ == "__main__":        # python -m focusgen.calendar: the holiday table written from the library
+    import json
+    TABLE.write_text(json.dumps(table_from_library(), separators=(",", ":"), ensure_ascii=False) + "\n",
+                     encoding="utf-8")
+    print(f"wrote {TABLE}")

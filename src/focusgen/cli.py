@@ -418,12 +418,17 @@ def disclose_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
                                     expected="a real date YYYY-MM-DD")], err, closing=False)
             return 2
     try:
-        posted, written = disclose(args.folder, args.out, as_of)
+        posted, written, missing = disclose(args.folder, args.out, as_of)
     except InputProblems as exc:
         print_problems(exc.problems, err)
         return 2
+    from .disclose import runs
     for p in posted:
         out.print(f"{mmddyyyy(p.as_of)}  {terminal.literal(p.form)}  {p.name}  (from {terminal.literal(p.source)})")
+    if missing:
+        spans = [mmddyyyy(a) if a == b else f"{mmddyyyy(a)} to {mmddyyyy(b)}" for a, b in runs(missing)]
+        err.print(f"warning[missing-daily-statement]: {len(missing)} business day(s) of the 12 months have no daily "
+                  f"statement (Regulation 1.55(o)(1)(i)-(iii)): {'; '.join(spans)}", markup=False, highlight=False)
     out.print(f"{len(posted)} filing(s) posted in {terminal.literal(args.out)}: index.html, their PDFs, manifest.json")
     return 0
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from .problems import InputProblems, Problem
@@ -34,6 +34,7 @@ class Posted:
     excess: dict                    # segregation / secured / cleared_swaps -> {"line", "value"}
     pdf: bytes
     source: Path                    # the public copy it was taken from
+    capital: dict | None = None     # a month-end filing's capital figures (Regulation 1.55(o)(1)(iv))
 
     @property
     def name(self) -> str:
@@ -101,8 +102,55 @@ def _one_build(folder: Path, problems: list[Problem]) -> list[Posted]:
                   for e in filing.summary if e.excess is not None and names.get(e.statement)}
         found.append(Posted(report=filing.report, form=filing.form or filing.report,
                             as_of=date.fromisoformat(filing.as_of), firm=filing.firm.name,
-                            status=filing.filing_status, excess=excess, pdf=pdf, source=folder / public))
+                            status=filing.filing_status, excess=excess, pdf=pdf, source=folder / public,
+                            capital=_capital(filing)))
     return found
+
+
+def _capital(filing) -> dict | None:
+    """A month-end filing's capital figures for the 12-month summary of Regulation 1.55(o)(1)(iv):
+    adjusted net capital (the input), the minimum net capital requirement and the excess, and for a
+    BD-FCM the SEC figures its input gives (net capital, minimum, excess)."""
+    cap = next((e for e in filing.summary if e.early_warning is not None), None)
+    if cap is None:
+        return None
+    requirement = (cap.minimum_net_capital or cap.requirement).value
+    anc = filing.adjusted_net_capital
+    sec_nc = filing.alert_inputs.get("sec_net_capital")
+    sec_min = filing.alert_inputs.get("sec_minimum_net_capital")
+    return {"adjusted_net_capital": anc, "requirement": requirement,
+            "excess": None if anc is None or requirement is None else anc - requirement,
+            "sec_net_capital": sec_nc, "sec_minimum": sec_min,
+            "sec_excess": None if sec_nc is None or sec_min is None else sec_nc - sec_min}
+
+
+def missing_daily(posted: list[Posted], start: date, end: date) -> list[date]:
+    """Every business day after `start` up to `end` (the posting's 12 months) without its daily statement,
+    on the daily report's calendar (its `schedule:`)."""
+    from .form import formdef
+    kinds = [k for k in formdef.REPORT_KINDS if formdef.report(k).schedule is not None
+             and formdef.report(k).schedule.daily]
+    if not kinds:
+        return []
+    cal = formdef.report(kinds[0]).schedule.calendar
+    have = {p.as_of for p in posted if p.report in kinds}
+    return [d for d in cal.business_days(start + timedelta(days=1), end) if d not in have]
+
+
+def runs(days: list[date]) -> list[tuple[date, date]]:
+    """Missing days as (first, last) runs, a run broken where a day between them was posted: 250 missing
+    days read as a few ranges. `days` holds only business days, so a gap of a weekend or a holiday is no
+    break unless a day in it is a business day that is not in `days` (which the calendar decides)."""
+    from .form import formdef
+    cal = next(formdef.report(k).schedule.calendar for k in formdef.REPORT_KINDS
+               if formdef.report(k).schedule is not None and formdef.report(k).schedule.daily)
+    found: list[list[date]] = []
+    for d in days:
+        if found and cal.following(found[-1][1]) == d:
+            found[-1][1] = d
+        else:
+            found.append([d, d])
+    return [(a, b) for a, b in found]
 
 
 def _year_before(d: date) -> date:
@@ -155,14 +203,20 @@ def collect(folder: Path, as_of: date | None = None) -> list[Posted]:
     return sorted(chosen.values(), key=lambda p: (p.as_of, p.report), reverse=True)
 
 
-def disclose(folder: Path, out_dir: Path, as_of: date | None = None) -> tuple[list[Posted], list[Path]]:
+def disclose(folder: Path, out_dir: Path, as_of: date | None = None) -> tuple[list[Posted], list[Path], list[date]]:
+    """The posting written; (the filings posted, the files written, the business days of the 12 months
+    without a daily statement)."""
     from .outputs import MANIFEST, write_set
     from .render.disclose import render_index
     posted = collect(folder, as_of)
+    end = as_of or posted[0].as_of
+    missing = missing_daily(posted, _year_before(end), end)
     files = {p.name: p.pdf for p in posted}
     files["index.html"] = render_index(posted).encode("utf-8")
     doc = {"posting": "CFTC Regulation 1.55(o)", "filings": [
         {"path": p.name, "report": p.report, "as_of": p.as_of.isoformat(), "status": p.status} for p in posted],
+        "capital_summary": [dict(p.capital, as_of=p.as_of.isoformat()) for p in posted if p.capital],
+        "missing_daily_statements": [d.isoformat() for d in missing],
         "outputs": [{"path": name, "sha256": _sha(data)} for name, data in files.items()]}
     files[MANIFEST] = (json.dumps(doc, indent=2) + "\n").encode("utf-8")
-    return posted, write_set(out_dir, files)
+    return posted, write_set(out_dir, files), missing

@@ -12,7 +12,7 @@ is first asked for.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from dataclasses import dataclass, field
 from fractions import Fraction
 from decimal import Decimal
@@ -816,13 +816,18 @@ class UnsupportedRevision(LookupError):
 
 
 def supported_dates(kind: str | None = None) -> str:
-    """The as-of dates the revisions of a report kind's definition cover (the first definition's
-    without a kind)."""
-    spans = []
-    for rev in _revisions_of(_owner(kind) if kind else _definitions()[0][0]):
-        start, end = next(iter(rev.values())).effective
-        spans.append(f"{start or 'any date'} to {end or 'today'}" if end or start else "any date")
-    return "; ".join(spans)
+    """The as-of dates some revision of a report kind's definition covers (the first definition's without
+    a kind): one span when the revisions follow on from each other."""
+    revs = _revisions_of(_owner(kind) if kind else definition_files()[0].stem)
+    spans = sorted((next(iter(rev.values())).effective for rev in revs), key=lambda e: (e[0] or date.min))
+    merged: list[list] = []
+    for start, end in spans:
+        if merged and (merged[-1][1] is None or start is None or start <= merged[-1][1] + timedelta(days=1)):
+            merged[-1][1] = None if merged[-1][1] is None or end is None else max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return "; ".join(f"{start or 'any date'} to {end or 'today'}" if end or start else "any date"
+                     for start, end in merged)
 
 
 def report(kind: str, as_of: date | None = None) -> Report:

@@ -474,7 +474,7 @@ class _Loading:
                 rep = formdef.report(kind, header.as_of)
             except formdef.UnsupportedRevision as exc:
                 self.problems.append(Problem("unsupported-revision", self.yname, str(exc), "as_of",
-                                             f"an as-of date the form definition covers ({formdef.supported_dates()})"))
+                                             f"an as-of date the form definition covers ({formdef.supported_dates(kind)})"))
         return rep
 
     def lines(self, rep, rows: list, cell_values: dict, mapped: dict, postings: dict, tb_name: str) -> Lines:
@@ -526,6 +526,26 @@ class _Loading:
                                     f"{kind} form" + (": an FCM that is not a broker-dealer files Form 1-FR-FCM"
                                                       if "fcm" not in rep.form_names else ""), "registrant",
                                     f"one of {', '.join(sorted(rep.form_names))}"))
+        if header and rep.cover.get("pursuant") and "filed_pursuant_to" in header.model_fields_set:
+            keys = [k for k, *_ in rep.cover["pursuant"]]
+            if header.filed_pursuant_to not in keys:
+                problems.append(Problem("bad-field", yname, f"filed_pursuant_to: the cover in force on {header.as_of} "
+                                        f"({rep.revision}) has no {header.filed_pursuant_to!r} box", "filed_pursuant_to",
+                                        f"one of {', '.join(keys)}"))
+        spec = rep.cover.get("filed_by")
+        if header and header.filed_by is not None:
+            options = {k: bd for k, _, _, bd in spec["options"]} if spec else {}
+            if not spec:
+                problems.append(Problem("bad-field", yname, f"filed_by: the {kind} cover in force on {header.as_of} has "
+                                        "no \"filed by a/an\" block", "filed_by", "no filed_by"))
+            elif header.filed_by not in options:
+                problems.append(Problem("bad-field", yname, f"filed_by: {header.filed_by!r} is not a box of the cover",
+                                        "filed_by", f"one of {', '.join(options)}"))
+            elif not options[header.filed_by]:
+                problems.append(Problem("contradictory-registrant", yname, f"filed_by: {header.filed_by} is not a "
+                                        "broker-dealer, but a FOCUS II with the CFTC pages is filed by a broker-dealer "
+                                        "registered as an FCM", "filed_by",
+                                        f"one of {', '.join(k for k, bd in options.items() if bd)}"))
         if header and "consolidated" not in rep.cover:
             for name in ("consolidated", "audited_report"):
                 if name in header.model_fields_set:
@@ -565,7 +585,7 @@ class _Loading:
         if header.business_day_reason is not None and (s is None or not s.daily):
             problems.append(Problem("bad-field", yname, f"business_day_reason: the {rep.kind} is not a daily "
                                     "statement", "business_day_reason", "no business_day_reason"))
-        if s is None:
+        if s is None or any(p.code == "unsupported-revision" for p in problems):
             return None
         from ..calendar import MAX_YEAR, MIN_YEAR
         if not MIN_YEAR <= header.as_of.year <= MAX_YEAR or (header.submit_date and header.submit_date.year > MAX_YEAR):
@@ -677,7 +697,7 @@ def load_input(path: Path | str, meta: Path | str | None = None, allow_outside: 
             extras = _extras(header, rep, loading.yname, loading.problems)
             loading.duties(header, rep, lines, warnings)
             due = rep.schedule.due_for(header.as_of) if rep.schedule is not None and not any(
-                p.code == "bad-date" for p in loading.problems) else None
+                p.code in ("bad-date", "unsupported-revision") for p in loading.problems) else None
     if loading.problems:
         raise InputProblems(loading.problems)
     digest, file_hashes = loading.digest()

@@ -56,16 +56,18 @@ def render_html(filing: Filing, public: bool = False) -> str:
     contact = []
     if daily:
         c = h.firm.contact
-        contact = [("Name of Company", h.firm.name), ("Contact Name", c.name or ""),
-                   ("Contact Phone Number", c.phone or ""), ("Contact Email Address", c.email or "")]
+        contact = [("Name of Company", h.firm.name)]
+        if not public:      # the public copy names no person (the cover's `private` boxes)
+            contact += [("Contact Name", c.name or ""), ("Contact Phone Number", c.phone or ""),
+                        ("Contact Email Address", c.email or "")]
     return template.render(
         title=f"{h.firm.name} - {filing.form_name} as of {view.mmddyyyy(h.as_of)}",
         firm=h.firm, version=__version__, stamp=stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
         as_of=view.mmddyyyy(h.as_of), as_of_short=view.mmddyy(h.as_of),
         input_hash=filing.input.digest[:12], winjammer=daily, banner=view.banner(filing),
         status=h.filing_status,
-        cover=filing.report.cover, cover_fields=[] if daily else view.cover_fields(filing),
-        pursuant=view.pursuant(filing), focus=None if daily else view.focus_cover(filing), public=public,
+        cover=filing.report.cover, cover_fields=[] if daily else view.cover_fields(filing, public),
+        pursuant=view.pursuant(filing), filed_by=view.filed_by(filing), focus=None if daily else view.focus_cover(filing), public=public,
         contact=contact,
         targets=view.residual_interest_targets(filing) if daily else [],
         pages=view.pages(filing))

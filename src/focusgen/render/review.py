@@ -90,6 +90,15 @@ def pack(filing: Filing, history: list[dict]) -> dict:
         "capital": None if capital is None else {"requirement": capital.requirement.line,
                                                  "early_warning": capital.early_warning.line},
         "alerts": [dict(a.as_alert(), amount=_m(a.facts["amount"])) for a in filing.alerts],
+        "legs": [dict(leg.model_dump(), amount=_m(leg.amount), base=_m(leg.base))
+                 for e in filing.summary for leg in e.early_warning_legs],
+        "threshold": next((_m(e.early_warning_threshold.value) for e in filing.summary
+                           if e.early_warning_threshold is not None), None),
+        "deadline": None if filing.input.due is None else
+        {"text": str(filing.input.due), "basis": filing.input.due.basis, "cite": filing.report.schedule.cite},
+        "warnings": [w.message for w in filing.input.warnings],
+        "attest": [dict(e, state={True: "confirmed", False: "DENIED: notice due", None: "not confirmed"}[e["confirmed"]])
+                   for e in filing.attest],
         "unchecked": [u.message for u in filing.unchecked],
         "movements": movements,
         "prior": None if filing.variance is None else

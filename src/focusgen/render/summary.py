@@ -42,6 +42,9 @@ def print_summary(filing: Filing, console: Console) -> None:
                           "", "")
             if entry.early_warning_threshold is not None and entry.early_warning_threshold.value is not None:
                 table.add_row("  notice threshold [1.12(b)]", _money(entry.early_warning_threshold.value), "", "")
+                for leg in entry.early_warning_legs:      # the greatest of these
+                    table.add_row(f"    {leg.cite.removeprefix('1.12')} {leg.rate}% of {leg.of.removeprefix('line ')}",
+                                  _money(leg.amount), "", "")
             if entry.minimum_net_capital is not None:
                 cap = filing.report.capital
                 table.add_row(f"  minimum [{cap['requirement']} or SEC {cap['sec_minimum_line']}]",
@@ -157,14 +160,27 @@ def print_notes(filing: Filing, console: Console) -> None:
     for code, value in filing.input.defaults.items():
         console.print(f"default: line {code} ({filing.report.lines[code].label}) was not given; the form's "
                       f"default ${value:,} was used")
+    due = filing.input.due
+    if due is not None:
+        console.print(f"due: {due} ({filing.report.schedule.cite})", markup=False, highlight=False)
     for w in filing.input.warnings:
         console.print(Text.assemble(("warning", "bold yellow"), f"[{w.code}]: {literal(w.message)}"))
+    for entry in filing.summary:
+        for leg in entry.early_warning_legs:
+            if leg.note:
+                console.print(Text.assemble(("note", "bold"), f": {leg.cite}: {leg.note}"))
 
 
 def print_alerts(filing: Filing, console: Console) -> None:
     for a in filing.alerts:
         console.print(Text.assemble(("ALERT", RED), f" {a.facts['rule']}: {a.message}. Calls for: ",
                                     (a.facts["notice"], "bold"), "."))
+        if a.facts.get("unconfirmed"):
+            console.print(Text.assemble(("warning", "bold yellow"), f"[unconfirmed-citation]: {a.facts['unconfirmed']}"))
+    open_events = [e for e in filing.attest if e["confirmed"] is None]
+    if open_events:
+        console.print(f"not attested ({len(open_events)} events of 1.12 no line shows; give attest: in the input): "
+                      + ", ".join(e["id"] for e in open_events), style="dim", markup=False, highlight=False)
     if not filing.alerts:
         console.print("No regulatory alert.")
     if filing.unchecked:

@@ -165,16 +165,29 @@ class CoverField:
     place: str = ""         # "right": alone at the right of its row
 
 
-def cover_fields(filing: Filing) -> list[CoverField]:
-    """The FOCUS II cover's boxes, as the form definition lays them out."""
+def cover_fields(filing: Filing, public: bool = False) -> list[CoverField]:
+    """The FOCUS II cover's boxes, as the form definition lays them out; the public copy leaves out the
+    boxes that name a person (the cover's `private`: the contact)."""
     h = filing.header
     found = []
+    private = set(filing.report.cover.get("private", ())) if public else set()
     for label, box, field, *layout in filing.report.cover.get("fields", ()):
+        if field in private:
+            continue
         value = _field(h, field)
         if isinstance(value, date):
             value = mmddyy(value)
         found.append(CoverField(label, box, value or "", *layout))
     return found
+
+
+def filed_by(filing: Filing) -> list[tuple[str, str, bool]]:
+    """The amended cover's "filed by a/an" boxes: (label, box, checked); the input's filed_by, or the first."""
+    spec = filing.report.cover.get("filed_by")
+    if not spec:
+        return []
+    chosen = filing.header.filed_by or spec["options"][0][0]
+    return [(label, box, key == chosen) for key, label, box, *_ in spec["options"]]
 
 
 def pursuant(filing: Filing) -> list[tuple[str, str, bool]]:

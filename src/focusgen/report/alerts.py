@@ -207,7 +207,7 @@ def _fired(report, a: dict, input, bd: bool, amount, threshold, code: str | None
     draft = a["draft"].format(firm=header.firm.name, as_of=header.as_of.strftime("%m/%d/%Y"),
                               amount=_dollars(amount), threshold=_dollars(threshold))
     message = (f"{a['line']} is {_dollars(amount)}, threshold {_dollars(threshold)} ({cite})" if a.get("line")
-               else f"{a['rule']} ({cite})")
+               else f"attested as not so: {a['statement']} ({cite})")
     facts = {"amount": amount, "threshold": threshold, "rule": a["rule"], **notice, "draft": draft}
     if unconfirmed:
         facts["unconfirmed"] = unconfirmed

@@ -366,3 +366,29 @@ def test_a_sidr_as_of_a_sidr_date_has_no_date_warning(tmp_path):
     f = filing(write_input(tmp_path, [GOOD], as_of="2017-12-15"))
     assert [w.code for w in f.input.warnings] == []
     assert str(f.input.due) == "by 11:59 p.m. the next business day: 12/18/2017 11:59 p.m. ET"
+
+
+def test_an_overdraft_prints_with_a_minus_sign_as_winjammer_does(run, tmp_path):
+    rows = [holding(value="-1234.50"), holding(depository="Other Bank", value="2000")]
+    path = write_input(tmp_path, rows, as_of="2017-12-29")
+    assert run("build", path, "--out", tmp_path / "out", "--format", "txt,json")[0] == 0
+    text = (tmp_path / "out" / "sidr.txt").read_text()
+    # -$1,234.50 rounds half up (away from zero) to -$1,235; the bank line is -1,235 + 2,000 = 765
+    assert "    Prairie State Bank, Chicago, IL                              -1,235" in text
+    assert json.loads((tmp_path / "out" / "sidr.json").read_text())["uncoded"]["seg.cash_banks"]["value"] == 765
+
+
+def test_holdings_that_are_not_a_regular_file_are_refused(run, tmp_path):
+    import os
+    path = write_input(tmp_path, [], holdings="fifo.csv")
+    os.mkfifo(tmp_path / "fifo.csv")
+    err = _problems(run, path, tmp_path / "out")
+    assert "error[not-a-regular-file]" in err
+
+
+def test_a_folder_of_inputs_builds_the_sidr_beside_the_daily_seg(run, tmp_path):
+    for name in ("sidr-2017-12-26.yaml", "sidr-2017-12-26.csv", "daily-seg-2017-12-26.yaml", "daily-seg-2017-12-26.csv"):
+        shutil.copy(INPUTS / name, tmp_path / name)
+    status, out, err = run("build", tmp_path, "--out", tmp_path / "out", "--format", "txt,json", "--jobs", "2")
+    assert status == 0, err
+    assert "Customer segregated funds 5,624,977,047" in out and "2 built, 0 failed" in out

@@ -67,7 +67,6 @@ def build(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None
           prior_path: Path | None = None, history_dir: Path | None = None,
           settings: Settings = DEFAULT) -> Built:
     from .compare.amend import with_amendment
-    from .compare.reconcile import with_reconciliation
     from .compare.variance import with_variance
     from .inputs.load import load_input
     from .manifest import NAME, manifest
@@ -96,7 +95,9 @@ def build(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None
     if "pdf" in formats or "review" in formats or "public" in formats:
         _check_drawable(filing, path)
     filing = with_variance(with_amendment(filing), prior)     # an amendment is refused before anything is rendered
-    filing = with_reconciliation(filing, settings)           # a holdings report against its Daily Seg
+    if filing.input.daily_seg is not None:                    # a holdings report against its Daily Seg
+        from .compare.reconcile import with_reconciliation
+        filing = with_reconciliation(filing, settings)
     history = load_history(history_dir, kind) if history_dir is not None else []
     history.append({"as_of": filing.header.as_of.isoformat(), "summary": list(filing.summary)})
     files = render_outputs(filing, out_dir, path.stem, formats, history, settings)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..problems import InputProblems, Problem
-from ..report.model import Reconciliation, Tied
+from ..report.heldmodel import Reconciliation, Tied
 from .rules import same_firm
 
 

@@ -22,17 +22,29 @@ from typing import Any
 
 import yaml
 
-from . import holdings as held
 from ..calendar import DueRule, Schedule, ScheduleError
 from .formula import OPS, FormulaError
+
+
+class _Holdings:
+    """form/holdings.py, imported when a definition with holdings is first read: a FOCUS II or Daily Seg
+    build never needs it (its dataclasses cost a build's start-up time)."""
+
+    def __getattr__(self, name: str):
+        from . import holdings
+        return getattr(holdings, name)
+
+
+held = _Holdings()
 
 FORM_DIR = Path(__file__).parent
 FORM_FILE = FORM_DIR / "cftc.yaml"          # the CFTC pages: FOCUS II and Daily Seg
 
 
-def definition_files() -> list[Path]:
+@lru_cache(maxsize=1)
+def definition_files() -> tuple[Path, ...]:
     """Every definition file: each YAML file of form/ (revisions/ holds overlays, not definitions)."""
-    return sorted(FORM_DIR.glob("*.yaml"))
+    return tuple(sorted(FORM_DIR.glob("*.yaml")))
 
 
 def __getattr__(name: str):
@@ -197,13 +209,14 @@ class Report:
         return next(s for s in self.statements if s.key == self.lines[code].statement)
 
 
-@dataclass(frozen=True)
 class _Context:
-    """What building one report kind of one definition file needs beside its YAML."""
-    kind: str
-    kinds: tuple[str, ...]                  # the report kinds of the definition file
-    vocab: held.Vocabulary | None = None    # a holdings report's vocabulary
-    coded: bool = True                      # the report's lines print their codes unless a line says not
+    """What building one report kind of one definition file needs beside its YAML: the kind, the file's
+    kinds, a holdings report's vocabulary, whether its lines print their codes unless a line says not.
+    (A plain class: a dataclass costs every process's start-up a few milliseconds to make.)"""
+    __slots__ = ("kind", "kinds", "vocab", "coded")
+
+    def __init__(self, kind: str, kinds: tuple[str, ...], vocab=None, coded: bool = True) -> None:
+        self.kind, self.kinds, self.vocab, self.coded = kind, kinds, vocab, coded
 
 
 def _variant(node: dict, ctx: _Context) -> dict:
@@ -684,9 +697,9 @@ def _check_reconciliation(rep: Report, built: dict[str, Report]) -> None:
             raise FormDefinitionError(f"report {rep.kind}: {exc}") from None
 
 
-# Later revisions: each file of form/revisions/ holds only its differences from the base definition it
-# names (`definition: sidr`, the file's stem; cftc when not said; see _overlay), its own `revision` name
-# and `effective: {from, to}`. The revision whose range holds a filing's as-of date is the one used; an
+# Later revisions: each file of form/revisions/ (cftc.yaml's) or form/revisions/<definition>/ (another
+# definition's, which it may also name: `definition: sidr`) holds only its differences from the base
+# definition (see _overlay), its own `revision` name and `effective: {from, to}`. The revision whose range holds a filing's as-of date is the one used; an
 # as-of date in no range is refused (unsupported-revision).
 REVISIONS_DIR = Path(__file__).with_name("revisions")
 
@@ -775,13 +788,17 @@ def is_report_kind(kind) -> bool:
 
 @lru_cache(maxsize=None)
 def _revisions_of(name: str) -> tuple[dict[str, Report], ...]:
-    """One definition's revisions, its base first, each checked when loaded (once per process)."""
+    """One definition's revisions, its base first, each checked when loaded (once per process). A
+    definition's overlays are the files of revisions/<name>/; those of revisions/ itself overlay the first
+    definition (cftc.yaml): no build reads another definition's overlays."""
     base = _raw(FORM_DIR / f"{name}.yaml")
     found = [load_definition(base)]
-    for path in sorted(REVISIONS_DIR.glob("*.yaml")) if REVISIONS_DIR.is_dir() else ():
+    folder = REVISIONS_DIR if name == definition_files()[0].stem else REVISIONS_DIR / name
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
         changes = _load_yaml(path)
-        if isinstance(changes, dict) and changes.get("definition", "cftc") == name:
-            found.append(load_definition(_overlay(base, changes)))
+        if isinstance(changes, dict) and changes.get("definition", name) != name:
+            raise FormDefinitionError(f"{path.name} overlays {changes.get('definition')}, but lies among {name}'s revisions")
+        found.append(load_definition(_overlay(base, changes)))
     return tuple(found)
 
 

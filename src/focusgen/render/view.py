@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..report.model import DetailTable, Filing
+from ..report.model import Filing
 from ..form.formdef import Line, Row
 from ..money import fmt_percent
 
@@ -28,7 +28,7 @@ class RowView:
     outer: Cell | None
     text: tuple[Line, str | None] | None      # a name field and its name
     described: str = ""                        # what a "(describe:)" line holds, as the input says
-    detail: DetailTable | None = None          # a detail row's table (its rows are data)
+    detail: object = None                      # a detail row's table, report.heldmodel.DetailTable
 
     @property
     def kind(self) -> str:

@@ -7,7 +7,7 @@ form's check at load makes the total column take every held holding once."""
 
 from __future__ import annotations
 
-from .model import DetailRow, DetailTable
+from .heldmodel import DetailRow, DetailTable
 
 
 def _values(columns, holdings) -> tuple[int, ...]:

@@ -29,7 +29,7 @@ from ..form.holdings import limits_for
 from ..money import fmt_amount, fmt_percent
 from ..problems import ALERT, NOTE, Finding
 from . import alerts as notices
-from .model import Limit, Limits
+from .heldmodel import Limit, Limits
 
 
 def _dollars(value: int | None) -> str:

@@ -159,7 +159,7 @@ def test_calendar_command_lists_a_years_due_dates(run):
     assert status == 0 and "2018-01-25" in out and "daily-seg" not in out
 
 
-@pytest.mark.parametrize("argv", [("calendar", "20x"), ("calendar", "1800"), ("calendar", "2021", "--report", "sidr")])
+@pytest.mark.parametrize("argv", [("calendar", "20x"), ("calendar", "1800"), ("calendar", "2021", "--report", "quarterly")])
 def test_calendar_command_refuses_bad_options(run, argv):
     status, _, err = run(*argv)
     assert status == 2 and "bad-option" in err

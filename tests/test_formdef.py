@@ -16,7 +16,10 @@ def raw():
 
 def test_the_shipped_definition_loads():
     reps = formdef.reports()
-    assert set(reps) == {"focus-ii", "daily-seg"}
+    assert set(reps) == {"focus-ii", "daily-seg", "sidr"}
+    # each definition file declares its own kinds, in the files' order
+    assert formdef.REPORT_KINDS == ("focus-ii", "daily-seg", "sidr")
+    assert {p.name for p in formdef.definition_files()} == {"cftc.yaml", "sidr.yaml"}
 
 
 def test_deduct_lines_are_exactly_those_of_the_form():

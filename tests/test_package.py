@@ -1,6 +1,6 @@
 """The wheel carries everything focusgen needs at run time: built from the repository, installed into
-a fresh virtual environment outside the checkout, it builds every output of both examples from another
-folder, byte-identical to the checkout's own build (same templates, fonts and fontconfig)."""
+a fresh virtual environment outside the checkout, it builds every output of both examples (and the SIDR's)
+from another folder, byte-identical to the checkout's own build (same templates, fonts and fontconfig)."""
 
 import os
 import subprocess
@@ -68,3 +68,11 @@ def test_the_wheel_builds_every_output_outside_the_checkout(tmp_path, run):
                               text=True, timeout=300, env=env)
         assert proc.returncode == 0, proc.stderr
         assert (work / f"started-{kind}" / "filing.json").is_file()
+    # the SIDR (a second form definition, its revision overlay and its own template, all in the wheel)
+    proc = subprocess.run([str(venv / "bin" / "focusgen"), "build", "sidr-2017-12-26.yaml", "--out", "out/sidr",
+                           "--quiet"], cwd=work, capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert run("build", INPUTS / "sidr-2017-12-26.yaml", "--out", tmp_path / "ref" / "sidr", "--quiet")[0] == 0
+    for ext in ("pdf", "txt"):
+        assert (work / "out" / "sidr" / f"sidr-2017-12-26.{ext}").read_bytes() == \
+            (tmp_path / "ref" / "sidr" / f"sidr-2017-12-26.{ext}").read_bytes()

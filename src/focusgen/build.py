@@ -107,6 +107,10 @@ def build(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None
                                      "the audit manifest", expected="an input with another name")])
     filing_input = load_input(path, meta, settings.allow_outside_paths)
     kind = filing_input.kind
+    if "public" in formats and not filing_input.report.posted:
+        raise InputProblems([Problem("bad-option", "--public", f"the {kind} is not among the statements an FCM "
+                                     "posts (CFTC Regulation 1.55(o)): it has no public copy",
+                                     expected=f"the {kind} without --public")])
     prior = None
     if prior_path is not None:
         from .compare.sources import load     # the extraction machinery, only when there is a prior
@@ -118,6 +122,9 @@ def build(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None
     if "pdf" in formats or "review" in formats or "public" in formats:
         _check_drawable(filing, path)
     filing = with_variance(with_amendment(filing), prior)     # an amendment is refused before anything is rendered
+    if filing.input.daily_seg is not None:                    # a holdings report against its Daily Seg
+        from .compare.reconcile import with_reconciliation
+        filing = with_reconciliation(filing, settings)
     as_of = filing.header.as_of.isoformat()
     history = load_history(history_dir, kind, filing.header.firm.name, as_of) if history_dir is not None else []
     history = [h for h in history if h["as_of"] < as_of]        # the periods before this one

@@ -152,9 +152,22 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true", help="print the result as JSON")
     c.add_argument("--allow-outside-paths", action="store_true",
                    help="let an input name ledger, trial balance and mapping files outside its own folder")
+    _reconcile_parser(sub)
     _init_options(sub.add_parser("init", help="write a starter filing input, a CSV and a workbook of the form's input lines, and a mapping skeleton, to begin with"))
     _Parser.commands = dict(sub.choices)
     return p
+
+
+def _reconcile_parser(sub) -> None:
+    r = sub.add_parser("reconcile", help="tie a holdings report (the SIDR) to the Daily Seg of the same date")
+    r.add_argument("holdings", type=Path, help="the holdings report's input (report: sidr)")
+    r.add_argument("--against", type=Path, required=True,
+                   help="the Daily Seg of the same date: its input, its built JSON or its filed PDF/text")
+    r.add_argument("--tolerance", type=int, default=0, metavar="DOLLARS",
+                   help="differences up to this many dollars are not reported (default 0)")
+    r.add_argument("--json", action="store_true", help="print the reconciliation as JSON")
+    r.add_argument("--allow-outside-paths", action="store_true",
+                   help="let an input name ledger, trial balance, mapping and holdings files outside its own folder")
 
 
 def print_problems(problems: list[Problem], console: Console, closing: bool = True) -> None:
@@ -350,6 +363,8 @@ def _dispatch(args: argparse.Namespace, out: Console, err: Console) -> int:
         return verify_cmd(args, out, err)
     if args.command == "check":
         return check_cmd(args, out, err)
+    if args.command == "reconcile":
+        return reconcile_cmd(args, out, err)
     if args.command == "disclose":
         return disclose_cmd(args, out, err)
     if args.command == "init":
@@ -621,6 +636,36 @@ def calendar_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
         table.add_row(row["as_of"], row["report"], row["due_date"], row["due_time"] or "")
     out.print(table)
     return 0
+
+
+def reconcile_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
+    """Exit status as check's: 0 every tie agrees, 1 a difference, 2 an input cannot be used."""
+    import json
+
+    from .compare.reconcile import reconcile
+    from .compare.sources import load
+    from .inputs.load import load_input
+    from .render.summary import print_reconciliation
+    from .report.compute import compute
+    if args.tolerance < 0:
+        print_problems([Problem("bad-option", "--tolerance", f"{args.tolerance} is negative",
+                                expected="a whole number of dollars >= 0")], err, closing=False)
+        return 2
+    try:
+        filing = compute(load_input(args.holdings, allow_outside=args.settings.allow_outside_paths))
+        if filing.report.reconciliation is None:
+            raise InputProblems([Problem("bad-option", str(args.holdings), f"is a {filing.kind} input; reconcile "
+                                         "takes a report computed from holdings",
+                                         expected="a holdings report's input (report: sidr)")])
+        result = reconcile(filing, load(args.against, settings=args.settings), str(args.against), args.tolerance)
+    except InputProblems as exc:
+        print_problems(exc.problems, err, closing=False)
+        return 2
+    if args.json:
+        out.print_json(json.dumps(result.as_dict()))
+    else:
+        print_reconciliation(result, out)
+    return 1 if result.failed else 0
 
 
 def check_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:

@@ -104,7 +104,7 @@ def _read(build: Path, problems: list[Problem]):
     from .manifest import read_manifest
     from .report import jsonio
     doc = read_manifest(build, problems)
-    if doc is None or doc.posting:
+    if doc is None or doc.posting or not _posted_kind(doc.report):
         return None
     # only the folder's own files: a link could post (and hash) a file from anywhere
     links = [n for n in doc.outputs if (build / n).is_symlink()]
@@ -132,9 +132,18 @@ def _read(build: Path, problems: list[Problem]):
     except InputProblems as exc:
         problems.extend(exc.problems)
         return None
+    if not _posted_kind(filing.report):
+        return None         # a report 1.55(o) does not have posted (the SIDR): no part of the posting
     if not _summary_holds(filing, build / name, problems):
         return None
     return _Build(build, doc, filing, date.fromisoformat(filing.as_of))
+
+
+def _posted_kind(kind) -> bool:
+    """Whether builds of this report kind are posted (the form definition's `posted:`); a kind focusgen
+    does not know is read further and refused by the schema."""
+    from .form import formdef
+    return not (isinstance(kind, str) and formdef.is_report_kind(kind) and not formdef.report(kind).posted)
 
 
 def _summary_holds(filing, path: Path, problems: list[Problem]) -> bool:

@@ -4,7 +4,8 @@ with the prior period (variance).
 Holds: rules.py (the one line-by-line comparison and its rules: blank is 0, an illegible line is not
 compared, an unconfirmed value is for the eye, the tolerance, firms by their letters),
 sources.py (loading a filing from any source in one place: an input, focusgen's JSON, a print or scan),
-check.py, amend.py and variance.py (what each use of the comparison reports).
+check.py, amend.py and variance.py (what each use of the comparison reports), reconcile.py (a holdings
+report, the SIDR, tied to the Daily Seg of the same date by the form's mapping).
 
 May import: report/ (the model and its JSON reader), extract/ (reading prints and scans), inputs/,
 form/, money, problems. Never render/ or anything above.

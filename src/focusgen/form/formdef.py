@@ -1,9 +1,13 @@
-"""The form definition: loads form/cftc.yaml and checks it before anything reads it.
+"""The form definitions: loads every definition file of form/ (cftc.yaml, sidr.yaml, ...) and checks it
+before anything reads it.
 
-Every consumer (computation, input validation, text, JSON, PDF, extraction) reads the `Report`
-objects built here and nothing else, so a line's code, label, kind, formula and sign rule live in
-exactly one place. A definition with an unknown reference, a cycle, a duplicate code, an unknown
-key or a malformed formula fails loudly with FormDefinitionError at load time.
+Each file declares its own report kinds (`reports:`); REPORT_KINDS is every kind of every file, in the
+files' order. Every consumer (computation, input validation, text, JSON, PDF, extraction) reads the
+`Report` objects built here and nothing else, so a line's code, label, kind, formula and sign rule live
+in exactly one place. A definition with an unknown reference, a cycle, a duplicate code, an unknown
+key, a malformed formula or (for a report computed from holdings, form/holdings.py) a total that misses
+a part fails loudly with FormDefinitionError at load time. A file is loaded when one of its report kinds
+is first asked for.
 """
 
 from __future__ import annotations
@@ -21,13 +25,44 @@ import yaml
 from ..calendar import DueRule, Schedule, ScheduleError
 from .formula import OPS, FormulaError
 
-FORM_FILE = Path(__file__).with_name("cftc.yaml")
-REPORT_KINDS = ("focus-ii", "daily-seg")
 
-_ROW_KEYS = {"num", "label", "indent", "heading", "note", "lines", "only", "variants", "join"}
+class _Holdings:
+    """form/holdings.py, imported when a definition with holdings is first read: a FOCUS II or Daily Seg
+    build never needs it (its dataclasses cost a build's start-up time)."""
+
+    def __getattr__(self, name: str):
+        from . import holdings
+        return getattr(holdings, name)
+
+
+held = _Holdings()
+
+FORM_DIR = Path(__file__).parent
+FORM_FILE = FORM_DIR / "cftc.yaml"          # the CFTC pages: FOCUS II and Daily Seg
+
+
+@lru_cache(maxsize=1)
+def definition_files() -> tuple[Path, ...]:
+    """Every definition file: each YAML file of form/ (revisions/ holds overlays, not definitions)."""
+    return tuple(sorted(FORM_DIR.glob("*.yaml")))
+
+
+def __getattr__(name: str):
+    # REPORT_KINDS: every report kind of every definition file, read (not built) on first use
+    if name == "REPORT_KINDS":
+        return tuple(kind for _, raw in _definitions() for kind in raw.get("reports", {}))
+    raise AttributeError(name)
+
+
+_ROW_KEYS = {"num", "label", "indent", "heading", "note", "lines", "only", "variants", "join", "detail"}
 _LINE_KEYS = {"code", "kind", "col", "dollar", "sign", "label", "only", "variants", "coded",
-              "target_of", "default", "default_retail_forex", *OPS}
-_STATEMENT_KEYS = {"short", "name", "title", "subtitle", "continued", "rows", "variants", "summary"}
+              "target_of", "default", "default_retail_forex", "holdings", "covers", *OPS}
+_STATEMENT_KEYS = {"short", "name", "title", "subtitle", "continued", "rows", "variants", "summary",
+                   "depositories"}
+_DEFINITION_KEYS = {"revision", "reports", "statements", "identities", "alerts", "effective", "rules", "capital",
+                    "notices", "attest", "published", "holdings", "limits", "reconciliation"}
+_REPORT_KEYS = {"form", "registrants", "statements", "cover", "source", "style", "coded", "schedule", "template",
+                "posted"}
 
 
 class FormDefinitionError(Exception):
@@ -65,6 +100,8 @@ class Line:
     target_of: str | None = None
     default: int | None = None
     default_retail_forex: int | None = None
+    holdings: held.Selector | None = None    # a line computed from holdings: the held holdings it sums
+    covers: held.Selector | None = None      # a total of holdings lines: what its parts must take, once each
 
     @property
     def operands(self) -> tuple[str, ...]:
@@ -81,6 +118,7 @@ class Row:
     heading: str = ""
     note: str = ""
     lines: tuple[Line, ...] = ()
+    detail: held.Detail | None = None       # a table whose rows are data (one per depository)
 
     def cell(self, col: str) -> Line | None:
         for line in self.lines:
@@ -103,6 +141,7 @@ class Statement:
     rows: tuple[Row, ...]
     summary: dict[str, str]     # role (requirement, funds, excess, target, over_target, early_warning) -> line
     name: str = ""              # how inputs and the posting name it (segregation, secured, cleared_swaps)
+    depositories: tuple[str, ...] = ()     # a holdings report: the depository kinds this origin may use
 
     @property
     def lines(self) -> list[Line]:
@@ -127,10 +166,27 @@ class Report:
     effective: tuple = (None, None)                  # (from, to) as-of dates this revision covers
     form_names: dict = field(repr=False, default_factory=dict)   # registrant (fcm, bd-fcm) -> form name
     capital: dict = field(repr=False, default_factory=dict)      # the capital figures' rules (cftc.yaml)
+    source: str = "lines"                            # lines: given line by line; holdings: from holdings
+    style: str = "sec"                               # sec: the SEC form's pages; winjammer: WinJammer's
+    template: str = "filing.html.j2"                 # the PDF's template (templates/)
+    posted: bool = True                              # among the statements an FCM posts (1.55(o), disclose)
+    holdings: held.Vocabulary | None = field(repr=False, default=None)   # a holding's words
+    limits: tuple = field(repr=False, default=())    # held.LimitTable by effective date
+    reconciliation: held.Reconciliation | None = field(repr=False, default=None)
+
     schedule: Schedule | None = field(repr=False, default=None)   # its as-of dates and due dates (calendar.py)
     notices: dict = field(repr=False, default_factory=dict)      # recipients, filing, common content (cftc.yaml)
     attest: tuple = field(repr=False, default=())                # events no line shows, to attest (cftc.yaml)
     published: dict = field(repr=False, default_factory=dict)    # the CFTC's published row (cftc.yaml)
+
+    @property
+    def winjammer(self) -> bool:
+        """Printed as WinJammer prints its filings (the filing page, the banner, bracketed codes)."""
+        return self.style == "winjammer"
+
+    @property
+    def details(self) -> list[tuple[Statement, held.Detail]]:
+        return [(st, row.detail) for st in self.statements for row in st.rows if row.detail is not None]
 
     def statement_named(self, name: str) -> Statement | None:
         """The statement inputs name `name` (segregation, secured, cleared_swaps)."""
@@ -153,13 +209,23 @@ class Report:
         return next(s for s in self.statements if s.key == self.lines[code].statement)
 
 
-def _variant(node: dict, kind: str) -> dict:
+class _Context:
+    """What building one report kind of one definition file needs beside its YAML: the kind, the file's
+    kinds, a holdings report's vocabulary, whether its lines print their codes unless a line says not.
+    (A plain class: a dataclass costs every process's start-up a few milliseconds to make.)"""
+    __slots__ = ("kind", "kinds", "vocab", "coded")
+
+    def __init__(self, kind: str, kinds: tuple[str, ...], vocab=None, coded: bool = True) -> None:
+        self.kind, self.kinds, self.vocab, self.coded = kind, kinds, vocab, coded
+
+
+def _variant(node: dict, ctx: _Context) -> dict:
     """The node with its report-kind variant applied (variants replace keys, never add rows)."""
     variants = node.get("variants") or {}
-    if not isinstance(variants, dict) or set(variants) - set(REPORT_KINDS):
-        raise FormDefinitionError(f"variants must be keyed by report kind {REPORT_KINDS}: {variants!r}")
+    if not isinstance(variants, dict) or set(variants) - set(ctx.kinds):
+        raise FormDefinitionError(f"variants must be keyed by report kind {ctx.kinds}: {variants!r}")
     merged = dict(node)
-    override = variants.get(kind) or {}
+    override = variants.get(ctx.kind) or {}
     if set(override) & set(OPS):
         for op in OPS:
             merged.pop(op, None)
@@ -167,15 +233,13 @@ def _variant(node: dict, kind: str) -> dict:
     return merged
 
 
-
-
-def _included(node: dict, kind: str) -> bool:
+def _included(node: dict, ctx: _Context) -> bool:
     only = node.get("only")
     if only is None:
         return True
-    if only not in REPORT_KINDS:
-        raise FormDefinitionError(f"'only: {only}' names no report kind; expected one of {REPORT_KINDS}")
-    return only == kind
+    if only not in ctx.kinds:
+        raise FormDefinitionError(f"'only: {only}' names no report kind; expected one of {ctx.kinds}")
+    return only == ctx.kind
 
 
 def _money(value: Any, where: str) -> int:
@@ -198,9 +262,18 @@ def _formula(raw: dict, where: str) -> Formula | None:
     return Formula(ops[0], args, rate=rate, cases=cases)
 
 
-def _line(lraw: dict, kind: str, skey: str, r: dict, where: str) -> Line:
+def _selector(raw, ctx: _Context, where: str) -> held.Selector:
+    if ctx.vocab is None:
+        raise FormDefinitionError(f"{where}: a selector in a definition without holdings:")
+    try:
+        return held.selector(raw, ctx.vocab, where)
+    except held.DefinitionError as exc:
+        raise FormDefinitionError(str(exc)) from None
+
+
+def _line(lraw: dict, ctx: _Context, skey: str, r: dict, where: str) -> Line:
     """One line of a row, checked."""
-    lr = _variant(lraw, kind)
+    lr = _variant(lraw, ctx)
     formula = _formula(lr, where)
     line_kind = lr.get("kind") or ("computed" if formula else "input")
     if line_kind not in ("input", "computed", "text"):
@@ -213,6 +286,10 @@ def _line(lraw: dict, kind: str, skey: str, r: dict, where: str) -> Line:
         raise FormDefinitionError(f"{where}: col must be inner or outer")
     if lr.get("sign") not in (None, "nonpositive", "nonnegative"):
         raise FormDefinitionError(f"{where}: sign must be nonpositive or nonnegative")
+    if "holdings" in lr and line_kind != "input":
+        raise FormDefinitionError(f"{where}: a line computed from holdings is an input line (no formula)")
+    if "covers" in lr and (formula is None or formula.op != "sum"):
+        raise FormDefinitionError(f"{where}: covers belongs to a sum")
     line = Line(
         code=str(lr.get("code") or ""),
         label=str(lr.get("label") or r.get("label") or ""),
@@ -222,20 +299,24 @@ def _line(lraw: dict, kind: str, skey: str, r: dict, where: str) -> Line:
         col=lr.get("col", "outer"),
         dollar=bool(lr.get("dollar", False)),
         sign=lr.get("sign"),
-        coded=bool(lr.get("coded", True)),
+        coded=bool(lr.get("coded", ctx.coded)),
         formula=formula,
         target_of=str(lr["target_of"]) if lr.get("target_of") else None,
         default=_money(lr["default"], where) if "default" in lr else None,
         default_retail_forex=(_money(lr["default_retail_forex"], where)
                               if "default_retail_forex" in lr else None),
+        holdings=_selector(lr["holdings"], ctx, where) if "holdings" in lr else None,
+        covers=_selector(lr["covers"], ctx, where) if "covers" in lr else None,
     )
     if not line.label:
         raise FormDefinitionError(f"{where}: no label")
     return line
 
 
-def _rows(kind: str, skey: str, sraw: dict, lines: dict[str, Line]) -> list[Row]:
-    """A statement's rows as this report kind prints them; each line is added to `lines`."""
+def _rows(ctx: _Context, skey: str, sraw: dict, lines: dict[str, Line]) -> list[Row]:
+    """A statement's rows as this report kind prints them; each line is added to `lines`.
+    Long: one pass over the rows, each check where its row is read."""
+    kind = ctx.kind
     rows: list[Row] = []
     for i, rraw in enumerate(sraw["rows"]):
         if not isinstance(rraw, dict):
@@ -243,18 +324,18 @@ def _rows(kind: str, skey: str, sraw: dict, lines: dict[str, Line]) -> list[Row]
         unknown = set(rraw) - _ROW_KEYS
         if unknown:
             raise FormDefinitionError(f"statement {skey} row {i + 1}: unknown keys {sorted(unknown)}")
-        if not _included(rraw, kind):
+        if not _included(rraw, ctx):
             continue
-        r = _variant(rraw, kind)
+        r = _variant(rraw, ctx)
         row_lines = []
         for lraw in r.get("lines") or []:
             unknown = set(lraw) - _LINE_KEYS
             where = f"line {lraw.get('code')!r} ({skey})"
             if unknown:
                 raise FormDefinitionError(f"{where}: unknown keys {sorted(unknown)}")
-            if not _included(lraw, kind):
+            if not _included(lraw, ctx):
                 continue
-            line = _line(lraw, kind, skey, r, where)
+            line = _line(lraw, ctx, skey, r, where)
             if not line.code:
                 raise FormDefinitionError(f"statement {skey} row {i + 1}: a line without a code")
             if line.code in lines:
@@ -272,35 +353,78 @@ def _rows(kind: str, skey: str, sraw: dict, lines: dict[str, Line]) -> list[Row]
         cols = [ln.col for ln in row_lines if ln.kind != "text"]
         if len(cols) != len(set(cols)):
             raise FormDefinitionError(f"statement {skey} row {i + 1}: two amounts in one column")
+        detail = None
+        if r.get("detail") is not None:
+            if row_lines or ctx.vocab is None:
+                raise FormDefinitionError(f"statement {skey} row {i + 1}: a detail row holds no lines and "
+                                          "needs the definition's holdings:")
+            try:
+                detail = held.detail(r["detail"], ctx.vocab, sraw.get("depositories") or (),
+                                     f"statement {skey} row {i + 1} detail")
+            except held.DefinitionError as exc:
+                raise FormDefinitionError(str(exc)) from None
         rows.append(Row(num=str(r.get("num") or ""), label=str(r.get("label") or ""),
                         indent=int(r.get("indent") or 0), heading=str(r.get("heading") or ""),
-                        note=str(r.get("note") or ""), lines=tuple(row_lines)))
+                        note=str(r.get("note") or ""), lines=tuple(row_lines), detail=detail))
     return rows
 
 
-def _build_report(kind: str, raw: dict) -> Report:
+def _holdings_parts(raw: dict) -> tuple:
+    """A holdings definition's vocabulary and limit tables ((None, ()) for a definition of lines)."""
+    if raw.get("holdings") is None:
+        if raw.get("limits") or raw.get("reconciliation"):
+            raise FormDefinitionError("limits and reconciliation belong to a definition with holdings:")
+        return None, ()
+    try:
+        vocab = held.vocabulary(raw["holdings"])
+        return vocab, held.limit_tables(raw.get("limits"), vocab)
+    except held.DefinitionError as exc:
+        raise FormDefinitionError(str(exc)) from None
+
+
+def _build_report(kind: str, raw: dict, kinds: tuple[str, ...] | None = None) -> Report:
+    """Long: one report kind read whole, statement by statement, then what it declares beside them."""
     spec = raw["reports"][kind]
+    if not isinstance(spec, dict) or set(spec) - _REPORT_KEYS or not {"form", "statements"} <= set(spec):
+        raise FormDefinitionError(f"report {kind}: needs form and statements (and may have "
+                                  f"{', '.join(sorted(_REPORT_KEYS - {'form', 'statements'}))})")
+    source = spec.get("source", "lines")
+    vocab, limits = _holdings_parts(raw)
+    if source not in ("lines", "holdings") or (source == "holdings") != (vocab is not None):
+        raise FormDefinitionError(f"report {kind}: source is lines, or holdings with the definition's holdings:")
+    if spec.get("style", "sec") not in ("sec", "winjammer"):
+        raise FormDefinitionError(f"report {kind}: style is sec or winjammer")
+    ctx = _Context(kind, kinds or tuple(raw["reports"]), vocab, bool(spec.get("coded", True)))
     statements: list[Statement] = []
     lines: dict[str, Line] = {}
     for skey in spec["statements"]:
         if skey not in raw["statements"]:
             raise FormDefinitionError(f"report {kind} names unknown statement {skey!r}")
-        sraw = _variant(raw["statements"][skey], kind)
+        sraw = _variant(raw["statements"][skey], ctx)
         unknown = set(sraw) - _STATEMENT_KEYS
         if unknown:
             raise FormDefinitionError(f"statement {skey}: unknown keys {sorted(unknown)}")
-        rows = _rows(kind, skey, sraw, lines)
+        deps = tuple(sraw.get("depositories") or ())
+        if vocab is not None and (not deps or set(deps) - set(vocab.depositories) or not sraw.get("name")):
+            raise FormDefinitionError(f"statement {skey}: a holdings statement has a name and depositories, "
+                                      f"each of {sorted(vocab.depositories)}")
+        rows = _rows(ctx, skey, sraw, lines)
         summary = {k: str(v) for k, v in (sraw.get("summary") or {}).items()}
         statements.append(Statement(key=skey, short=sraw["short"], title=sraw["title"], subtitle=sraw.get("subtitle", ""),
                                     continued=bool(sraw.get("continued", False)), rows=tuple(rows),
-                                    summary=summary, name=str(sraw.get("name") or "")))
+                                    summary=summary, name=str(sraw.get("name") or ""), depositories=deps))
     names = spec.get("registrants") or {"bd-fcm": spec["form"]}
     if not isinstance(names, dict) or not set(names) <= REGISTRANTS or not all(isinstance(v, str) for v in names.values()):
         raise FormDefinitionError(f"report {kind}: registrants must map {sorted(REGISTRANTS)} to form names")
+    try:
+        reconciliation = held.reconciliation(raw["reconciliation"], vocab, {st.name: st.depositories for st in statements}) \
+            if raw.get("reconciliation") is not None else None
+    except held.DefinitionError as exc:
+        raise FormDefinitionError(str(exc)) from None
     report = Report(kind=kind, form_name=spec["form"], revision=raw["revision"], form_names=dict(names),
                     statements=tuple(statements), cover=spec.get("cover") or {},
                     identities=tuple((str(i["total"]), tuple(map(str, i["parts"])), i["note"])
-                                     for i in raw.get("identities", ()) if _included(i, kind)),
+                                     for i in raw.get("identities", ()) if _included(i, ctx)),
                     alerts=tuple(_alert(a) for a in raw.get("alerts", ()) if kind in a["report"]),
                     notices=_notices(raw.get("notices") or {}),
                     attest=tuple(_alert(a, attest=True) for a in raw.get("attest", ()) if kind in a["report"]),
@@ -310,9 +434,47 @@ def _build_report(kind: str, raw: dict) -> Report:
                     rules=_rules(raw.get("rules") or {}, kind, lines),
                     effective=_effective(raw.get("effective")),
                     capital=_capital(raw.get("capital") or {}, kind, statements, lines),
+                    source=source, style=spec.get("style", "sec"), holdings=vocab, limits=limits,
+                    template=str(spec.get("template", "filing.html.j2")), posted=bool(spec.get("posted", True)),
+                    reconciliation=reconciliation,
                     schedule=_schedule(spec.get("schedule"), kind))
     _check_references(report)
+    if vocab is not None:
+        _check_holdings(report)
     return report
+
+
+def leaves(report: Report, code: str) -> list[str]:
+    """The lines a line adds up, down to lines that are not sums (a sum's sums opened)."""
+    line = report.lines[code]
+    if line.formula is None or line.formula.op != "sum":
+        return [code]
+    return [leaf for arg in line.formula.args for leaf in leaves(report, arg)]
+
+
+def _check_holdings(report: Report) -> None:
+    """A holdings report: every amount line is a holdings line or a sum that covers what its parts take
+    (each kind of held holding once: a total that misses a part fails), and every statement's lines
+    take holdings of its own depositories only."""
+    vocab = report.holdings
+    for st in report.statements:
+        for line in st.lines:
+            if line.kind == "text" or line.target_of:
+                raise FormDefinitionError(f"line {line.code}: a holdings report has no name or target lines")
+            if line.holdings is None and line.covers is None:
+                raise FormDefinitionError(f"line {line.code}: a holdings line, or a sum with covers:")
+            if line.covers is not None:
+                parts = []
+                for leaf in leaves(report, line.code):
+                    part = report.lines[leaf]
+                    if part.holdings is None or part.statement != st.key:
+                        raise FormDefinitionError(f"line {line.code}: adds {leaf}, which is no holdings line "
+                                                  f"of statement {st.key}")
+                    parts.append((leaf, part.holdings))
+                try:
+                    held.check_partition(f"line {line.code} ({line.label})", line.covers, parts, vocab, st.depositories)
+                except held.DefinitionError as exc:
+                    raise FormDefinitionError(str(exc)) from None
 
 
 def _schedule(raw, kind: str) -> Schedule | None:
@@ -509,19 +671,36 @@ def _topological(kind: str, lines: dict[str, Line]) -> tuple[str, ...]:
 
 
 def load_definition(raw: dict) -> dict[str, Report]:
-    """Build and check every report kind from a parsed definition."""
+    """Build and check every report kind a parsed definition declares."""
     if not isinstance(raw, dict) or not {"revision", "reports", "statements"} <= set(raw) \
-            or set(raw) - {"revision", "reports", "statements", "identities", "alerts", "effective", "rules", "capital",
-                           "notices", "attest", "published"}:
-        raise FormDefinitionError("the definition needs revision, reports and statements (and may have identities)")
-    if set(raw["reports"]) != set(REPORT_KINDS):
-        raise FormDefinitionError(f"the definition must declare exactly the reports {REPORT_KINDS}")
-    return {kind: _build_report(kind, raw) for kind in REPORT_KINDS}
+            or set(raw) - _DEFINITION_KEYS:
+        raise FormDefinitionError("the definition needs revision, reports and statements (and may have "
+                                  f"{', '.join(sorted(_DEFINITION_KEYS - {'revision', 'reports', 'statements'}))})")
+    if not isinstance(raw["reports"], dict) or not raw["reports"]:
+        raise FormDefinitionError("the definition declares its report kinds under reports:")
+    kinds = tuple(raw["reports"])
+    built = {kind: _build_report(kind, raw, kinds) for kind in kinds}
+    for rep in built.values():
+        if rep.reconciliation is not None:
+            _check_reconciliation(rep, built)
+    return built
 
 
-# Later revisions: each file holds only its differences from the base definition (see _overlay),
-# its own `revision` name and `effective: {from, to}`. The revision whose range holds a filing's
-# as-of date is the one used; an as-of date in no range is refused (unsupported-revision).
+def _check_reconciliation(rep: Report, built: dict[str, Report]) -> None:
+    """The reconciliation's ties against every revision of the report it reconciles to."""
+    against = rep.reconciliation.against
+    others = [built[against]] if against in built else [r[against] for r in _revisions_of(_owner(against))]
+    for other in others:
+        try:
+            held.check_reconciliation(rep.reconciliation, other, lambda code, o=other: leaves(o, code))
+        except held.DefinitionError as exc:
+            raise FormDefinitionError(f"report {rep.kind}: {exc}") from None
+
+
+# Later revisions: each file of form/revisions/ (cftc.yaml's) or form/revisions/<definition>/ (another
+# definition's, which it may also name: `definition: sidr`) holds only its differences from the base
+# definition (see _overlay), its own `revision` name and `effective: {from, to}`. The revision whose range holds a filing's as-of date is the one used; an
+# as-of date in no range is refused (unsupported-revision).
 REVISIONS_DIR = Path(__file__).with_name("revisions")
 
 
@@ -536,9 +715,10 @@ def _overlay(base: dict, changes: dict) -> dict:
        set:    a partial tree merged into the definition (mappings merge, anything else replaces)
        lines:  {code: {key: value}}: changes to a line wherever it is declared (label, sign, formula)"""
     import copy
-    if set(changes) - {"revision", "effective", "set", "lines"}:
-        raise FormDefinitionError(f"a revision holds revision, effective, set and lines, not "
-                                  f"{sorted(set(changes) - {'revision', 'effective', 'set', 'lines'})}")
+    allowed = {"revision", "effective", "set", "lines", "definition"}
+    if set(changes) - allowed:
+        raise FormDefinitionError(f"a revision holds revision, effective, set and lines (and definition), not "
+                                  f"{sorted(set(changes) - allowed)}")
     raw = copy.deepcopy(base)
 
     def merge(into: dict, patch: dict) -> None:
@@ -563,18 +743,88 @@ def _overlay(base: dict, changes: dict) -> dict:
     return raw
 
 
+@lru_cache(maxsize=None)
+def _raw(path: Path) -> dict:
+    """One definition file, parsed once."""
+    raw = _load_yaml(path)
+    if not isinstance(raw, dict) or not isinstance(raw.get("reports"), dict):
+        raise FormDefinitionError(f"{path.name}: a definition declares its report kinds under reports:")
+    return raw
+
+
 @lru_cache(maxsize=1)
-def revisions() -> tuple[dict[str, Report], ...]:
-    """Every revision of the definition, the base first, each checked when loaded."""
-    base = _load_yaml(FORM_FILE)
-    found = [load_definition(base)]
-    for path in sorted(REVISIONS_DIR.glob("*.yaml")) if REVISIONS_DIR.is_dir() else ():
-        found.append(load_definition(_overlay(base, _load_yaml(path))))
+def _definitions() -> tuple[tuple[str, dict], ...]:
+    """(name, parsed YAML) of every definition file; a report kind declared twice fails."""
+    found, seen = [], {}
+    for path in definition_files():
+        raw = _raw(path)
+        for kind in raw["reports"]:
+            if kind in seen:
+                raise FormDefinitionError(f"report {kind} is declared by {seen[kind]} and {path.name}")
+            seen[kind] = path.name
+        found.append((path.stem, raw))
     return tuple(found)
 
 
+def _owner(kind: str) -> str:
+    """The definition (file stem) declaring a report kind, reading the files in order only until it is
+    found: a FOCUS II or Daily Seg build reads cftc.yaml alone."""
+    for path in definition_files():
+        if kind in _raw(path)["reports"]:
+            return path.stem
+    raise KeyError(kind)
+
+
+def is_report_kind(kind) -> bool:
+    """A report kind some definition file declares (the files read only until it is found)."""
+    if not isinstance(kind, str):
+        return False
+    try:
+        _owner(kind)
+    except KeyError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=None)
+def _revisions_of(name: str) -> tuple[dict[str, Report], ...]:
+    """One definition's revisions, its base first, each checked when loaded (once per process). A
+    definition's overlays are the files of revisions/<name>/; those of revisions/ itself overlay the first
+    definition (cftc.yaml): no build reads another definition's overlays."""
+    base = _raw(FORM_DIR / f"{name}.yaml")
+    found = [load_definition(base)]
+    folder = REVISIONS_DIR if name == definition_files()[0].stem else REVISIONS_DIR / name
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
+        changes = _load_yaml(path)
+        if isinstance(changes, dict) and changes.get("definition", name) != name:
+            raise FormDefinitionError(f"{path.name} overlays {changes.get('definition')}, but lies among {name}'s revisions")
+        found.append(load_definition(_overlay(base, changes)))
+    return tuple(found)
+
+
+def revisions(kind: str | None = None) -> tuple[dict[str, Report], ...]:
+    """Every revision of every definition: first the bases of all (every report kind), then each later
+    revision (its own definition's kinds). With a kind: the revisions of its definition only."""
+    if kind is not None:
+        return _revisions_of(_owner(kind))
+    per = [_revisions_of(name) for name, _ in _definitions()]
+    return ({kind: rep for revs in per for kind, rep in revs[0].items()},
+            *(rev for revs in per for rev in revs[1:]))
+
+
+def _cache_clear() -> None:
+    """Forget the built revisions (a test that points REVISIONS_DIR elsewhere)."""
+    _revisions_of.cache_clear()
+    all_codes.cache_clear()
+    _definitions.cache_clear()
+    _raw.cache_clear()
+
+
+revisions.cache_clear = _cache_clear
+
+
 def reports() -> dict[str, Report]:
-    """The base form definition, loaded and checked once per process."""
+    """The base form definitions, every report kind, loaded and checked once per process."""
     return revisions()[0]
 
 
@@ -582,9 +832,11 @@ class UnsupportedRevision(LookupError):
     """No revision of the form covers the as-of date; the message says which dates are supported."""
 
 
-def supported_dates() -> str:
-    """The as-of dates some revision covers: one span when the revisions follow on from each other."""
-    spans = sorted((next(iter(rev.values())).effective for rev in revisions()), key=lambda e: (e[0] or date.min))
+def supported_dates(kind: str | None = None) -> str:
+    """The as-of dates some revision of a report kind's definition covers (the first definition's without
+    a kind): one span when the revisions follow on from each other."""
+    revs = _revisions_of(_owner(kind) if kind else definition_files()[0].stem)
+    spans = sorted((next(iter(rev.values())).effective for rev in revs), key=lambda e: (e[0] or date.min))
     merged: list[list] = []
     for start, end in spans:
         if merged and (merged[-1][1] is None or start is None or start <= merged[-1][1] + timedelta(days=1)):
@@ -597,13 +849,15 @@ def supported_dates() -> str:
 
 def report(kind: str, as_of: date | None = None) -> Report:
     """The report kind as the revision covering `as_of` declares it (the base without a date)."""
+    revs = _revisions_of(_owner(kind))
     if as_of is None:
-        return reports()[kind]
-    for rev in reversed(revisions()):        # a later revision wins where ranges meet
+        return revs[0][kind]
+    for rev in reversed(revs):        # a later revision wins where ranges meet
         start, end = rev[kind].effective
         if (start is None or as_of >= start) and (end is None or as_of <= end):
             return rev[kind]
-    raise UnsupportedRevision(f"no revision of the form covers {as_of}: supported as-of dates are {supported_dates()}")
+    raise UnsupportedRevision(f"no revision of the form covers {as_of}: supported as-of dates are "
+                              f"{supported_dates(kind)}")
 
 
 @lru_cache(maxsize=1)

@@ -6,6 +6,7 @@ Holds: in the order its modules import one another,
       jsonsafe (JSON from disk, bounded before it is parsed)
       <- csvtable, xlsx (one module per table format)  <- tables (rows and their columns; FORMATS)
       <- currencies (fx rates, exact conversion)        <- ledger (trial balance through a mapping)
+                                                        <- holdings (a SIDR's holdings, summed into its lines)
       <- models (the header and FilingInput)            <- load (the filing input, checked against the form)
 
 May import: form/ (the lines an input may give), money, problems; never report/ or anything above.

@@ -265,7 +265,7 @@ def _header_problems(exc: ValidationError, file: str, doc: dict) -> list[Problem
         etype = err["type"]
         if etype == "missing":
             found.append(Problem("missing-field", file, f"{loc} is missing", loc,
-                                 {"report": "focus-ii or daily-seg", "as_of": "a date YYYY-MM-DD",
+                                 {"report": " or ".join(formdef.REPORT_KINDS), "as_of": "a date YYYY-MM-DD",
                                   "firm": "firm: {name: ...}", "firm.name": "the firm's name"}.get(loc, "a value")))
         elif etype == "extra_forbidden":
             known = YAML_KEYS if len(err["loc"]) == 1 else (
@@ -276,7 +276,7 @@ def _header_problems(exc: ValidationError, file: str, doc: dict) -> list[Problem
                                  f"one of {', '.join(known) if isinstance(known, tuple) else known}"))
         elif loc == "report":
             found.append(Problem("unknown-report", file, f"report {quote(err.get('input'))} is not a report kind",
-                                 where, "focus-ii or daily-seg"))
+                                 where, " or ".join(formdef.REPORT_KINDS)))
         elif loc in ("as_of", "period_begin", "submit_date"):
             msg = err.get("ctx", {}).get("error") or err["msg"]
             found.append(Problem("bad-date", file, f"{loc}: {msg}", where, "a date written YYYY-MM-DD, such as "
@@ -352,7 +352,7 @@ class _Loading:
     @property
     def example(self) -> str:
         """A line code of the input's form, for messages."""
-        kind = self.doc.get("report") if self.doc.get("report") in formdef.REPORT_KINDS else formdef.REPORT_KINDS[0]
+        kind = self.doc.get("report") if formdef.is_report_kind(self.doc.get("report")) else formdef.REPORT_KINDS[0]
         return formdef.report(kind).amount_codes[0]
 
     def _read(self, path: Path, blob: bytes) -> None:
@@ -514,14 +514,14 @@ class _Loading:
     def report(self, header: Header | None):
         """The form revision covering the as-of date, whenever the report kind is known (even if other
         header fields are wrong), so that one run shows every problem."""
-        kind = self.doc.get("report") if self.doc.get("report") in formdef.REPORT_KINDS else None
+        kind = self.doc.get("report") if formdef.is_report_kind(self.doc.get("report")) else None
         rep = formdef.report(kind) if kind is not None else None
         if kind is not None and header is not None:
             try:
                 rep = formdef.report(kind, header.as_of)
             except formdef.UnsupportedRevision as exc:
                 self.problems.append(Problem("unsupported-revision", self.yname, str(exc), "as_of",
-                                             f"an as-of date the form definition covers ({formdef.supported_dates()})"))
+                                             f"an as-of date the form definition covers ({formdef.supported_dates(kind)})"))
         return rep
 
     def lines(self, rep, rows: list, cell_values: dict, mapped: dict, postings: dict, tb_name: str) -> Lines:
@@ -659,6 +659,58 @@ class _Loading:
             warnings.append(Finding("unconfirmed-form", yname, note, "cover", severity=WARNING))
         return due
 
+    # A report computed from holdings (the SIDR) takes none of a line report's inputs, and a line report
+    # none of its: each refused by name.
+    LINE_FIELDS = ("lines", "ledger", "trial_balance", "mapping", "names", "describe", "adjusted_net_capital",
+                   "sec_minimum_net_capital", "planned_withdrawals", "undermargined", "withdrawals", "net_capital",
+                   "sec_net_capital", "retail_forex_obligation")
+    HOLDINGS_FIELDS = ("holdings", "daily_seg", "customer_balances")
+
+    def holdings(self, header: Header | None, rep, rates: Rates, lines: Lines, warnings: list):
+        """A holdings report's holdings, read and checked, its lines summed from them into `lines`; the
+        Daily Seg it reconciles to (confined and hashed with the inputs). (None, None) for a line report."""
+        if header is None:
+            return None, None
+        problems, yname = self.problems, self.yname
+        mine, other = (self.HOLDINGS_FIELDS, self.LINE_FIELDS) if rep.source == "holdings" else \
+            (self.LINE_FIELDS, self.HOLDINGS_FIELDS)
+        for name in other:
+            if name in header.model_fields_set and getattr(header, name) not in (None, {}, []):
+                problems.append(Problem("bad-field", yname, f"{name}: is not an input of the {rep.kind}" + (
+                    ": it is computed from the firm's holdings" if rep.source == "holdings" else ""), name,
+                    f"the {rep.kind}'s own inputs ({', '.join(mine)}; see README)"))
+        if rep.source != "holdings":
+            return None, None
+        from .holdings import line_amounts, read_holdings
+        held, read = read_holdings(self.doc.get("holdings"), header, rep, self.yaml_file, rates, problems,
+                                   self._confined)
+        for path, data in read:
+            self._read(path, data)
+        if held is not None:
+            for code, (total, source) in line_amounts(rep, held).items():
+                lines.check(code, total, source)
+        daily = None
+        if header.daily_seg is not None:
+            daily = self._confined(header.daily_seg, "daily_seg")
+            data = read_bytes(daily, problems, MAX_ORIGINAL_BYTES, expected="Daily Seg input or JSON") \
+                if daily is not None else None
+            if data is not None:
+                self._read(daily, data)
+            else:
+                daily = None
+        s = rep.schedule
+        if s is not None and s.calendar.why_not(header.as_of) is None and not s.is_as_of_date(header.as_of):
+            dates = [d for d in s.dates(header.as_of.year) if d.month == header.as_of.month]
+            warnings.append(Finding("not-a-report-date", yname, f"as_of {header.as_of} is not a date the "
+                                    f"{rep.kind} is made as of ({s.cite}): this month's are "
+                                    f"{' and '.join(d.isoformat() for d in dates)}", "as_of",
+                                    f"one of {', '.join(d.isoformat() for d in dates)}", severity=WARNING, cite=s.cite))
+        elif s is not None and s.calendar.why_not(header.as_of):
+            problems.append(Problem("not-a-business-day", yname, f"as_of {header.as_of} is not a business day "
+                                    f"({s.calendar.why_not(header.as_of)}): the {rep.kind} is as of a business day "
+                                    f"({s.cite})", "as_of", "a business day"))
+        return held, daily
+
     def defaults(self, header: Header | None, rep, given: dict) -> dict:
         retail = bool(header and header.retail_forex)
         return {code: (line.default_retail_forex if retail and line.default_retail_forex else line.default)
@@ -681,9 +733,10 @@ def load_input(path: Path | str, meta: Path | str | None = None, allow_outside: 
     mapped, postings, tb_name = loading.trial_balance(header, rates)
     anc = loading.adjusted_net_capital(header)
     rep = loading.report(header)
-    lines, warnings, defaults, extras, due = None, [], {}, {}, None
+    lines, warnings, defaults, extras, due, held, daily = None, [], {}, {}, None, None, None
     if rep is not None:
         lines = loading.lines(rep, rows, cell_values, mapped, postings, tb_name)
+        held, daily = loading.holdings(header, rep, rates, lines, warnings)
         loading.header_against_form(header, rep)
         _rule_problems(rep, lines, loading.yname, loading.problems, warnings, bool(header and header.retail_forex))
         defaults = loading.defaults(header, rep, lines.amounts)
@@ -699,4 +752,4 @@ def load_input(path: Path | str, meta: Path | str | None = None, allow_outside: 
                        sources=lines.sources, files=tuple(loading.files), digest=digest, postings=postings,
                        file_hashes=file_hashes, adjusted_net_capital=anc, targets=lines.targets,
                        defaults=defaults, warnings=tuple(warnings), extras=extras, report=rep, rates=rates,
-                       amends=loading.amends, due=due)
+                       amends=loading.amends, due=due, holdings=held, daily_seg=daily)

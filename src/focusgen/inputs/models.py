@@ -22,7 +22,7 @@ YAML_KEYS = ("report", "as_of", "period_begin", "submit_date", "firm", "lines", 
              "sec_minimum_net_capital", "planned_withdrawals", "undermargined", "withdrawals", "fx", "registrant",
              "consolidated", "audited_report", "amends", "reason", "nfa_requirement_margin_based", "net_capital",
              "planned_withdrawal_date", "attest", "business_day_reason", "dsro", "retail_forex_obligation",
-             "sec_net_capital", "filed_by")
+             "sec_net_capital", "filed_by", "holdings", "daily_seg", "customer_balances")
 
 
 def date_error(value: Any) -> str:
@@ -158,10 +158,17 @@ class Variance(BaseModel):
     dollars: Annotated[int, Field(ge=0)] = 1_000_000
 
 
+def _report_kind(value: Any) -> str:
+    from ..form import formdef
+    if not formdef.is_report_kind(value):
+        raise ValueError(f"{value!r} is not a report kind ({', '.join(formdef.REPORT_KINDS)})")
+    return value
+
+
 class Header(BaseModel):
     """The metadata of a filing input (the `lines` are checked against the form separately)."""
     model_config = ConfigDict(extra="forbid")
-    report: Literal["focus-ii", "daily-seg"]
+    report: Annotated[Any, AfterValidator(_report_kind)]
     as_of: IsoDate
     period_begin: IsoDate | None = None
     submit_date: IsoDate | None = None
@@ -200,6 +207,12 @@ class Header(BaseModel):
     retail_forex_obligation: Any = None   # total retail forex obligation, for the CFTC's published row
     sec_net_capital: Any = None           # a BD-FCM's net capital under SEC Rule 15c3-1 (the posting's summary)
     filed_by: Text | None = None          # the amended Part II cover's "filed by a/an" box (see cftc revisions)
+    # a report computed from holdings (the SIDR, form/sidr.yaml): the holdings (a table, {file, sheet} or a
+    # list; inputs/holdings.py reads them), the Daily Seg of the same date to reconcile to, and the balances
+    # owed to customers in foreign currencies (the foreign sovereign debt limit)
+    holdings: Any = None
+    daily_seg: Text | None = None
+    customer_balances: dict[Any, Any] = {}
 
     @property
     def amended(self) -> bool:
@@ -241,6 +254,8 @@ class FilingInput:
     report: Any = None                              # the form revision covering the as-of date
     rates: Rates = field(default_factory=Rates)     # fx rates of a trial balance in several currencies
     amends: Path | None = None                      # the original an amended filing amends (confined)
+    holdings: Any = None                            # a holdings report's inputs/holdings.Holdings
+    daily_seg: Path | None = None                   # the Daily Seg it reconciles to (confined), if given
     due: Any = None                                 # calendar.Due: when this filing is due (its schedule)
 
     @property

@@ -208,3 +208,108 @@ def _blank(cell) -> bool:
     if isinstance(cell, Cell):
         return cell.kind == ""
     return not cell.strip()
+
+
+# --- tables of named columns (a row per record: holdings) -----------------------------------------
+
+class Record(NamedTuple):
+    """One row of a table of named columns: where the row is ("row 4", "Holdings row 4") and, for each
+    column of the header, its cell: text (CSV) or a Cell (workbook; an empty Cell where the row stores
+    none), with where it is ("row 4, column market_value" or "Holdings!F4")."""
+    where: str
+    cells: dict             # column -> (text | Cell, where)
+
+
+def read_columns(path: Path, problems: list[Problem], columns: tuple[str, ...], required: tuple[str, ...],
+                 sheet: str | None = None, field: str = "holdings") -> tuple[list[Record], bytes]:
+    """The rows of a table whose header names its columns (any order; `required` among them, the rest of
+    `columns` optional, no other), and the file's bytes. The header is the first row that is not empty
+    (in a workbook, after at most 20 title rows of text only). Every problem is appended: a header without
+    a required column, an unknown or repeated column, a CSV row of another width."""
+    name = str(path)
+    reader = FORMATS.get(path.suffix.lower())
+    if reader is None:
+        problems.append(Problem("unknown-format", name, f"{path.suffix or 'no suffix'} is not a table format",
+                                field, f"one of {', '.join(sorted(FORMATS))}"))
+        return [], b""
+    header_code = "csv-header" if path.suffix.lower() == ".csv" else "table-header"
+    found: list[Problem] = []
+    rows: list[Record] = []
+    data, header, titles = b"", None, 0
+    for where, cells in reader(path, found, sheet, field):
+        if isinstance(cells, bytes):      # the reader's last record: the file's bytes
+            data = cells
+            continue
+        if header is None:
+            try:
+                texts = [_text(c).strip().lower() for c in cells]
+            except CellError as exc:
+                found.append(Problem(exc.code, name, exc.message, where, exc.expected))
+                break
+            if not any(texts):
+                continue
+            positions = _positions(cells)
+            named = {texts[i]: positions[i] for i in range(len(texts)) if texts[i]}
+            if not isinstance(cells[0], str) and not set(required) <= set(named) and titles < 20 \
+                    and not any(c.kind == "n" for c in cells):
+                titles += 1       # a workbook's title rows above the header: text only, never a number
+                continue
+            header = _header(texts, named, columns, required, found, name, where, header_code)
+            if header is None:
+                break
+            width = len(cells)
+            continue
+        record = _record(cells, header, width, found, name, where)
+        if record is not None:
+            rows.append(record)
+    if header is None and not found:
+        found.append(Problem(header_code, name, "has no header row", field,
+                             f"a header row naming the columns {', '.join(required)} (and optionally the others)"))
+    problems.extend(found)
+    return rows, data
+
+
+def _positions(cells) -> list[int]:
+    """Each cell's column, counted from 0: its place in a CSV record, a workbook cell's own column."""
+    if cells and cells[0].__class__ is Cell:
+        return [c.col - 1 for c in cells]
+    return list(range(len(cells)))
+
+
+def _header(texts, named, columns, required, found, name, where, code) -> dict | None:
+    """column -> its position, or None with a problem (the header's cells are not quoted: a file that
+    is not a table of holdings must not have its contents echoed)."""
+    twice = sorted({t for t in texts if t and texts.count(t) > 1})
+    unknown = sorted(t for t in named if t not in columns)
+    missing = [c for c in required if c not in named]
+    if twice or unknown or missing:
+        found.append(Problem(code, name, "; ".join(s for s in (
+            f"column(s) {', '.join(twice)} named twice" if twice else "",
+            f"unknown column(s) {', '.join(unknown)}" if unknown else "",
+            f"no column(s) {', '.join(missing)}" if missing else "") if s), where,
+            f"the columns {', '.join(required)}, and optionally {', '.join(c for c in columns if c not in required)}; "
+            "each once"))
+        return None
+    return {c: named[c] for c in columns if c in named}
+
+
+def _record(cells, header: dict, width: int, found, name: str, where: str) -> Record | None:
+    if not cells:
+        return None
+    if cells[0].__class__ is Cell:
+        by_col = {c.col - 1: c for c in cells}
+        if not any(c.kind for c in cells):
+            return None
+        sheet, row = cells[0].sheet, cells[0].row
+        got = {}
+        for column, i in header.items():
+            cell = by_col.get(i) or Cell(sheet, row, i + 1, "", None)
+            got[column] = (cell, cell.where)
+        return Record(where, got)
+    if not "".join(cells).strip():
+        return None
+    if len(cells) != width:
+        found.append(Problem("csv-syntax", name, f"has {len(cells)} cells, the header {width}", where,
+                             f"{width} cells per row"))
+        return None
+    return Record(where, {column: (cells[i], f"{where}, column {column}") for column, i in header.items()})

@@ -2,7 +2,9 @@
 
 Holds: view.py (the filing laid out as the form prints it: pages, rows, cells, the cover), text.py
 (WinJammer-style text), jsondoc.py (the JSON, written by report/jsonio's schema), pdf.py with slots.py,
-layout.py, pdfwrite.py, layout_cache.py and engine.py (the PDF: laid out once, values placed), review.py
+layout.py, pdfwrite.py, layout_cache.py and engine.py (the PDF: laid out once, values placed),
+holdings_pdf.py (the PDF of a report whose rows are data, the SIDR: its own template, laid out at each
+build by the same engine), review.py
 and review_out.py (the review pack), summary.py, check_views.py and terminal.py (the terminal), disclose.py
 (the posting's index page), glyphs.py (what the bundled fonts draw).
 
@@ -59,6 +61,10 @@ def render_outputs(filing: Filing, out_dir: Path, stem: str, formats: tuple[str,
             files[out_dir / f"{stem}.json"] = render_json(filing)
             if filing.published is not None:    # what the CFTC will publish about the firm, as a CSV row
                 files[out_dir / published_name(stem)] = published_csv(filing.published)
+        elif fmt == "pdf" and filing.report.template != "filing.html.j2":
+            # a report whose rows are data (the SIDR's depositories): its own template, laid out at each build
+            from .holdings_pdf import render_pdf as render_holdings
+            files[out_dir / f"{stem}.pdf"] = render_holdings(filing)
         elif fmt == "pdf":
             from .pdf import render_pdf
             files[out_dir / f"{stem}.pdf"] = render_pdf(filing, layout_cache=settings.layout_cache)

@@ -97,6 +97,9 @@ def print_summary(filing: Filing, console: Console) -> None:
     h = filing.header
     console.print(lit(h.firm.name))
     console.print(f"{filing.form_name}, as of {view.mmddyyyy(h.as_of)}")
+    if not any(e.excess or e.early_warning for e in filing.summary):
+        print_funds(filing, console)        # a report of funds held (the SIDR): no requirement, no excess
+        return
     table, blank = statement_table(filing, console.width)
     if table.row_count:
         console.print(table)
@@ -105,6 +108,70 @@ def print_summary(filing: Filing, console: Console) -> None:
     capital = capital_table(filing)
     if capital is not None:
         console.print(capital)
+
+
+def print_funds(filing: Filing, console: Console) -> None:
+    """Each statement's funds total; the 17 CFR 1.25 limits that count something; the reconciliation."""
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column("Statement", overflow="fold")
+    table.add_column("Total funds held", justify="right", no_wrap=True, min_width=15)
+    table.add_column("Assets for the limits", justify="right", no_wrap=True, min_width=15)
+    names = {st.key: st.name for st in filing.report.statements}
+    dens = filing.limits.denominators if filing.limits is not None else {}
+    for entry in filing.summary:
+        if entry.funds is not None:
+            table.add_row(entry.name, _money(entry.funds.value), _money(dens.get(names.get(entry.statement))))
+    console.print(table)
+    if filing.limits is not None:
+        print_limits(filing, console)
+    if filing.reconciliation is not None:
+        print_reconciliation(filing.reconciliation, console)
+
+
+def print_limits(filing: Filing, console: Console) -> None:
+    limits = filing.limits
+    shown = [r for r in limits.results if r.amount or r.breached]
+    console.print(f"{limits.revision}: " + (f"{len(shown)} limit(s) count investments" if shown else
+                                            "no investment of customer funds to count"), markup=False, highlight=False)
+    if not shown:
+        return
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column("Origin", overflow="fold")
+    table.add_column("Limit", overflow="fold")
+    table.add_column("Amount", justify="right", no_wrap=True)
+    table.add_column("Limit", justify="right", no_wrap=True)
+    for r in shown:
+        rule = Text(f"{r.rule}{' ' + r.subject if r.subject else ''} ({r.percent}%)" if r.percent else
+                    f"{r.rule}{' ' + r.subject if r.subject else ''}")
+        if r.breached:
+            rule.append(" BREACH", style=RED)
+        table.add_row(r.origin, rule, _money(r.amount), _money(r.limit))
+    console.print(table)
+
+
+def print_reconciliation(rec, console: Console) -> None:
+    """The reconciliation to the other report: each difference with both sides, then each origin's total."""
+    what = f"Reconciliation to the {rec.kind} {literal(rec.against)} (as of {rec.as_of})"
+    if not rec.failed:
+        console.print(f"{what}: every tie agrees" + (f" within ${rec.tolerance:,}" if rec.tolerance else "") + ".",
+                      markup=False, highlight=False)
+    else:
+        console.print(Text.assemble(what + ": ", ("DIFFERENCES", RED)))
+        for t in rec.differences:
+            console.print(f"  {t.origin}: {t.label}: holdings {fmt_amount(t.holdings)}"
+                          f"{' (' + ', '.join(t.rows[:4]) + (', ...' if len(t.rows) > 4 else '') + ')' if t.rows else ''}, "
+                          f"{rec.kind} {' + '.join(t.lines)} {fmt_amount(t.other)}: difference {fmt_amount(t.difference)}",
+                          markup=False, highlight=False)
+    for t in rec.totals:
+        other = "not legible" if t["other"] is None else fmt_amount(t["other"])
+        console.print(f"  {t['origin']}: holdings {fmt_amount(t['holdings'])} + outside the holdings "
+                      f"{fmt_amount(t['outside'])} = {fmt_amount(t['sum'])}; {rec.kind} {t['line']} {other}"
+                      + ("" if not t["difference"] else f": difference {fmt_amount(t['difference'])}"),
+                      markup=False, highlight=False)
+    for t in rec.ties:
+        if not t.compared:
+            console.print(f"  {t.origin}: {t.label}: not compared ({' + '.join(t.lines)} not legible in the {rec.kind})",
+                          markup=False, highlight=False)
 
 
 def print_batch_summary(outcomes, console: Console) -> None:
@@ -123,8 +190,8 @@ def print_batch_summary(outcomes, console: Console) -> None:
             continue
         parts = []
         for entry in o.summary:
-            figure = entry.excess or entry.requirement
-            if figure.value is not None:
+            figure = entry.excess or entry.requirement or entry.funds
+            if figure is not None and figure.value is not None:
                 parts.append(Text.assemble(f"{entry.name} ", _money(figure.value)))
         if o.alerts:
             parts.append(Text.assemble((f"{len(o.alerts)} alert(s)", RED), ": " + ", ".join(a.code for a in o.alerts)))

@@ -30,8 +30,36 @@ def _wrap(text: str, width: int, first: str = "", rest: str | None = None) -> li
                          break_on_hyphens=False) or [first.rstrip()]
 
 
+DETAIL_W = 52           # a detail table's depository column; its amounts 19 wide each
+
+
+def _detail(table, negatives: str = "minus") -> list[str]:
+    """A table whose rows are data: each depository (name, location, affiliation) and its amounts, by kind
+    of depository with a subtotal, then the total."""
+    def amounts(values) -> str:
+        return "".join(f"{fmt_amount(v, negatives):>19}" for v in values)
+    heads = [textwrap.wrap(label, 18) or [""] for _, label in table.columns]
+    depth = max(len(h) for h in heads)
+    out = [("".ljust(DETAIL_W) + "".join(f"{(h[::-1] + [''] * depth)[depth - 1 - k]:>19}" for h in heads)).rstrip()
+           for k in range(depth)]
+    for _, label, rows, subtotal in table.groups:
+        out += _wrap(label, WIDTH, "  ")
+        for r in rows:
+            text = f"{r.depository}, {r.location}" if r.location else r.depository
+            if r.affiliate:
+                text += f" {table.affiliate_mark}"
+            lines = _wrap(text, DETAIL_W - 1, "    ")
+            out += lines[:-1] + [lines[-1].ljust(DETAIL_W) + amounts(r.values)]
+        if len(rows) > 1:
+            out.append("      Subtotal".ljust(DETAIL_W) + amounts(subtotal))
+    out.append(f"  {table.total_label}".ljust(DETAIL_W) + amounts(table.total))
+    return out
+
+
 def _row(rv: view.RowView, negatives: str = "minus") -> list[str]:
     r = rv.row
+    if rv.kind == "detail":
+        return _detail(rv.detail, negatives)
     if rv.kind == "heading":
         return ["", *_wrap(r.heading, WIDTH)]
     if rv.kind == "note":
@@ -54,7 +82,7 @@ def _row(rv: view.RowView, negatives: str = "minus") -> list[str]:
 def _banner(filing: Filing) -> list[str]:
     """The head of every page: WinJammer's banner on a Daily Seg; on FOCUS II the box the filed pages
     print (BROKER OR DEALER, the firm, as of MM/DD/YY)."""
-    if filing.report.kind != "daily-seg":
+    if not filing.report.winjammer:
         return ["BROKER OR DEALER", filing.header.firm.name, f"as of {view.mmddyy(filing.header.as_of)}"]
     b = view.banner(filing)
     return [f"{b[0][0]}:{b[0][1]}", f"{b[1][0]}:{b[1][1]}", f"{b[2][0]}:{b[2][1]} {b[3][0]}:{b[3][1]}"]
@@ -64,7 +92,7 @@ def _cover(filing: Filing) -> list[str]:
     h = filing.header
     cover = filing.report.cover
     out = [*_wrap(cover["title"], WIDTH)]
-    if filing.report.kind == "daily-seg":
+    if filing.report.winjammer:
         # as WinJammer lays the cover out: the contact labels, then their values; each target's
         # four options with their blanks, then the values in WinJammer's order (a., b., c. low,
         # c. high, d. low, d. high); then "Attach supporting documents"
@@ -115,7 +143,7 @@ def _cover(filing: Filing) -> list[str]:
 
 def render_text(filing: Filing) -> str:
     out: list[str] = []
-    if filing.report.kind == "daily-seg":
+    if filing.report.winjammer:
         # WinJammer's filing page, then the cover; the banner heads every page, the cover included
         out += ["WINJAMMER FILING", "", filing.header.filing_status, "", *_banner(filing), ""]
     out += _banner(filing) + ["", *_cover(filing)]
@@ -127,5 +155,5 @@ def render_text(filing: Filing) -> str:
             if section.subtitle:
                 out += _wrap(section.subtitle, WIDTH)
             for rv in section.rows:
-                out += _row(rv, "minus" if filing.report.kind == "daily-seg" else "parens")
+                out += _row(rv, "minus" if filing.report.winjammer else "parens")
     return "\n".join(out) + "\n"

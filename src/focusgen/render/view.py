@@ -28,6 +28,7 @@ class RowView:
     outer: Cell | None
     text: tuple[Line, str | None] | None      # a name field and its name
     described: str = ""                        # what a "(describe:)" line holds, as the input says
+    detail: object = None                      # a detail row's table, report.heldmodel.DetailTable
 
     @property
     def kind(self) -> str:
@@ -35,6 +36,8 @@ class RowView:
             return "heading"
         if self.row.note:
             return "note"
+        if self.detail is not None:
+            return "detail"
         return "line" if self.row.lines else "caption"
 
 
@@ -52,7 +55,7 @@ class Page:
     sections: tuple[Section, ...]
 
 
-def row_view(filing: Filing, row: Row) -> RowView:
+def row_view(filing: Filing, row: Row, statement: str = "") -> RowView:
     def cell(col: str) -> Cell | None:
         line = row.cell(col)
         return Cell(line, filing.values[line.code]) if line else None
@@ -60,15 +63,19 @@ def row_view(filing: Filing, row: Row) -> RowView:
     names = filing.names
     given = {str(k): v for k, v in filing.header.describe.items()}
     described = next((given[ln.code] for ln in row.lines if ln.code in given), "")
+    detail = None
+    if row.detail is not None:
+        detail = next(t for t in filing.details if t.statement == statement and t.key == row.detail.key)
     return RowView(row=row, inner=cell("inner"), outer=cell("outer"),
-                   text=(text_line, names[text_line.code]) if text_line else None, described=described)
+                   text=(text_line, names[text_line.code]) if text_line else None, described=described,
+                   detail=detail)
 
 
 def pages(filing: Filing) -> list[Page]:
     result: list[list[Section]] = []
     for st in filing.report.statements:
         section = Section(key=st.key, title=st.title, subtitle=st.subtitle,
-                          rows=tuple(row_view(filing, r) for r in st.rows))
+                          rows=tuple(row_view(filing, r, st.key) for r in st.rows))
         if st.continued and result:
             if section.title == result[-1][-1].title:     # the page already carries the title
                 section = Section(key=st.key, title="", subtitle=st.subtitle, rows=section.rows)

@@ -1,9 +1,11 @@
 """The report model: a filing computed once, and everything it says.
 
-Holds: model.py (Filing, Record, Variance, Amendment), compute.py (input lines to every line, the
+Holds: model.py (Filing, Record, Variance, Amendment; heldmodel.py its part for a report computed from
+holdings: depository tables, limits, reconciliation), compute.py (input lines to every line, the
 statements' summaries, alerts and per-currency statements, by the form's formula table), alerts.py
-(the regulatory notices declared in the form definition), currency.py (Regulation 1.32(a), currency by
-currency), explain.py (how a line's value was reached) and jsonio.py (the one schema that writes the
+(the regulatory notices declared in the form definition), details.py and limits.py (a report computed
+from holdings: its tables of depositories and the 17 CFR 1.25 limits), currency.py (Regulation 1.32(a),
+currency by currency), explain.py (how a line's value was reached) and jsonio.py (the one schema that writes the
 filing's JSON and reads it back for every reader).
 
 May import: form/, inputs/ (the checked FilingInput), money, problems. Never render/, compare/,

@@ -84,8 +84,16 @@ def compute(filing_input: FilingInput, prior: Record | None = None) -> Filing:
     _check_targets(rep, values, filing_input)
     derived = alerts.thresholds(rep, values, filing_input)
     fired, unchecked = alerts.alerts(rep, values, filing_input, derived, alerts.prior_net_capital(rep, prior))
+    # a report computed from holdings: its tables of depositories and the 17 CFR 1.25 limits (a report of
+    # lines has none, and does not import them)
+    held_limits, limit_alerts, limits_unchecked, tables = None, [], [], ()
+    if rep.holdings is not None:
+        from . import details, limits
+        held_limits, limit_alerts, limits_unchecked = limits.check(rep, filing_input)
+        tables = details.tables(rep, filing_input.holdings)
     filing = Filing(report=rep, input=filing_input, values=values, summary=summaries(rep, values, derived),
-                    capital=derived, alerts=tuple(fired), unchecked=tuple(unchecked), prior=prior,
+                    capital=derived, alerts=tuple(fired + limit_alerts), unchecked=tuple(unchecked + limits_unchecked),
+                    prior=prior, details=tables, limits=held_limits,
                     attest=tuple(alerts.attestations(rep, filing_input)),
                     published=published(rep, values, derived, filing_input))
     by_currency = currency.document(filing)

@@ -101,6 +101,9 @@ class FilingDoc(_Model):
     adjusted_net_capital: Money | None = None
     generator: dict[str, Any] = {}
     uncoded: dict[StrictStr, Uncoded | Money | None] | None = None
+    depositories: dict[StrictStr, dict[str, Any]] | None = None     # a holdings report's detail tables
+    limits: dict[str, Any] | None = None                            # ... its 17 CFR 1.25 limits
+    reconciliation: dict[str, Any] | None = None                    # ... against the Daily Seg
     currencies: dict[str, Any] | None = None
     amendment: AmendmentDoc | None = None
     deadline: dict[str, Any] | None = None
@@ -113,7 +116,7 @@ class FilingDoc(_Model):
     @field_validator("report")
     @classmethod
     def _kind(cls, v: str) -> str:
-        if v not in formdef.REPORT_KINDS:
+        if not formdef.is_report_kind(v):
             raise ValueError(f"{quote(v, 40)} is not a report kind ({', '.join(formdef.REPORT_KINDS)})")
         return v
 
@@ -178,6 +181,12 @@ def document(filing) -> dict:
     if uncoded:     # lines the form prints without a code (Daily Seg cleared swaps 12 A/B/C)
         doc["uncoded"] = {c: {"label": f"{rep.lines[c].num} {rep.lines[c].label}", "value": filing.values[c]}
                           for c in uncoded}
+    if filing.details:                  # a holdings report: each statement's depositories (their rows are data)
+        doc["depositories"] = {t.statement: t.as_dict() for t in filing.details}
+    if filing.limits is not None:       # ... every 17 CFR 1.25 limit, its amount and its limit, per origin
+        doc["limits"] = filing.limits.as_dict()
+    if filing.reconciliation is not None:   # ... tied to the Daily Seg of the same date
+        doc["reconciliation"] = filing.reconciliation.as_dict()
     if filing.currencies is not None:   # a trial balance in several currencies: each line's parts and rates
         doc["currencies"] = filing.currencies
     if filing.amendment is not None:

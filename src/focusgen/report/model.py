@@ -117,6 +117,10 @@ class Filing:
     amendment: Amendment | None = None              # against the original (compare/amend.py)
     prior: Record | None = None                     # the prior period compared with, if any
     attest: tuple = ()                              # the events of 1.12 no line shows, as attested (alerts.py)
+    # a report computed from holdings (the SIDR): its types are heldmodel.py's
+    details: tuple = ()                             # heldmodel.DetailTable: the depository tables (details.py)
+    limits: object = None                           # heldmodel.Limits: the 17 CFR 1.25 limits (limits.py)
+    reconciliation: object = None                   # heldmodel.Reconciliation: to the Daily Seg (compare/reconcile.py)
     published: dict | None = None                   # the row the CFTC publishes (month-end reports)
 
     @property

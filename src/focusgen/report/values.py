@@ -29,8 +29,8 @@ class Plan:
 
 
 def _revision(kind: str, revision: str | None) -> Report:
-    for rev in formdef.revisions():
-        if revision is None or rev[kind].revision == revision:
+    for rev in formdef.revisions(kind):
+        if kind in rev and (revision is None or rev[kind].revision == revision):
             return rev[kind]
     raise KeyError(revision)
 

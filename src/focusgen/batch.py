@@ -87,7 +87,7 @@ def _worker_init(warm: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if warm:
         from .render import pdf as render_pdf
-        render_pdf._template()
+        render_pdf.warm()
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

@@ -1,13 +1,25 @@
-"""The filing as a form-faithful PDF: Jinja2 template, laid out by WeasyPrint once per form and header.
+"""The filing as a form-faithful PDF: laid out by WeasyPrint once per form revision and variant, its
+values placed.
 
-- Placed, not laid out: the template's values (amounts, the input's hash) are slots (slots.py); the
-  HTML with placeholders is laid out once (layout.py) and kept as data (layout_cache.py), and each
-  build writes its values into the laid-out pages (pdfwrite.py). A build from a kept layout needs no
-  WeasyPrint at all.
+- One layout per variant: the template (templates/filing.html.j2) is rendered from context(), which
+  holds only what a variant of the form shows (the report and its form revision's wording and rows,
+  the registrant's form name, the filing status, the pages present, the text boxes' geometry, the
+  public copy or not) and prints every per-filing text through slot(): the amounts, the dates, the
+  firm's name, numbers, address and contact, the names and describe texts, the check marks, the
+  input's hash. values() gives each slot's value, fitted into its box (fit.py). The layout is kept
+  as a plan keyed by the context (layout_cache.py), so a new period, a new date or a new firm is
+  placed into the plan its variant already has (pdfwrite.py), without WeasyPrint or even Jinja.
+- Laid out with its values instead, through WeasyPrint's public API, when placing is not exact: a
+  text in a right-to-left script or one the font's substitutions change (fit.exact), or a layout
+  that cannot be placed (an internal of WeasyPrint not as tested, see layout.py). Such a document
+  is laid out with its values in every cache state.
 - Locked down: autoescaping is on (a firm named `AT&T <Clearing>` prints literally), and the URL
   fetcher serves only the bundled files under templates/assets (engine.py).
 - Reproducible: bundled fonts, dates from the as-of date; the same input gives the same bytes in any
   process and any cache state.
+
+To add a text the pages show: a slot in the template (`slot(name, kind)`, or `fitbox(name, box)` for
+text that may be long), its box in context() when it has one, and its value in values().
 """
 
 from __future__ import annotations
@@ -16,9 +28,12 @@ import os
 from datetime import datetime, timezone
 from functools import lru_cache
 
+from markupsafe import Markup, escape
+
 from .. import __version__
 from . import view
-from .slots import AMOUNT, HEX, placed, recording
+from .fit import Box, fit, nfc
+from .slots import KINDS, Value
 from ..compute import Filing
 from ..money import fmt_amount
 
@@ -26,6 +41,9 @@ from ..resources import ASSETS, TEMPLATES  # noqa: F401  (the packaged files, wh
 
 # Must be set before WeasyPrint (and so Pango and fontconfig) is first imported, by anyone.
 os.environ["FONTCONFIG_FILE"] = str(ASSETS / "fonts.conf")
+
+CONTENT = 532.8        # pt: the width between the page margins of filing.css (Letter, 0.55in each side)
+TEMPLATE = "filing.html.j2"
 
 
 def __getattr__(name: str):
@@ -41,39 +59,256 @@ def _environment():
     import jinja2
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=False)
-    # every value the filing prints through these is placed into the laid-out pages
-    env.filters["money"] = lambda v: placed(fmt_amount(v, "parens"), AMOUNT)     # the SEC form: (52,837,332)
-    env.filters["money_wj"] = lambda v: placed(fmt_amount(v, "minus"), AMOUNT)   # WinJammer: -52,837,332
-    env.filters["digest"] = lambda v: placed(v, HEX)
+    from .slots import slot
+    env.globals["slot"] = slot
+    env.globals["fitbox"] = fitbox
     return env
 
 
 def _template():
-    return _environment().get_template("filing.html.j2")
+    return _environment().get_template(TEMPLATE)
 
+
+def warm() -> None:
+    """What a batch worker loads once, before its first filing: the fonts and their tables."""
+    from . import fit as fitting
+    for face in ("regular", "bold"):
+        fitting._substituted(face)
+
+
+# --- text boxes ---------------------------------------------------------------------------------------
+
+def fitbox(name: str, box: dict, inline: bool = False) -> Markup:
+    """A text box of the template: its lines, each a slot `name#i`, in a box of fixed size."""
+    from .slots import slot
+    style = (f"width:{box['width']}pt;height:{box['rows'] * box['leading']}pt;font-size:{box['size']}pt;"
+             f"line-height:{box['leading']}pt;font-weight:{'bold' if box['face'] == 'bold' else 'normal'};"
+             f"text-align:{box['anchor']}")
+    lines = "".join(f'<span class="ln" style="height:{box["leading"]}pt">{slot(f"{name}#{i}", "line")}</span>'
+                    for i in range(box["lines"]))
+    return Markup(f'<span class="fit{" in" if inline else ""}" style="{escape(style)}">{lines}</span>')
+
+
+def _box(width: float, lines: int, size: float, face: str = "regular", leading: float = 11.0, align: str = "top",
+         anchor: str = "left", rows: int | None = None) -> dict:
+    return {"width": round(width, 2), "lines": lines, "size": size, "face": face, "leading": leading,
+            "align": align, "anchor": anchor, "rows": rows or lines}
+
+
+def box_of(spec: dict) -> Box:
+    return Box(width=spec["width"], lines=spec["lines"], size=spec["size"], face=spec["face"],
+               leading=spec["leading"], align=spec["align"], anchor=spec["anchor"])
+
+
+_ROW = 7.6          # pt: a statement row's text (filing.css .r), on 9.6pt lines
+_COVER = 9          # pt: a cover value (.cv), bold, on 11pt lines
+
+
+def context(filing: Filing, public: bool = False) -> dict:
+    """Everything the template shows that is not a slot: the variant of the form. Plain data only;
+    its canonical JSON keys the layout (layout_cache.py)."""
+    rep = filing.report
+    h = filing.header
+    daily = rep.kind == "daily-seg"
+    cover = rep.cover
+    boxes: dict[str, dict] = {}
+    ctx: dict = {"winjammer": daily, "public": public, "version": __version__, "form_name": filing.form_name,
+                 "amended": bool(h.amended), "cover": {k: cover[k] for k in ("title", "subtitle") if k in cover}}
+    if daily:
+        boxes["banner.firm"] = _box(CONTENT - 62, 1, 8)
+        boxes["wj.status"] = _box(CONTENT, 1, 11, "bold", leading=16)
+        ctx["banner_last"] = "Submit Date" if h.submit_date else "As of"
+        ctx["contact"] = []
+        for i, label in enumerate(("Name of Company", "Contact Name", "Contact Phone Number", "Contact Email Address")):
+            boxes[f"contact.{i}"] = _box(CONTENT - 16, 2 if i == 0 else 1, _COVER, "bold")
+            ctx["contact"].append([label, f"contact.{i}"])
+        ctx["targets"] = []
+        for choice in view.residual_interest_targets(filing):
+            options = []
+            for j, (wording, _) in enumerate(choice.options):
+                boxes[f"target.{choice.line}.{j}"] = _box(180, 1, _ROW, leading=9.6, anchor="right")
+                options.append([wording, f"target.{choice.line}.{j}"])
+            ctx["targets"].append({"title": choice.title, "line": choice.line, "options": options})
+    else:
+        boxes["head.firm"] = _box(410, 2, _COVER, "bold")
+        ctx["cover"].update(part=list(cover["part"]), amended=cover["amended"] if h.amended else "")
+        ctx["pursuant"] = [[label, box, f"mark.{box}"] for _, label, box in cover.get("pursuant", ())]
+        fields, row, used = [], [], 0.0
+        for label, box, field, *layout in cover.get("fields", ()):
+            width = layout[0] if layout else 100
+            place = layout[1] if len(layout) > 1 else ""
+            lines = 2 if field in ("firm.name", "firm.address.street") else 1
+            if place or used + width > 100.001:
+                _rows(row, boxes)
+                row, used = [], 0.0
+            name = f"cover.{box}"
+            outer = round(width * 0.999 * CONTENT / 100, 2)
+            boxes[name] = _box(outer - 8 - 43.2, lines, _COVER, "bold")
+            fields.append({"label": label, "box": box, "slot": name, "width": outer, "place": place})
+            row.append(name)
+            used += width
+            if place:
+                _rows(row, boxes)
+                row, used = [], 0.0
+        _rows(row, boxes)
+        ctx["cover_fields"] = fields
+        c = cover["consolidated"]
+        rows = []
+        for i, (name_box, official_box) in enumerate(c["boxes"]):
+            boxes[f"consolidated.{i}"] = _box(CONTENT - 150, 2, _COVER, "bold")
+            rows.append([f"consolidated.{i}", name_box, official_box])
+        yes, no = cover["carries"]["yes"], cover["carries"]["no"]
+        ctx["focus"] = {
+            "consolidated_label": c["label"], "official_use": c["official_use"], "consolidated": rows,
+            "carries_label": cover["carries"]["label"],
+            "carries": [[yes[0], yes[1], f"mark.{yes[1]}"], [no[0], no[1], f"mark.{no[1]}"]],
+            "audited": [cover["audited"]["label"], cover["audited"]["box"], f"mark.{cover['audited']['box']}"],
+            "execution": cover["execution"]}
+    pages = []
+    for page in view.pages(filing):
+        sections = []
+        for section in page.sections:
+            rows = []
+            for rv in section.rows:
+                r = rv.row
+                entry = {"kind": rv.kind, "heading": r.heading, "note": r.note, "num": r.num, "label": r.label,
+                         "indent": r.indent, "cells": [], "name": None, "describe": None, "lift": 1}
+                for col, cell in (("i", rv.inner), ("o", rv.outer)):
+                    if cell:
+                        entry["cells"].append({"col": col, "code": cell.line.code, "coded": cell.line.coded,
+                                               "dollar": cell.line.dollar, "slot": f"L{cell.line.code}"})
+                if rv.text:
+                    name = f"name.{rv.text[0].code}"
+                    boxes[name] = _box(165.6, 2, _ROW, leading=9.6)
+                    entry["name"] = {"code": rv.text[0].code, "slot": name}
+                    entry["lift"] = 2
+                if "(describe:)" in r.label and r.lines:
+                    name = f"describe.{r.lines[0].code}"
+                    boxes[name] = _box(230.4, 2, _ROW, leading=9.6)
+                    entry["describe"] = name
+                    entry["lift"] = 3
+                rows.append(entry)
+            sections.append({"title": section.title, "subtitle": section.subtitle, "rows": rows})
+        pages.append(sections)
+    ctx["pages"] = pages
+    ctx["boxes"] = boxes
+    return ctx
+
+
+def _rows(names: list[str], boxes: dict) -> None:
+    """The boxes side by side on one row of the cover take the height of the tallest."""
+    rows = max((boxes[n]["lines"] for n in names), default=1)
+    for n in names:
+        boxes[n]["rows"] = rows
+
+
+# --- the values of the slots ------------------------------------------------------------------------------
+
+def values(filing: Filing, ctx: dict) -> tuple[dict[str, Value], dict[str, str], bool]:
+    """Each slot's value, its kind, and whether every value can be placed glyph for glyph."""
+    from .fit import exact
+    h = filing.header
+    daily = ctx["winjammer"]
+    found: dict[str, Value] = {}
+    kinds: dict[str, str] = {}
+    placeable = True
+
+    def put(name: str, kind: str, text: str) -> None:
+        found[name] = Value(text)
+        kinds[name] = kind
+
+    def text_box(name: str, text: str | None) -> None:
+        nonlocal placeable
+        spec = ctx["boxes"][name]
+        fitted = fit(box_of(spec), nfc(text or ""))
+        for i, line in enumerate(fitted.lines):
+            found[f"{name}#{i}"] = Value(line, fitted.size if fitted.shrunk else None)
+            kinds[f"{name}#{i}"] = "line"
+            if line and not exact(line, spec["face"]):
+                placeable = False
+
+    convention = "minus" if daily else "parens"
+    for sections in ctx["pages"]:
+        for section in sections:
+            for row in section["rows"]:
+                for cell in row["cells"]:
+                    v = filing.values[cell["code"]]
+                    put(cell["slot"], "amount", fmt_amount(v, convention))
+                if row["name"]:
+                    text_box(row["name"]["slot"], filing.names[row["name"]["code"]])
+                if row["describe"]:
+                    given = {str(k): v for k, v in h.describe.items()}
+                    text_box(row["describe"], given.get(row["describe"].split(".", 1)[1], ""))
+    if not ctx["public"]:
+        put("asof.long", "date8", view.mmddyyyy(h.as_of))
+        put("hash", "hex", filing.input.digest[:12])
+    if daily:
+        banner = view.banner(filing)
+        put("banner.end", "text", banner[0][1])
+        put("banner.last", "text", banner[3][1])
+        text_box("banner.firm", h.firm.name)
+        text_box("wj.status", h.filing_status)
+        c = h.firm.contact
+        for i, text in enumerate((h.firm.name, c.name, c.phone, c.email)):
+            text_box(f"contact.{i}", text)
+        for target, choice in zip(ctx["targets"], view.residual_interest_targets(filing)):
+            for (_, name), (_, value) in zip(target["options"], choice.options):
+                text_box(name, value)
+    else:
+        put("asof.short", "date6", view.mmddyy(h.as_of))
+        text_box("head.firm", h.firm.name)
+        for field in view.cover_fields(filing):
+            text_box(f"cover.{field.box}", field.value)
+        chosen = {box: checked for _, box, checked in view.pursuant(filing)}
+        focus = view.focus_cover(filing)
+        for _, box, checked in focus.carries:
+            chosen[box] = checked
+        chosen[focus.audited[1]] = focus.audited[2]
+        for box, checked in chosen.items():
+            put(f"mark.{box}", "mark", "X" if checked else "")
+        for i, (name, _, _) in enumerate(focus.consolidated):
+            text_box(f"consolidated.{i}", name)
+    return found, kinds, placeable
+
+
+def info(filing: Filing) -> dict[str, str]:
+    """The document information: what WeasyPrint takes from the HTML head when it writes the PDF."""
+    h = filing.header
+    stamp = f"D:{h.as_of.year:04d}{h.as_of.month:02d}{h.as_of.day:02d}000000Z"
+    return {"Title": f"{h.firm.name} - {filing.form_name} as of {view.mmddyyyy(h.as_of)}", "Author": h.firm.name,
+            "Creator": f"focusgen {__version__}", "CreationDate": stamp, "ModDate": stamp}
+
+
+# --- rendering ----------------------------------------------------------------------------------------------
 
 def render_html(filing: Filing, public: bool = False) -> str:
-    """public: the copy posted under Regulation 1.55(o), without the audit footer."""
-    template = _template()
+    """The filing's HTML with its values (what is laid out when they cannot be placed)."""
+    ctx = context(filing, public)
+    filled, kinds, _ = values(filing, ctx)
+    return _html(ctx, kinds, filled, _meta(filing))
+
+
+def layout_html(ctx: dict, kinds: dict[str, str]) -> str:
+    """The HTML laid out once per variant: from the context and the slots' kinds only, nothing else of
+    a filing (so the context is all that keys its layout)."""
+    return _html(ctx, kinds, None, {"title": "", "author": "", "stamp": "1970-01-01T00:00:00Z"})
+
+
+def _meta(filing: Filing) -> dict[str, str]:
     h = filing.header
     stamp = datetime(h.as_of.year, h.as_of.month, h.as_of.day, tzinfo=timezone.utc)
-    daily = filing.report.kind == "daily-seg"
-    contact = []
-    if daily:
-        c = h.firm.contact
-        contact = [("Name of Company", h.firm.name), ("Contact Name", c.name or ""),
-                   ("Contact Phone Number", c.phone or ""), ("Contact Email Address", c.email or "")]
-    return template.render(
-        title=f"{h.firm.name} - {filing.form_name} as of {view.mmddyyyy(h.as_of)}",
-        firm=h.firm, version=__version__, stamp=stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        as_of=view.mmddyyyy(h.as_of), as_of_short=view.mmddyy(h.as_of),
-        input_hash=filing.input.digest[:12], winjammer=daily, banner=view.banner(filing),
-        status=h.filing_status,
-        cover=filing.report.cover, cover_fields=[] if daily else view.cover_fields(filing),
-        pursuant=view.pursuant(filing), focus=None if daily else view.focus_cover(filing), public=public,
-        contact=contact,
-        targets=view.residual_interest_targets(filing) if daily else [],
-        pages=view.pages(filing))
+    return {"title": f"{h.firm.name} - {filing.form_name} as of {view.mmddyyyy(h.as_of)}", "author": h.firm.name,
+            "stamp": stamp.strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
+def _html(ctx: dict, kinds: dict[str, str], filled: dict | None, meta: dict) -> str:
+    from .slots import recording
+    with recording("slots" if filled is None else "direct", filled) as rec:
+        html = _template().render(meta=meta, **ctx)
+    if rec.kinds != kinds:
+        # a programming error: the template and values() must name the same slots
+        raise RuntimeError(f"the template's slots and values() differ: {sorted(set(rec.kinds) ^ set(kinds))[:5]}")
+    return html
 
 
 def html_to_pdf(html: str, epoch: int = 0, form_stylesheet: bool = True) -> bytes:
@@ -90,18 +325,35 @@ def _epoch(filing: Filing) -> int:
 def render_pdf(filing: Filing, public: bool = False) -> bytes:
     """public: the copy posted under Regulation 1.55(o), without the audit footer."""
     from . import layout_cache, pdfwrite
-    epoch = _epoch(filing)
-    with recording("slots") as rec:
-        html = render_html(filing, public)
-    plan = layout_cache.plan_for(html, rec.alphabets, epoch)
-    if plan["placeable"]:
-        return pdfwrite.assemble(plan, rec.texts)
-    return render_pdf_laid_out(filing, public)
+    ctx = context(filing, public)
+    filled, kinds, exact = values(filing, ctx)
+    if exact:
+        for _ in range(2):
+            plan, source = layout_cache.plan_for(ctx, kinds)
+            if plan is None:
+                break
+            data = pdfwrite.assemble(plan, filled, info(filing))
+            try:
+                pdfwrite.check_syntax(data, content=False)
+                return data
+            except pdfwrite.BadPDF:
+                if source == "laid out":
+                    raise           # the writer's own error, never a cache file's
+                layout_cache.forget(ctx, kinds)       # a kept plan that writes a bad PDF: laid out again
+    return _laid_out(filing, ctx, kinds, filled)
 
 
 def render_pdf_laid_out(filing: Filing, public: bool = False) -> bytes:
-    """The filing laid out with its values, the slots holding them (a form whose slots cannot be
-    placed; and the tests' reference for placing)."""
-    with recording("direct"):
-        html = render_html(filing, public)
-    return html_to_pdf(html, _epoch(filing))
+    """The filing laid out with its values (a document that cannot be placed; and the tests' reference
+    for placing)."""
+    ctx = context(filing, public)
+    filled, kinds, _ = values(filing, ctx)
+    return _laid_out(filing, ctx, kinds, filled)
+
+
+def _laid_out(filing: Filing, ctx: dict, kinds: dict, filled: dict) -> bytes:
+    return html_to_pdf(_html(ctx, kinds, filled, _meta(filing)), _epoch(filing))
+
+
+def placeholders(kinds: dict[str, str]) -> dict[str, str]:
+    return {name: KINDS[kind][0] for name, kind in kinds.items()}

@@ -28,8 +28,6 @@ import os
 from datetime import datetime, timezone
 from functools import lru_cache
 
-from markupsafe import Markup, escape
-
 from .. import __version__
 from . import view
 from .fit import Box, fit, nfc
@@ -78,8 +76,9 @@ def warm() -> None:
 
 # --- text boxes ---------------------------------------------------------------------------------------
 
-def fitbox(name: str, box: dict, inline: bool = False) -> Markup:
+def fitbox(name: str, box: dict, inline: bool = False):
     """A text box of the template: its lines, each a slot `name#i`, in a box of fixed size."""
+    from markupsafe import Markup, escape
     from .slots import slot
     style = (f"width:{box['width']}pt;height:{box['rows'] * box['leading']}pt;font-size:{box['size']}pt;"
              f"line-height:{box['leading']}pt;font-weight:{'bold' if box['face'] == 'bold' else 'normal'};"

@@ -18,8 +18,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from markupsafe import Markup, escape
-
 AMOUNT = "(-0123456789,)"       # every character fmt_amount writes, in either sign convention
 HEX = "0123456789abcdef"        # a hash's digits
 
@@ -57,7 +55,8 @@ class Recorder:
         self.names: list[str] = []
         self.kinds: dict[str, str] = {}
 
-    def slot(self, name: str, kind: str) -> Markup:
+    def slot(self, name: str, kind: str):
+        from markupsafe import Markup, escape      # only when a template is rendered: not when placing
         placeholder, fixed, alphabet = KINDS[kind]
         if name in self.kinds:
             raise ValueError(f"slot {name!r} printed twice")
@@ -70,8 +69,9 @@ class Recorder:
         if alphabet is not None and set(value.text) - set(alphabet):
             # a programming error, never an input's: the formats write only these characters
             raise ValueError(f"slot {name!r}: {value.text!r} holds characters outside {alphabet!r}")
-        if fixed and len(value.text) != len(placeholder) and value.text:
-            raise ValueError(f"slot {name!r}: {value.text!r} is not as long as {placeholder!r}")
+        if fixed and value.text and (len(value.text) != len(placeholder) or not all(
+                a == b or a.isdigit() and b.isdigit() for a, b in zip(value.text, placeholder))):
+            raise ValueError(f"slot {name!r}: {value.text!r} is not as wide as {placeholder!r}")
         style = f' style="font-size:{value.size!r}px"' if value.size is not None else ""
         # an empty line or mark keeps its line box (and so its baseline): a space no glyph is drawn for
         shown = escape(value.text) if value.text or kind not in ("line", "mark") else Markup("&nbsp;")

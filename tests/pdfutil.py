@@ -41,3 +41,32 @@ def page_images(data: bytes, dpi: int = GOLDEN_DPI):
         return [pdf[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L") for i in range(len(pdf))]
     finally:
         pdf.close()
+
+
+def char_boxes(data: bytes) -> list[tuple[int, str, tuple[float, ...]]]:
+    """(page, character, box) of every character drawn, in pdfium's order."""
+    doc = pdfium.PdfDocument(data)
+    found = []
+    for i in range(len(doc)):
+        tp = doc[i].get_textpage()
+        for c in range(tp.count_chars()):
+            ch = tp.get_text_range(c, 1)
+            if ch.strip():
+                found.append((i, ch, tp.get_charbox(c)))
+    doc.close()
+    return found
+
+
+def assert_placed_as_laid_out(f, public=False):
+    """The filing's PDF is placed (not laid out) and every glyph stands within 0.05 pt of where laying
+    the same values out puts it, with the same text layer."""
+    from focusgen.render import layout_cache, pdf
+    p = pdf.prepare(f, public)
+    assert p.exact and layout_cache.plan_for(p.ctx, p.kinds)[0] is not None      # placed, not laid out
+    placed, laid_out = pdf.render_pdf(f, public), pdf.render_pdf_laid_out(f, public)
+    assert pdf_text(placed) == pdf_text(laid_out)
+    a, b = char_boxes(placed), char_boxes(laid_out)
+    assert [(p, ch) for p, ch, _ in a] == [(p, ch) for p, ch, _ in b]
+    worst = max(max(abs(u - v) for u, v in zip(x[2], y[2])) for x, y in zip(a, b))
+    assert worst < 0.05, worst
+    return placed

@@ -30,7 +30,7 @@ from conftest import INPUTS
 from focusgen.compute import compute
 from focusgen.inputs.load import load_input
 from focusgen.render import layout_cache, pdf, pdfwrite, slots
-from pdfutil import pdf_text, strict
+from pdfutil import assert_placed_as_laid_out, pdf_text, strict
 
 EXAMPLES = ("2020-11", "daily-seg-2017-12-26")
 EXE = str(Path(sys.executable).with_name("focusgen"))
@@ -539,33 +539,6 @@ def test_the_trailer_carries_a_document_id_derived_from_the_content():
 
 
 # --- placing gives what laying out gives -------------------------------------------------------------------
-
-def _char_boxes(data: bytes) -> list[tuple[int, str, tuple[float, ...]]]:
-    import pypdfium2 as pdfium
-    doc = pdfium.PdfDocument(data)
-    found = []
-    for i in range(len(doc)):
-        tp = doc[i].get_textpage()
-        for c in range(tp.count_chars()):
-            ch = tp.get_text_range(c, 1)
-            if ch.strip():
-                found.append((i, ch, tp.get_charbox(c)))
-    doc.close()
-    return found
-
-
-def assert_placed_as_laid_out(f, public=False):
-    ctx = pdf.context(f, public)
-    _, kinds, exact = pdf.values(f, ctx)
-    assert exact and layout_cache.plan_for(ctx, kinds)[0] is not None      # placed, not laid out
-    placed, laid_out = pdf.render_pdf(f, public), pdf.render_pdf_laid_out(f, public)
-    assert pdf_text(placed) == pdf_text(laid_out)
-    a, b = _char_boxes(placed), _char_boxes(laid_out)
-    assert [(p, ch) for p, ch, _ in a] == [(p, ch) for p, ch, _ in b]
-    worst = max(max(abs(u - v) for u, v in zip(x[2], y[2])) for x, y in zip(a, b))
-    assert worst < 0.05, worst
-    return placed
-
 
 @pytest.mark.parametrize("stem", EXAMPLES)
 @pytest.mark.parametrize("public", [False, True])

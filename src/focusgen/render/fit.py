@@ -16,6 +16,7 @@ out with its values by WeasyPrint (pdf.py), still in the lines broken here.
 
 from __future__ import annotations
 
+import math
 import struct
 import unicodedata
 from dataclasses import dataclass
@@ -24,13 +25,15 @@ from functools import lru_cache
 from . import fonts
 
 STEP = 8            # sizes are multiples of 1/8 CSS px below a box's size: exact in Pango units
-SMALLEST = 1.0      # CSS px; never reached by a text of at most 200 characters in any box of BOXES
+SMALLEST = 4.0      # pt: the smallest print a text is set in; a text that needs smaller is refused
+SHRINK = 0.8        # a text is set down to 80% of its box's size before its box takes another line
 
 
 @dataclass(frozen=True)
 class Box:
-    """A text box: its width (pt), lines, size (pt, as the stylesheet sets it), face, line height (pt),
-    which lines a shorter text takes (top or bottom) and the edge its lines keep (left or right)."""
+    """A text box: its width (pt), its lines (at least `lines`, at most `most`), size (pt, as the
+    stylesheet sets it), face, line height (pt), which lines a shorter text takes (top or bottom) and
+    the edge its lines keep (left or right)."""
     width: float
     lines: int
     size: float
@@ -38,11 +41,16 @@ class Box:
     leading: float = 11.0
     align: str = "top"
     anchor: str = "left"
+    most: int = 0
 
     @property
     def px(self) -> float:
         """The size as WeasyPrint sets it: CSS px, cut to Pango's 1/1024 units."""
         return int(self.size * (1. / 0.75) * 1024) / 1024
+
+
+class TooLong(ValueError):
+    """A text that does not fit its box even at its most lines and the smallest print (SMALLEST)."""
 
 
 def nfc(text: str) -> str:
@@ -225,27 +233,40 @@ class Fitted:
     shrunk: bool
 
 
+def _largest(text: str, face: str, width: float, lines: int, low: float, high: float) -> float | None:
+    """The largest size k/STEP px in [low, high] (high itself first) at which `text` takes at most
+    `lines` lines; None if none does. Fewer lines at a smaller size: the search is a bisection."""
+    if len(_break(text, face, high, width)) <= lines:
+        return high
+    lo, hi = math.ceil(low * STEP), math.ceil(high * STEP) - 1
+    if lo > hi or len(_break(text, face, lo / STEP, width)) > lines:
+        return None
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if len(_break(text, face, mid / STEP, width)) <= lines:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo / STEP
+
+
 def fit(box: Box, text: str) -> Fitted:
-    """`text` (NFC) in `box`: its lines at the box's size, or at the largest smaller one that fits."""
+    """`text` (NFC) in `box`: at the box's size on its lines; else set down to SHRINK of its size; else on
+    one more line at a time (to box.most), again at most SHRINK smaller; else on its most lines down to
+    the smallest print. TooLong if even that does not hold it."""
     width = box.width * (1. / 0.75) - 0.01          # px, with room for the rounding of positions
-    size = box.px
-    smallest = int(SMALLEST * STEP)
-    lines = _break(text, box.face, size, width)
-    if len(lines) > box.lines:
-        # the largest size k/STEP px at which the text fits (fewer lines at a smaller size: monotone)
-        lo, hi = smallest, int(size * STEP)
-        if int(size * STEP) == size * STEP:
-            hi -= 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if len(_break(text, box.face, mid / STEP, width)) <= box.lines:
-                lo = mid
-            else:
-                hi = mid - 1
-        size = lo / STEP
-        lines = _break(text, box.face, size, width)
-        if len(lines) > box.lines:        # not even at the smallest size: cannot happen for 200 characters
-            raise ValueError(f"{text[:40]!r}... does not fit its box of {box.lines} line(s)")
-    pad = ("",) * (box.lines - len(lines))
-    ordered = tuple(lines) + pad if box.align == "top" else pad + tuple(lines)
-    return Fitted(ordered, size, size != box.px)
+    nominal = box.px
+    smallest = SMALLEST / 0.75
+    for lines in range(box.lines, max(box.lines, box.most) + 1):
+        size = _largest(text, box.face, width, lines, max(nominal * SHRINK, smallest), nominal)
+        if size is not None:
+            break
+    else:
+        size = _largest(text, box.face, width, lines, smallest, nominal)
+        if size is None:
+            raise TooLong(f"{text[:40]!r} does not fit its box of {lines} line(s) at {SMALLEST:g}pt")
+    found = _break(text, box.face, size, width)
+    lines = max(box.lines, len(found))
+    pad = ("",) * (lines - len(found))
+    ordered = tuple(found) + pad if box.align == "top" else pad + tuple(found)
+    return Fitted(ordered, size, size != nominal)

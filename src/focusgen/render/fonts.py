@@ -61,7 +61,7 @@ class Face:
             self.num_glyphs = struct.unpack_from(">H", self.table("maxp"), 4)[0]
             hhea = self.table("hhea")
             self.ascent, self.descent = struct.unpack_from(">hh", hhea, 4)
-            n_metrics = struct.unpack_from(">H", hhea, 34)[0]
+            self.n_metrics = n_metrics = struct.unpack_from(">H", hhea, 34)[0]
             hmtx = self.table("hmtx")
             metrics = [struct.unpack_from(">Hh", hmtx, 4 * i) for i in range(n_metrics)]
             last = metrics[-1][0]
@@ -215,7 +215,10 @@ class Face:
         struct.pack_into(">H", hhea, 34, count)
         maxp = bytearray(self.table("maxp"))
         struct.pack_into(">H", maxp, 4, count)
-        hmtx = b"".join(struct.pack(">Hh", self.advances[g], self.bearings[g]) if g in kept else b"\0\0\0\0" for g in range(count))
+        if self.n_metrics >= count:                   # every glyph's metrics as they are
+            hmtx = self.table("hmtx")[:4 * count]
+        else:
+            hmtx = b"".join(struct.pack(">Hh", self.advances[g], self.bearings[g]) for g in range(count))
         post = bytearray(self.table("post")[:32]) if "post" in self.tables else bytearray(32)
         struct.pack_into(">L", post, 0, 0x00030000)   # format 3: no glyph names
         tables = {"OS/2": self.table("OS/2"), "cmap": _cmap4({c: g for c, g in chars.items() if g in kept}),

@@ -7,7 +7,8 @@ rendered; text and JSON outputs take any character.
 A cluster (fit.clusters: a character and the combining marks after it) is drawable when, in Unicode
 NFC, it is one character that every bundled face (regular and bold) has a glyph for: "é" typed as e
 and a combining acute is the font's é; a letter with two stacked marks the font has no single glyph
-for is refused. Imports only render.fonts and render.fit (no WeasyPrint, no fontTools).
+for is refused, and so is a mark on nothing. Imports only render.fonts and render.fit (no WeasyPrint, no
+fontTools).
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ def undrawable(text: str) -> list[str]:
     found = []
     for cluster in clusters(text):
         composed = nfc(cluster)
-        if cluster.isspace() or len(composed) == 1 and ord(composed) in have:
+        if cluster.isspace() or len(composed) == 1 and ord(composed) in have \
+                and not unicodedata.category(composed).startswith("M"):       # a mark on nothing is not drawable
             continue
         found.append(cluster)
     return list(dict.fromkeys(found))

@@ -80,7 +80,7 @@ def fitbox(name: str, box: dict, inline: bool = False):
     """A text box of the template: its lines, each a slot `name#i`, in a box of fixed size."""
     from markupsafe import Markup, escape
     from .slots import slot
-    style = (f"width:{box['width']}pt;height:{box['rows'] * box['leading']}pt;font-size:{box['size']}pt;"
+    style = (f"width:{box['width']}pt;height:{round(box['rows'] * box['leading'], 2)}pt;font-size:{box['size']}pt;"
              f"line-height:{box['leading']}pt;font-weight:{'bold' if box['face'] == 'bold' else 'normal'};"
              f"text-align:{box['anchor']}")
     lines = "".join(f'<span class="ln" style="height:{box["leading"]}pt">{slot(f"{name}#{i}", "line")}</span>'
@@ -89,72 +89,113 @@ def fitbox(name: str, box: dict, inline: bool = False):
 
 
 def _box(width: float, lines: int, size: float, face: str = "regular", leading: float = 11.0, align: str = "top",
-         anchor: str = "left", rows: int | None = None) -> dict:
-    return {"width": round(width, 2), "lines": lines, "size": size, "face": face, "leading": leading,
-            "align": align, "anchor": anchor, "rows": rows or lines}
+         anchor: str = "left", most: int | None = None) -> dict:
+    return {"width": round(width, 2), "lines": lines, "most": most or lines, "size": size, "face": face,
+            "leading": leading, "align": align, "anchor": anchor, "rows": lines}
 
 
 def box_of(spec: dict) -> Box:
     return Box(width=spec["width"], lines=spec["lines"], size=spec["size"], face=spec["face"],
-               leading=spec["leading"], align=spec["align"], anchor=spec["anchor"])
+               leading=spec["leading"], align=spec["align"], anchor=spec["anchor"], most=spec["most"])
 
 
 _ROW = 7.6          # pt: a statement row's text (filing.css .r), on 9.6pt lines
-_COVER = 9          # pt: a cover value (.cv), bold, on 11pt lines
+_COVER = 9          # pt: a cover value, bold, on 11pt lines
 
 
-def context(filing: Filing, public: bool = False) -> dict:
-    """Everything the template shows that is not a slot: the variant of the form. Plain data only;
-    its canonical JSON keys the layout (layout_cache.py)."""
+class Prepared:
+    """A filing made ready for its PDF: the variant's context (what keys the layout), each slot's value
+    and kind, whether every value can be placed glyph for glyph, and the texts too long for their boxes."""
+
+    def __init__(self, ctx: dict, values: dict[str, Value], kinds: dict[str, str], exact: bool,
+                 unfit: list[tuple[str, str]]) -> None:
+        self.ctx, self.values, self.kinds, self.exact, self.unfit = ctx, values, kinds, exact, unfit
+
+
+_LAST: list = []        # the last filing prepared (a build prepares it for the check, the PDF, the public copy)
+
+
+def prepare(filing: Filing, public: bool = False) -> Prepared:
+    """The context of the filing's variant and its slots' values. A text box takes the lines its text
+    needs (fit.py): a text longer than its box at the box's size makes a variant of its own (laid out
+    once too), a text that does not fit even its most lines at the smallest print is listed in unfit."""
+    for f, pub, prepared in _LAST:
+        if f is filing and pub == public:
+            return prepared
+    prepared = _prepare(filing, public)
+    _LAST[:] = [(f, pub, p) for f, pub, p in _LAST[-1:]] + [(filing, public, prepared)]
+    return prepared
+
+
+def _prepare(filing: Filing, public: bool) -> Prepared:
+    from .fit import TooLong, exact as exact_text
     rep = filing.report
     h = filing.header
     daily = rep.kind == "daily-seg"
     cover = rep.cover
     boxes: dict[str, dict] = {}
+    texts: dict[str, tuple[str, str]] = {}           # box -> (its text, the input field it shows)
+    found: dict[str, Value] = {}
+    kinds: dict[str, str] = {}
+
+    def put(name: str, kind: str, text: str) -> None:
+        found[name] = Value(text)
+        kinds[name] = kind
+
     ctx: dict = {"winjammer": daily, "public": public, "version": __version__, "form_name": filing.form_name,
                  "amended": bool(h.amended), "cover": {k: cover[k] for k in ("title", "subtitle") if k in cover}}
     if daily:
-        boxes["banner.firm"] = _box(CONTENT - 62, 1, 8)
-        boxes["wj.status"] = _box(CONTENT, 1, 11, "bold", leading=16)
+        banner = view.banner(filing)
+        put("banner.end", "text", banner[0][1])
+        put("banner.last", "text", banner[3][1])
+        boxes["banner.firm"] = _box(CONTENT - 62, 1, 8, most=3)
+        texts["banner.firm"] = (h.firm.name, "firm.name")
+        boxes["wj.status"] = _box(CONTENT, 1, 11, "bold", leading=16, most=3)
+        texts["wj.status"] = (h.filing_status, "filing_status")
         ctx["banner_last"] = "Submit Date" if h.submit_date else "As of"
         ctx["contact"] = []
-        for i, label in enumerate(("Name of Company", "Contact Name", "Contact Phone Number", "Contact Email Address")):
-            boxes[f"contact.{i}"] = _box(CONTENT - 16, 2 if i == 0 else 1, _COVER, "bold")
+        c = h.firm.contact
+        for i, (label, text, field) in enumerate((("Name of Company", h.firm.name, "firm.name"),
+                                                  ("Contact Name", c.name, "firm.contact.name"),
+                                                  ("Contact Phone Number", c.phone, "firm.contact.phone"),
+                                                  ("Contact Email Address", c.email, "firm.contact.email"))):
+            boxes[f"contact.{i}"] = _box(CONTENT - 16, 2 if i == 0 else 1, _COVER, "bold", most=4)
+            texts[f"contact.{i}"] = (text, field)
             ctx["contact"].append([label, f"contact.{i}"])
         ctx["targets"] = []
         for choice in view.residual_interest_targets(filing):
             options = []
-            for j, (wording, _) in enumerate(choice.options):
-                boxes[f"target.{choice.line}.{j}"] = _box(180, 1, _ROW, leading=9.6, anchor="right")
-                options.append([wording, f"target.{choice.line}.{j}"])
+            for j, (wording, value) in enumerate(choice.options):
+                name = f"target.{choice.line}.{j}"
+                boxes[name] = _box(180, 1, _ROW, leading=9.6, anchor="right")
+                texts[name] = (value, f"lines.{choice.line}")
+                options.append([wording, name])
             ctx["targets"].append({"title": choice.title, "line": choice.line, "options": options})
     else:
-        boxes["head.firm"] = _box(410, 2, _COVER, "bold")
+        put("asof.short", "date6", view.mmddyy(h.as_of))
+        boxes["head.firm"] = _box(410, 2, _COVER, "bold", most=4)
+        texts["head.firm"] = (h.firm.name, "firm.name")
         ctx["cover"].update(part=list(cover["part"]), amended=cover["amended"] if h.amended else "")
         ctx["pursuant"] = [[label, box, f"mark.{box}"] for _, label, box in cover.get("pursuant", ())]
-        fields, row, used = [], [], 0.0
+        values_of = {f.box: f.value for f in view.cover_fields(filing)}
+        fields = []
         for label, box, field, *layout in cover.get("fields", ()):
             width = layout[0] if layout else 100
             place = layout[1] if len(layout) > 1 else ""
-            lines = 2 if field in ("firm.name", "firm.address.street") else 1
-            if place or used + width > 100.001:
-                _rows(row, boxes)
-                row, used = [], 0.0
             name = f"cover.{box}"
             outer = round(width * 0.999 * CONTENT / 100, 2)
-            boxes[name] = _box(outer - 8 - 43.2, lines, _COVER, "bold")
-            fields.append({"label": label, "box": box, "slot": name, "width": outer, "place": place})
-            row.append(name)
-            used += width
-            if place:
-                _rows(row, boxes)
-                row, used = [], 0.0
-        _rows(row, boxes)
+            two = field in ("firm.name", "firm.address.street")
+            boxes[name] = _box(outer - 8 - 43.2, 2 if two else 1, _COVER, "bold", most=4 if two else 3)
+            where = "firm.address" if field.startswith("firm.address") and isinstance(h.firm.address, str) else field
+            texts[name] = (values_of[box], where)
+            fields.append({"label": label, "box": box, "slot": name, "width": outer, "place": place, "pct": width})
         ctx["cover_fields"] = fields
         c = cover["consolidated"]
+        focus = view.focus_cover(filing)
         rows = []
-        for i, (name_box, official_box) in enumerate(c["boxes"]):
-            boxes[f"consolidated.{i}"] = _box(CONTENT - 150, 2, _COVER, "bold")
+        for i, ((name_box, official_box), (text, _, _)) in enumerate(zip(c["boxes"], focus.consolidated)):
+            boxes[f"consolidated.{i}"] = _box(CONTENT - 150, 2, _COVER, "bold", most=4)
+            texts[f"consolidated.{i}"] = (text, f"consolidated[{i}].name")
             rows.append([f"consolidated.{i}", name_box, official_box])
         yes, no = cover["carries"]["yes"], cover["carries"]["no"]
         ctx["focus"] = {
@@ -163,6 +204,18 @@ def context(filing: Filing, public: bool = False) -> dict:
             "carries": [[yes[0], yes[1], f"mark.{yes[1]}"], [no[0], no[1], f"mark.{no[1]}"]],
             "audited": [cover["audited"]["label"], cover["audited"]["box"], f"mark.{cover['audited']['box']}"],
             "execution": cover["execution"]}
+        chosen = {box: checked for _, box, checked in view.pursuant(filing)}
+        for _, box, checked in focus.carries:
+            chosen[box] = checked
+        chosen[focus.audited[1]] = focus.audited[2]
+        for box, checked in chosen.items():
+            put(f"mark.{box}", "mark", "X" if checked else "")
+    if not public:
+        put("asof.long", "date8", view.mmddyyyy(h.as_of))
+        put("hash", "hex", filing.input.digest[:12])
+    convention = "minus" if daily else "parens"
+    given = {str(k): v for k, v in h.describe.items()}
+    names = filing.names
     pages = []
     for page in view.pages(filing):
         sections = []
@@ -171,103 +224,93 @@ def context(filing: Filing, public: bool = False) -> dict:
             for rv in section.rows:
                 r = rv.row
                 entry = {"kind": rv.kind, "heading": r.heading, "note": r.note, "num": r.num, "label": r.label,
-                         "indent": r.indent, "cells": [], "name": None, "describe": None, "lift": 1}
+                         "indent": r.indent, "cells": [], "name": None, "describe": None, "lift": None}
                 for col, cell in (("i", rv.inner), ("o", rv.outer)):
                     if cell:
+                        slot_name = f"L{cell.line.code}"
                         entry["cells"].append({"col": col, "code": cell.line.code, "coded": cell.line.coded,
-                                               "dollar": cell.line.dollar, "slot": f"L{cell.line.code}"})
+                                               "dollar": cell.line.dollar, "slot": slot_name})
+                        put(slot_name, "amount", fmt_amount(cell.value, convention))
                 if rv.text:
-                    name = f"name.{rv.text[0].code}"
-                    boxes[name] = _box(165.6, 2, _ROW, leading=9.6)
-                    entry["name"] = {"code": rv.text[0].code, "slot": name}
-                    entry["lift"] = 2
+                    code = rv.text[0].code
+                    name = f"name.{code}"
+                    boxes[name] = _box(165.6, 2, _ROW, leading=9.6, most=8)
+                    texts[name] = (names[code], f"names.{code}")
+                    entry["name"] = {"code": code, "slot": name}
                 if "(describe:)" in r.label and r.lines:
-                    name = f"describe.{r.lines[0].code}"
-                    boxes[name] = _box(230.4, 2, _ROW, leading=9.6)
+                    code = r.lines[0].code
+                    name = f"describe.{code}"
+                    boxes[name] = _box(230.4, 2, _ROW, leading=9.6, most=6)
+                    texts[name] = (given.get(code, ""), f"describe.{code}")
                     entry["describe"] = name
-                    entry["lift"] = 3
                 rows.append(entry)
             sections.append({"title": section.title, "subtitle": section.subtitle, "rows": rows})
         pages.append(sections)
+
+    exact, unfit = True, []
+    for name, (text, field) in texts.items():
+        spec = boxes[name]
+        try:
+            fitted = fit(box_of(spec), nfc(text or ""))
+        except TooLong:
+            unfit.append((field, name))
+            fitted = None
+        lines = fitted.lines if fitted else ("",) * spec["lines"]
+        spec["lines"] = spec["rows"] = len(lines)
+        for i, line in enumerate(lines):
+            found[f"{name}#{i}"] = Value(line, fitted.size if fitted and fitted.shrunk else None)
+            kinds[f"{name}#{i}"] = "line"
+            if line and not exact_text(line, spec["face"]):
+                exact = False
+    for sections in pages:                     # a row's amounts on its first line, below any text box
+        for section in sections:
+            for entry in section["rows"]:
+                lift = 1
+                if entry["name"]:
+                    lift = boxes[entry["name"]["slot"]]["lines"]
+                if entry["describe"]:
+                    lift = 1 + boxes[entry["describe"]]["lines"]
+                # the amounts (.c, one row high) pulled up by the row's height, to its first line
+                entry["lift"] = [round(lift * 9.6 + 1.6, 2), round((lift - 1) * 9.6 + 1.6, 2)] if lift > 1 else None
+    if not daily:                              # the cover's boxes side by side: one height per row
+        row: list[str] = []
+        used = 0.0
+
+        def flush() -> None:
+            tallest = max((boxes[n]["lines"] for n in row), default=1)
+            for n in row:
+                boxes[n]["rows"] = tallest
+            row.clear()
+        for f in ctx["cover_fields"]:
+            if f["place"] or used + f["pct"] > 100.001:
+                flush()
+                used = 0.0
+            row.append(f["slot"])
+            used += f["pct"]
+            if f["place"]:
+                flush()
+                used = 0.0
+        flush()
     ctx["pages"] = pages
     ctx["boxes"] = boxes
-    return ctx
+    return Prepared(ctx, found, kinds, exact, unfit)
 
 
-def _rows(names: list[str], boxes: dict) -> None:
-    """The boxes side by side on one row of the cover take the height of the tallest."""
-    rows = max((boxes[n]["lines"] for n in names), default=1)
-    for n in names:
-        boxes[n]["rows"] = rows
+def context(filing: Filing, public: bool = False) -> dict:
+    """Everything the template shows that is not a slot: the variant of the form. Plain data only;
+    its canonical JSON keys the layout (layout_cache.py)."""
+    return prepare(filing, public).ctx
 
-
-# --- the values of the slots ------------------------------------------------------------------------------
 
 def values(filing: Filing, ctx: dict) -> tuple[dict[str, Value], dict[str, str], bool]:
     """Each slot's value, its kind, and whether every value can be placed glyph for glyph."""
-    from .fit import exact
-    h = filing.header
-    daily = ctx["winjammer"]
-    found: dict[str, Value] = {}
-    kinds: dict[str, str] = {}
-    placeable = True
+    p = prepare(filing, ctx["public"])
+    return p.values, p.kinds, p.exact
 
-    def put(name: str, kind: str, text: str) -> None:
-        found[name] = Value(text)
-        kinds[name] = kind
 
-    def text_box(name: str, text: str | None) -> None:
-        nonlocal placeable
-        spec = ctx["boxes"][name]
-        fitted = fit(box_of(spec), nfc(text or ""))
-        for i, line in enumerate(fitted.lines):
-            found[f"{name}#{i}"] = Value(line, fitted.size if fitted.shrunk else None)
-            kinds[f"{name}#{i}"] = "line"
-            if line and not exact(line, spec["face"]):
-                placeable = False
-
-    convention = "minus" if daily else "parens"
-    for sections in ctx["pages"]:
-        for section in sections:
-            for row in section["rows"]:
-                for cell in row["cells"]:
-                    v = filing.values[cell["code"]]
-                    put(cell["slot"], "amount", fmt_amount(v, convention))
-                if row["name"]:
-                    text_box(row["name"]["slot"], filing.names[row["name"]["code"]])
-                if row["describe"]:
-                    given = {str(k): v for k, v in h.describe.items()}
-                    text_box(row["describe"], given.get(row["describe"].split(".", 1)[1], ""))
-    if not ctx["public"]:
-        put("asof.long", "date8", view.mmddyyyy(h.as_of))
-        put("hash", "hex", filing.input.digest[:12])
-    if daily:
-        banner = view.banner(filing)
-        put("banner.end", "text", banner[0][1])
-        put("banner.last", "text", banner[3][1])
-        text_box("banner.firm", h.firm.name)
-        text_box("wj.status", h.filing_status)
-        c = h.firm.contact
-        for i, text in enumerate((h.firm.name, c.name, c.phone, c.email)):
-            text_box(f"contact.{i}", text)
-        for target, choice in zip(ctx["targets"], view.residual_interest_targets(filing)):
-            for (_, name), (_, value) in zip(target["options"], choice.options):
-                text_box(name, value)
-    else:
-        put("asof.short", "date6", view.mmddyy(h.as_of))
-        text_box("head.firm", h.firm.name)
-        for field in view.cover_fields(filing):
-            text_box(f"cover.{field.box}", field.value)
-        chosen = {box: checked for _, box, checked in view.pursuant(filing)}
-        focus = view.focus_cover(filing)
-        for _, box, checked in focus.carries:
-            chosen[box] = checked
-        chosen[focus.audited[1]] = focus.audited[2]
-        for box, checked in chosen.items():
-            put(f"mark.{box}", "mark", "X" if checked else "")
-        for i, (name, _, _) in enumerate(focus.consolidated):
-            text_box(f"consolidated.{i}", name)
-    return found, kinds, placeable
+def unfit(filing: Filing) -> list[tuple[str, str]]:
+    """(input field, its box) of each text that does not fit its box even at the smallest print."""
+    return prepare(filing).unfit
 
 
 def info(filing: Filing) -> dict[str, str]:
@@ -282,9 +325,8 @@ def info(filing: Filing) -> dict[str, str]:
 
 def render_html(filing: Filing, public: bool = False) -> str:
     """The filing's HTML with its values (what is laid out when they cannot be placed)."""
-    ctx = context(filing, public)
-    filled, kinds, _ = values(filing, ctx)
-    return _html(ctx, kinds, filled, _meta(filing))
+    p = prepare(filing, public)
+    return _html(p.ctx, p.kinds, p.values, _meta(filing))
 
 
 def layout_html(ctx: dict, kinds: dict[str, str]) -> str:
@@ -324,34 +366,33 @@ def _epoch(filing: Filing) -> int:
 def render_pdf(filing: Filing, public: bool = False) -> bytes:
     """public: the copy posted under Regulation 1.55(o), without the audit footer."""
     from . import layout_cache, pdfwrite
-    ctx = context(filing, public)
-    filled, kinds, exact = values(filing, ctx)
-    if exact:
+    p = prepare(filing, public)
+    if p.unfit:         # build.py refuses such a filing first (text-too-long)
+        raise ValueError(f"texts too long for their boxes: {p.unfit}")
+    if p.exact:
         for _ in range(2):
-            plan, source = layout_cache.plan_for(ctx, kinds)
+            plan, source = layout_cache.plan_for(p.ctx, p.kinds)
             if plan is None:
                 break
-            data = pdfwrite.assemble(plan, filled, info(filing))
+            data = pdfwrite.assemble(plan, p.values, info(filing))
             try:
                 pdfwrite.check_syntax(data, content=False)
                 return data
             except pdfwrite.BadPDF:
                 if source == "laid out":
                     raise           # the writer's own error, never a cache file's
-                layout_cache.forget(ctx, kinds)       # a kept plan that writes a bad PDF: laid out again
-    return _laid_out(filing, ctx, kinds, filled)
+                layout_cache.forget(p.ctx, p.kinds)     # a kept plan that writes a bad PDF: laid out again
+    return _laid_out(filing, p)
 
 
 def render_pdf_laid_out(filing: Filing, public: bool = False) -> bytes:
     """The filing laid out with its values (a document that cannot be placed; and the tests' reference
     for placing)."""
-    ctx = context(filing, public)
-    filled, kinds, _ = values(filing, ctx)
-    return _laid_out(filing, ctx, kinds, filled)
+    return _laid_out(filing, prepare(filing, public))
 
 
-def _laid_out(filing: Filing, ctx: dict, kinds: dict, filled: dict) -> bytes:
-    return html_to_pdf(_html(ctx, kinds, filled, _meta(filing)), _epoch(filing))
+def _laid_out(filing: Filing, p: Prepared) -> bytes:
+    return html_to_pdf(_html(p.ctx, p.kinds, p.values, _meta(filing)), _epoch(filing))
 
 
 def placeholders(kinds: dict[str, str]) -> dict[str, str]:

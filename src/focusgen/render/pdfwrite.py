@@ -280,7 +280,7 @@ def assemble(plan: dict, values: dict, info: dict[str, str]) -> bytes:
             x = part["x"] - (advance if part["anchor"] == "right" else advance / 2 if part["anchor"] == "center" else 0)
             ops = b"\n".join((b"BT", b"1 0 0 -1 " + _num(x) + b" " + _num(part["y"]) + b" Tm",
                               b"/" + name.encode("ascii") + b" " + _num(size) + b" Tf",
-                              b"[<" + "".join(f"{g:04x}" for g in gids).encode("ascii") + b">] TJ", b"ET"))
+                              b"[<" + struct.pack(f">{len(gids)}H", *gids).hex().encode("ascii") + b">] TJ", b"ET"))
             chunks.append(state + b"\n" + ops if state else ops)
         content = add(stream(b"\n".join(chunks)))
         w, h = page["size"]

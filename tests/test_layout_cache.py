@@ -607,7 +607,7 @@ def test_a_value_is_placed_only_where_nothing_else_moves_with_it(paragraph, reas
 
 def test_what_cannot_be_placed_exactly_is_laid_out_with_its_values_and_never_kept(cache, monkeypatch):
     import focusgen.render.layout as layout
-    monkeypatch.setattr(layout, "lay_out", lambda *a: {"format": pdfwrite.FORMAT, "placeable": False, "reason": "t"})
+    monkeypatch.setattr(layout, "lay_out", lambda *a, **k: {"format": pdfwrite.FORMAT, "placeable": False, "reason": "t"})
     f = filing()
     cold = pdf.render_pdf(f)
     layout_cache._MEMORY.clear()
@@ -641,7 +641,7 @@ def test_an_internal_missing_or_changed_lays_the_document_out_with_its_values(ca
         parent, _, cls = module.rpartition(".")
         target = getattr(importlib.import_module(parent), cls)
 
-    def without(*args):
+    def without(*args, **kwargs):
         with monkeypatch.context() as m:
             if name == "__version__":
                 m.setattr(target, name, "71.0")
@@ -653,7 +653,7 @@ def test_an_internal_missing_or_changed_lays_the_document_out_with_its_values(ca
                 m.setattr(target, "__setattr__", renamed)
             else:
                 m.delattr(target, name)
-            return real(*args)
+            return real(*args, **kwargs)
     monkeypatch.setattr(layout, "lay_out", without)
     data = pdf.render_pdf(f)
     assert data == reference and plans(cache) == []

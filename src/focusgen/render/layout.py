@@ -184,12 +184,14 @@ def _describe_slot(slot: _Slot, pydyf, placeholders: dict[str, str], font_names:
             "size": size, "x": edge, "y": float(tm.group(2)), "anchor": anchor}
 
 
-def lay_out(html: str, placeholders: dict[str, str], epoch: int) -> dict:
-    """The plan of `html` (slot `name` holding placeholders[name]), checked as the cache checks it;
-    or {"placeable": False, "reason": ...}."""
+def lay_out(html: str, placeholders: dict[str, str], epoch: int, check: bool = True) -> dict:
+    """The plan of `html` (slot `name` holding placeholders[name]), checked as the cache checks it
+    (check=False: by the caller, as layout_cache does on the plan read back from its JSON); or
+    {"placeable": False, "reason": ...}."""
     try:
         plan = _lay_out(html, placeholders, epoch)
-        validate(plan, placeholders)
+        if check:
+            validate(plan, placeholders)
         return plan
     except Unplaceable as exc:
         return {"format": FORMAT, "placeable": False, "reason": str(exc)}

@@ -311,11 +311,14 @@ def plan_for(ctx: dict, kinds: dict[str, str]) -> tuple[dict | None, str]:
         source = "laid out"
         from .layout import lay_out            # WeasyPrint: only when there is something to lay out
         from .pdf import layout_html, placeholders
-        laid = lay_out(layout_html(ctx, kinds), placeholders(kinds), 0)
+        laid = lay_out(layout_html(ctx, kinds), placeholders(kinds), 0, check=False)
         if laid["placeable"]:
             body = json.dumps(laid, separators=(",", ":"), ensure_ascii=True).encode()
-            plan = validate(json.loads(body), kinds)       # the plan as the cache would give it back
-            if path is not None:
+            try:
+                plan = validate(json.loads(body), kinds)   # the plan as the cache would give it back
+            except BadPlan:
+                plan = None                                # not one the writer can write: laid out with values
+            if plan is not None and path is not None:
                 _write(path, wanted, body, secret_)
     remember(wanted, plan)
     return plan, source

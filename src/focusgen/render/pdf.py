@@ -77,15 +77,34 @@ def warm() -> None:
 # --- text boxes ---------------------------------------------------------------------------------------
 
 def fitbox(name: str, box: dict, inline: bool = False):
-    """A text box of the template: its lines, each a slot `name#i`, in a box of fixed size."""
-    from markupsafe import Markup, escape
+    """A text box of the template: its lines, each a slot `name#i`, in a box of fixed size (its class,
+    from the stylesheet prepare() writes: inline styles cost WeasyPrint a parse per element)."""
+    from markupsafe import Markup
     from .slots import slot
-    style = (f"width:{box['width']}pt;height:{round(box['rows'] * box['leading'], 2)}pt;font-size:{box['size']}pt;"
-             f"line-height:{box['leading']}pt;font-weight:{'bold' if box['face'] == 'bold' else 'normal'};"
-             f"text-align:{box['anchor']}")
-    lines = "".join(f'<span class="ln" style="height:{box["leading"]}pt">{slot(f"{name}#{i}", "line")}</span>'
-                    for i in range(box["lines"]))
-    return Markup(f'<span class="fit{" in" if inline else ""}" style="{escape(style)}">{lines}</span>')
+    lines = "".join(slot(f"{name}#{i}", "line") for i in range(box["lines"]))
+    return Markup(f'<span class="fit {box["class"]}{" in" if inline else ""}">{lines}</span>')
+
+
+def _stylesheet(boxes: dict, fields: list, lifts: set) -> str:
+    """The rules of the text boxes, the cover's field widths and the lifted amounts: a class each."""
+    rules, classes = [], {}
+    for name in sorted(boxes):
+        b = boxes[name]
+        geometry = (b["width"], round(b["rows"] * b["leading"], 2), b["size"], b["leading"], b["face"], b["anchor"])
+        if geometry not in classes:
+            c = classes[geometry] = f"fb{len(classes)}"
+            # as tall as its row (the cover's boxes side by side: floats of exactly one height)
+            rules.append(f".{c} {{ width: {b['width']}pt; height: {geometry[1]}pt; font-size: {b['size']}pt; "
+                         f"line-height: {b['leading']}pt; font-weight: {'bold' if b['face'] == 'bold' else 'normal'}; "
+                         f"text-align: {b['anchor']} }} .{c} .ln {{ height: {b['leading']}pt }}")
+        b["class"] = classes[geometry]
+    for width in sorted({f["width"] for f in fields}):
+        rules.append(f".cw{str(width).replace('.', '_')} {{ width: {width}pt }}")
+    for lift in sorted(lifts):
+        # the amounts (.c, one row high) pulled up by the row's height, to its first line
+        rules.append(f".c.up{lift} {{ margin-top: -{round(lift * 9.6 + 1.6, 2)}pt; "
+                     f"padding-bottom: {round((lift - 1) * 9.6 + 1.6, 2)}pt }}")
+    return "\n".join(rules)
 
 
 def _box(width: float, lines: int, size: float, face: str = "regular", leading: float = 11.0, align: str = "top",
@@ -247,7 +266,7 @@ def _prepare(filing: Filing, public: bool) -> Prepared:
             sections.append({"title": section.title, "subtitle": section.subtitle, "rows": rows})
         pages.append(sections)
 
-    exact, unfit = True, []
+    exact, unfit, lifts = True, [], set()
     for name, (text, field) in texts.items():
         spec = boxes[name]
         try:
@@ -270,8 +289,9 @@ def _prepare(filing: Filing, public: bool) -> Prepared:
                     lift = boxes[entry["name"]["slot"]]["lines"]
                 if entry["describe"]:
                     lift = 1 + boxes[entry["describe"]]["lines"]
-                # the amounts (.c, one row high) pulled up by the row's height, to its first line
-                entry["lift"] = [round(lift * 9.6 + 1.6, 2), round((lift - 1) * 9.6 + 1.6, 2)] if lift > 1 else None
+                if lift > 1:
+                    entry["lift"] = f"up{lift}"
+                    lifts.add(lift)
     if not daily:                              # the cover's boxes side by side: one height per row
         row: list[str] = []
         used = 0.0
@@ -293,6 +313,9 @@ def _prepare(filing: Filing, public: bool) -> Prepared:
         flush()
     ctx["pages"] = pages
     ctx["boxes"] = boxes
+    ctx["stylesheet"] = _stylesheet(boxes, ctx.get("cover_fields", []), lifts)
+    for f in ctx.get("cover_fields", []):
+        f["class"] = f"cw{str(f['width']).replace('.', '_')}"
     return Prepared(ctx, found, kinds, exact, unfit)
 
 

@@ -62,7 +62,9 @@ class Recorder:
             raise ValueError(f"slot {name!r} printed twice")
         self.names.append(name)
         self.kinds[name] = kind
-        attrs = f'{ATTRIBUTE}="{escape(name)}"' + (f' {FIXED}=""' if fixed else "")
+        # a line of a text box is a block of its own (its strut keeps the box's size and baseline)
+        attrs = f'class="{"ln sl" if kind == "line" else "sl"}" {ATTRIBUTE}="{escape(name)}"' \
+            + (f' {FIXED}=""' if fixed else "")
         if self.mode == "slots":
             return Markup(f"<span {attrs}>{escape(placeholder)}</span>")
         value = self.values[name]
@@ -72,10 +74,11 @@ class Recorder:
         if fixed and value.text and (len(value.text) != len(placeholder) or not all(
                 a == b or a.isdigit() and b.isdigit() for a, b in zip(value.text, placeholder))):
             raise ValueError(f"slot {name!r}: {value.text!r} is not as wide as {placeholder!r}")
-        style = f' style="font-size:{value.size!r}px"' if value.size is not None else ""
         # an empty line or mark keeps its line box (and so its baseline): a space no glyph is drawn for
         shown = escape(value.text) if value.text or kind not in ("line", "mark") else Markup("&nbsp;")
-        return Markup(f"<span {attrs}{style}>{shown}</span>")
+        if value.size is not None:      # set smaller, on the line of the box's size
+            shown = Markup(f'<span style="font-size:{value.size!r}px">{shown}</span>')
+        return Markup(f"<span {attrs}>{shown}</span>")
 
 
 _active: ContextVar[Recorder | None] = ContextVar("focusgen_slots", default=None)

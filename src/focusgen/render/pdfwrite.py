@@ -79,11 +79,9 @@ _TEXT = rb"\[(?:<(?:[0-9a-f]{4})*>(?:%(n)s)?)*\] TJ|(?:%(n)s ){6}Tm|%(name)s %(n
 # a static part: whole operations, one a line, text operations only inside BT ... ET
 _PART = re.compile(rb"(?:(?:%s|%s)\n|BT\n(?:(?:%s|%s)\n)*ET\n)*" % (_GRAPHIC, _COLOUR, _TEXT, _COLOUR))
 _STATE = re.compile(rb"(?:(?:%s)\n)*" % _COLOUR)
-_FONTS = re.compile(rb"^/([A-Za-z0-9_.+-]+) \S+ Tf$", re.M)
-_STATES = re.compile(rb"^/([A-Za-z0-9_.+-]+) gs$", re.M)
-_COLOURS = re.compile(rb"^(%s) (%s) (%s) (?:rg|RG)$|^(%s) ()()[gG]$" % (_N, _N, _N, _N), re.M)
-_DEPTH = re.compile(rb"^[qQ]$", re.M)
-_GLYPHS = re.compile(rb"^(?:/([A-Za-z0-9_.+-]+) \S+ Tf|\[(.*)\] TJ)$", re.M)
+# what end() reads of a page, in one pass: fonts, glyphs, graphics states, colours, q and Q
+_SCAN = re.compile(rb"^(?:/([A-Za-z0-9_.+-]+) \S+ Tf|\[(.*)\] TJ|/([A-Za-z0-9_.+-]+) gs|(%s) (%s) (%s) (?:rg|RG)"
+                   rb"|(%s) [gG]|([qQ]))$" % (_N, _N, _N, _N), re.M)
 _HEX = re.compile(rb"<([0-9a-f]*)>")
 _DARK = 0.6         # text and rules are black or grey: a plan cannot draw white over a value
 
@@ -115,28 +113,32 @@ class _Page:
 
     def end(self) -> None:
         data = b"".join(self.parts)
-        if not {n.decode() for n in _STATES.findall(data)} <= self.states:
-            raise BadPlan("content: an unknown graphics state")
-        for colour in set(_COLOURS.findall(data)):
-            if not all(0 <= float(v) <= _DARK for v in colour if v):
-                raise BadPlan("content: a colour other than black or grey")
-        depth = 0
-        for q in _DEPTH.findall(data):
-            depth += 1 if q == b"q" else -1
-            if depth < 0:
-                raise BadPlan("content: Q without q")
-        if depth:
-            raise BadPlan("content: unbalanced q/Q")
-        font = None
+        depth, font = 0, None
         shown: dict[str, list[bytes]] = {}
-        for name, glyphs in _GLYPHS.findall(data):
-            if name:
+        states, colours = set(), set()
+        for name, glyphs, state, r, g, b, grey, q in _SCAN.findall(data):
+            if glyphs:
+                shown[font].append(glyphs)
+            elif name:
                 font = name.decode()
                 if font not in self.fonts:
                     raise BadPlan("content: an unknown font")
                 shown.setdefault(font, [])
+            elif q:
+                depth += 1 if q == b"q" else -1
+                if depth < 0:
+                    raise BadPlan("content: Q without q")
+            elif state:
+                states.add(state)
             else:
-                shown[font].append(glyphs)
+                colours.add((r, g, b, grey))
+        if depth:
+            raise BadPlan("content: unbalanced q/Q")
+        if not {s.decode() for s in states} <= self.states:
+            raise BadPlan("content: an unknown graphics state")
+        for colour in colours:
+            if not all(0 <= float(v) <= _DARK for v in colour if v):
+                raise BadPlan("content: a colour other than black or grey")
         for font, runs in shown.items():
             raw = bytes.fromhex(b"".join(_HEX.findall(b"".join(runs))).decode("ascii"))
             gids = set(struct.unpack(f">{len(raw) // 2}H", raw))

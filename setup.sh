@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 extras=""
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig tesseract-ocr tesseract-ocr-eng)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig tesseract-ocr tesseract-ocr-eng
+          libgl1 libglib2.0-0)     # OpenCV (opencv-python) loads libGL and GLib
 if [[ "${1:-}" == "--test" ]]; then
     extras="[test]"
     packages+=(poppler-utils)       # pdftoppm: the tests make a scanned filing with it
@@ -32,6 +33,11 @@ if [[ ! -x .venv/bin/python ]]; then
     python3 -m venv .venv
 fi
 log=$(mktemp)
+# an older focusgen installed opencv-python-headless: two OpenCV distributions share one cv2 package,
+# so both go and opencv-python comes back alone
+if .venv/bin/python -m pip show -q opencv-python-headless >/dev/null 2>&1; then
+    .venv/bin/python -m pip uninstall -y -q opencv-python-headless opencv-python >/dev/null 2>&1 || true
+fi
 if ! .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}" >"$log" 2>&1; then
     cat "$log" >&2
     echo "setup: pip install failed" >&2

@@ -27,7 +27,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=7)
     args = ap.parse_args()
 
-    from focusgen.compute import compute, compute_values
+    from focusgen.report.compute import compute
+    from focusgen.report.values import compute_values
     from focusgen.inputs.load import load_input
     from focusgen.render.jsondoc import render_json
     from focusgen.render.text import render_text

@@ -52,7 +52,7 @@ def main() -> None:
     from weasyprint import HTML
 
     from focusgen.render import pdf as render_pdf
-    from focusgen.compute import compute
+    from focusgen.report.compute import compute
     from focusgen.inputs.load import load_input
 
     example = ROOT / "inputs" / "2020-11.yaml"

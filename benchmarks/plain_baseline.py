@@ -13,7 +13,7 @@ import jinja2  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
 from focusgen.render import view  # noqa: E402
-from focusgen.compute import compute  # noqa: E402
+from focusgen.report.compute import compute  # noqa: E402
 from focusgen.inputs.load import load_input  # noqa: E402
 from focusgen.money import fmt_amount  # noqa: E402
 

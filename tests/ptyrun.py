@@ -41,7 +41,10 @@ class Ran:
 
 def run(argv: list[str], cwd=None, cols: int = 80, rows: int = 40, pipe_stdout: bool = False,
         env: dict | None = None, interrupt_after: float | None = None, interrupt_when: bytes | None = None,
-        timeout: float = 300) -> Ran:
+        interrupt_once_loaded: str | None = None, timeout: float = 300) -> Ran:
+    """interrupt_after: Ctrl-C that many seconds after the start; interrupt_when: once the terminal shows
+    these bytes; interrupt_once_loaded: once the program has loaded a library whose path holds this text
+    (from /proc/PID/maps: a sign it is past Python's own start-up, whatever the machine's load)."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     environment = dict(os.environ, TERM="xterm-256color", COLUMNS=str(cols), LINES=str(rows))
@@ -75,7 +78,8 @@ def run(argv: list[str], cwd=None, cols: int = 80, rows: int = 40, pipe_stdout: 
                     continue
                 (screen if fd == master else piped).extend(chunk)
             if not sent and ((interrupt_after is not None and time.monotonic() - start >= interrupt_after)
-                             or (interrupt_when is not None and interrupt_when in screen)):
+                             or (interrupt_when is not None and interrupt_when in screen)
+                             or (interrupt_once_loaded is not None and _loaded(proc.pid, interrupt_once_loaded))):
                 os.write(master, b"\x03")       # Ctrl-C, as typed
                 sent = True
             if proc.poll() is not None and not ready:
@@ -98,6 +102,14 @@ def run(argv: list[str], cwd=None, cols: int = 80, rows: int = 40, pipe_stdout: 
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
     return Ran(status, bytes(screen), bytes(piped))
+
+
+def _loaded(pid: int, library: str) -> bool:
+    try:
+        with open(f"/proc/{pid}/maps") as maps:
+            return library in maps.read()
+    except OSError:
+        return False
 
 
 def plain(argv: list[str], cwd=None, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:

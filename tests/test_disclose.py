@@ -78,9 +78,11 @@ def test_the_public_copy_has_no_audit_footer(builds):
     assert a.count(f"input {digest}") == 7 and "focusgen" in a
     assert "focusgen" not in p and digest not in p and "as of 11/30/2020 ·" not in p
     assert "Page 7 of 7" in p           # the page numbers stay
-    # apart from the footer, the same pages
+    # apart from the footer and the contact's boxes (a person's name and telephone are not posted), the same
     strip = lambda t: [ln for ln in t.splitlines() if "focusgen" not in ln and not ln.startswith("Page ")]  # noqa: E731
-    assert strip(a) == strip(p)
+    contact = ("CONTACT IN REGARD", "STEVEN N LOMBARDO", "Telephone No.", "525-3425")
+    assert [ln for ln in strip(a) if not any(c in ln for c in contact)] == strip(p)
+    assert not any(c in p for c in contact)
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["public_copy"] == "2020-11-public.pdf"
     assert "2020-11-public.pdf" in [o["path"] for o in manifest["outputs"]]
@@ -111,7 +113,7 @@ def test_the_posting_keeps_the_last_12_months(posting, builds, hsbc, cs):
         (builds / "2019-12" / "2019-12-public.pdf").read_bytes()
     html = (posting / "index.html").read_text()
     # newest first, each with its excess figures as filed (the amended Daily Seg: segregation + 10,000,000)
-    rows = html.split("<tbody>")[1].split("<tr>")[1:]
+    rows = html.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
     assert [r.split('datetime="')[1][:10] for r in rows] == ["2020-11-30", "2020-11-27", "2020-10-31", "2019-12-31"]
     assert f"${hsbc['values']['7190']:,}" in rows[0] and f"${hsbc['values']['7380']:,}" in rows[0] \
         and f"${hsbc['values']['8730']:,}" in rows[0]
@@ -119,6 +121,45 @@ def test_the_posting_keeps_the_last_12_months(posting, builds, hsbc, cs):
     assert "(AMENDED)" in rows[1]
     from focusgen.cli import main
     assert main(["verify", str(posting)]) == 0
+
+
+def test_the_posting_names_the_business_days_without_a_daily_statement(posting):
+    doc = json.loads((posting / "manifest.json").read_text())
+    missing = doc["missing_daily_statements"]
+    # 12/01/2019 to 11/30/2020: 52 weeks (260 weekdays) and Monday 11/30 = 261 weekdays, less the weekday
+    # federal holidays 12/25/2019, 1/1, 1/20, 2/17, 5/25, 7/3 (July 4th observed), 9/7, 10/12, 11/11, 11/26 =
+    # 251 business days; one has its statement (11/27/2020)
+    assert len(missing) == 250 and missing[0] == "2019-12-02" and missing[-1] == "2020-11-30"
+    assert "2020-11-27" not in missing and "2020-07-03" not in missing
+    from datetime import date
+
+    from focusgen.disclose import runs
+    assert runs([date.fromisoformat(d) for d in missing]) == [(date(2019, 12, 2), date(2020, 11, 25)),
+                                                              (date(2020, 11, 30), date(2020, 11, 30))]
+
+
+def test_the_posting_summarises_month_end_capital(posting):
+    html = (posting / "index.html").read_text()
+    table = html.split("Month-end capital of the 12 months")[1]
+    # three month-ends posted, each line D 471,057,307 as filed; no adjusted net capital given, no excess
+    assert table.count("$471,057,307") == 3 and "CFTC Regulation 1.55(o)(1)(iv)" in html
+    assert "(SEC" not in table          # no SEC figures given: no SEC columns
+    doc = json.loads((posting / "manifest.json").read_text())
+    assert [c["as_of"] for c in doc["capital_summary"]] == ["2020-11-30", "2020-10-31", "2019-12-31"]
+
+
+def test_the_capital_summary_of_a_bd_fcm():
+    from datetime import date
+
+    from focusgen.disclose import Posted
+    from focusgen.render.disclose import capital_summary
+    cap = {"adjusted_net_capital": 600_000_000, "requirement": 471_057_307, "excess": 128_942_693,
+           "sec_net_capital": 610_000_000, "sec_minimum": 480_000_000, "sec_excess": 130_000_000}
+    p = Posted("focus-ii", "FOCUS", date(2020, 11, 30), "X", "INITIAL", {}, b"", Path("x"), cap)
+    s = capital_summary([p])
+    assert s["columns"][3:] == ["Net capital (SEC Rule 15c3-1)", "Minimum net capital (SEC)", "Excess net capital (SEC)"]
+    assert [c["text"] for c in s["rows"][0]["cells"]] == ["$600,000,000", "$471,057,307", "$128,942,693",
+                                                          "$610,000,000", "$480,000,000", "$130,000,000"]
 
 
 def test_as_of_chooses_the_12_months(run, builds, tmp_path):
@@ -168,8 +209,10 @@ def test_a_batch_builds_each_public_copy(run, tmp_path):
                          tmp_path, "--public", "--format", "json", "--quiet")
     assert status == 0, err
     for stem in ("2020-11", "daily-seg-2017-12-26"):
+        # a month-end filing adds the row the CFTC publishes about the firm
+        published = [f"{stem}-cftc-data.csv"] if stem == "2020-11" else []
         assert sorted(p.name for p in (tmp_path / stem).iterdir()) == [
-            f"{stem}-public.pdf", f"{stem}.json", "manifest.json"]
+            *published, f"{stem}-public.pdf", f"{stem}.json", "manifest.json"]
 
 
 def test_two_firms_or_two_filings_of_a_date_are_refused(run, builds, tmp_path):

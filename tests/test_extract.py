@@ -22,6 +22,10 @@ def test_reference_text_gives_every_filed_value(name):
     for code, value in ref["values"].items():
         if ref["basis"][code] == "unreadable":
             assert e.lines[code] in (None, value), code      # may stay null, never wrong
+        elif ref["basis"][code] == "blank-inferred":
+            # the transcriber inferred an empty cell where the text shows a dash for nil ("-" before
+            # 7080's code): a dash is the accountant's 0, the same amount
+            assert value is None and e.lines[code] in (None, 0) and e.how[code] != "blank", code
         else:
             assert e.lines[code] == value, (code, e.lines[code], value, e.how[code])
     for code, name_ in ref["names"].items():
@@ -74,27 +78,31 @@ def test_own_outputs_extract_to_exactly_what_was_built(own, stem, fmt):
     assert e.findings == [] and e.edit_failures == []
 
 
-@pytest.mark.parametrize("stem,share", [("2020-11", 0.85), ("daily-seg-2017-12-26", 0.85)])
-def test_scanned_filing_is_read_by_ocr(own, tmp_path, stem, share):
-    """focusgen's PDF rasterised at 150 dpi and rebuilt as an image-only PDF (a scan). The issue's
-    bar (99%) is for the FOCUS II scan; OCR of the Daily Seg loses a zero to "(e)" (left null)."""
+def _scan_of(pdf, tmp_path, dpi: int):
+    """A PDF rasterised at `dpi` and rebuilt as an image-only PDF (a clean scan)."""
     from PIL import Image
-    subprocess.run(["pdftoppm", "-r", "150", "-png", str(own / f"{stem}.pdf"), str(tmp_path / "p")], check=True)
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf), str(tmp_path / "p")], check=True)
     pages = [Image.open(p).convert("RGB") for p in sorted(tmp_path.glob("p-*.png"))]
-    scan = tmp_path / "scan.pdf"
-    pages[0].save(scan, save_all=True, append_images=pages[1:], resolution=150)
+    scan = tmp_path / f"scan{dpi}.pdf"
+    pages[0].save(scan, save_all=True, append_images=pages[1:], resolution=dpi)
     import pypdfium2 as pdfium
     assert pdfium.PdfDocument(scan)[0].get_textpage().get_text_range().strip() == ""   # no text layer
+    return scan
+
+
+@pytest.mark.parametrize("stem,dpi", [("2020-11", 150), ("2020-11", 200), ("daily-seg-2017-12-26", 150)])
+def test_own_filing_scanned_clean_passes_check(own, tmp_path, run, stem, dpi):
+    """focusgen's own filing printed and scanned clean at 150 or 200 dpi: `check` of its input
+    against the scan exits 0, every line with an amount compared (lone zeros and boxed codes
+    read; issue 22: "12 not compared ... too little of the prior was legible")."""
+    scan = _scan_of(own / f"{stem}.pdf", tmp_path, dpi)
+    status, out, err = run("check", INPUTS / f"{stem}.yaml", "--against", scan, "--json")
+    data = json.loads(out)
+    assert status == 0, (data["differences"], data["not_compared"], data["compare_by_eye"], err)
+    assert data["summary"]["compared"] == data["summary"]["considered"], (data["not_compared"], data["compare_by_eye"])
     built = json.loads((own / f"{stem}.json").read_text())
-    expected = {**built["lines"], **{c: u["value"] for c, u in built.get("uncoded", {}).items()}}
     e = extract(scan)
     assert e.method == "ocr"
-    recovered = [c for c, v in expected.items() if e.lines[c] == v]
-    assert len(recovered) >= share * len(expected)
-    flagged = {f["line"] for f in e.findings}
-    for code, value in expected.items():
-        if e.lines[code] is not None and e.lines[code] != value:   # a wrong value must be flagged
-            assert e.how[code] != "read" and code in flagged, code
     assert e.firm == built["firm"]["name"] and e.as_of == built["as_of"]
 
 
@@ -125,7 +133,7 @@ def test_report_kind_is_read_from_the_form_not_the_filing_system():
 
 # --- any filing focusgen makes reads back exactly ---------------------------------------------------
 
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from focusgen.form import formdef  # noqa: E402
@@ -152,16 +160,23 @@ def filings(draw):
     for code, line in rep.lines.items():
         if line.target_of and code not in lines:
             lines[code] = draw(st.integers(0, 10**9))
+    for m in rep.rules.get("minimums", ()):           # the least a line may hold (line B: $1,000,000)
+        if m["line"] in lines:
+            lines[m["line"]] = max(lines[m["line"]], int(m["at_least"]))
     names = draw(st.sampled_from(["", "names: {7510: BANK OF X & CO, 7690: SOME FCM LLC}\n"]))
     text = (f"report: {kind}\nas_of: 2021-03-31\nfirm: {{name: \"Firm <A> & Co.\"}}\nlines:\n"
             + "".join(f"  {c}: {v}\n" for c, v in lines.items()) + (names if kind == "focus-ii" else ""))
     return kind, text
 
 
-@settings(max_examples=8, deadline=None, derandomize=True)
+@settings(max_examples=8, deadline=None)
 @given(filings())
+# found by an exploration run (issue 22): wrapped labels ending in numbers ("32.6", "line 6") on the
+# line of an empty cell's code made the cell unreadable, and its total reconstructed an empty cell
+@example(("focus-ii", 'report: focus-ii\nas_of: 2021-03-31\nfirm: {name: "Firm <A> & Co."}\nlines:\n'
+                      "  7194: 0\n  7780: 0\n  8760: 0\n"))
 def test_any_filing_reads_back_exactly_from_its_text_and_pdf(tmp_path_factory, example):
-    from focusgen.compute import compute
+    from focusgen.report.compute import compute
     from focusgen.inputs.load import load_input
     from focusgen.render.pdf import render_pdf
     from focusgen.render.text import render_text

@@ -10,7 +10,7 @@ import dataclasses
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import INPUTS
@@ -29,10 +29,14 @@ def corpus(tmp_path_factory):
 
 
 def _claims_are_printed(e, printed: dict) -> None:
-    """Every value extract reports as read or blank is what the print shows."""
+    """Every value extract claims (read, code-lost, sign-fixed, repaired, reconstructed) is what the
+    print shows, and every line it says is blank is empty on the print."""
     for code, how in e.how.items():
-        if how == "read":
-            assert e.lines[code] == printed.get(code), (code, e.lines[code], printed.get(code))
+        if e.lines[code] is not None:
+            # (the arithmetic's 0 for an empty cell is the same amount: reconstructed, never read)
+            ok = e.lines[code] == printed.get(code) or (how == "reconstructed" and e.lines[code] == 0
+                                                        and printed.get(code) is None)
+            assert ok, (code, how, e.lines[code], printed.get(code))
         elif how == "blank":
             assert printed.get(code) is None, (code, printed.get(code))
 
@@ -76,7 +80,10 @@ def test_codes_in_parentheses(tmp_path, key, layout):
 
 
 # A sample of the scans for CI (each takes seconds of OCR); the benchmark reads every one.
-SCANS = [("hsbc", "leaders", "150", 0.95), ("cs", "codeleft", "200", 0.90), ("hsbc", "secform", "150", 0.85)]
+# ("hsbc", "codeleft", "150"): the Courier listing at 150 dpi where Tesseract alone claimed misreads
+# (issue 22); measured with the two witnesses: 104 of 110, none wrong.
+SCANS = [("hsbc", "leaders", "150", 0.95), ("cs", "codeleft", "200", 0.90), ("hsbc", "secform", "150", 0.85),
+         ("hsbc", "codeleft", "150", 0.85)]
 
 
 @pytest.mark.parametrize("key,layout,quality,share", SCANS)
@@ -95,6 +102,11 @@ def test_scans_claim_nothing_that_was_not_printed(corpus, key, layout, quality, 
 
 @settings(max_examples=12, deadline=None)
 @given(seed=st.integers(0, 10**6), kind=st.sampled_from(["focus-ii", "daily-seg"]), layout=st.sampled_from(LAYOUTS))
+# found by exploration runs (issue 22): 12.B's amount, on the first row of its wrapped label, was
+# placed on 12.A by the label of the row above ("A. CASH" + "B. SECURITIES ..."), and 12.B then
+# called blank; an empty 12.A the arithmetic gives as 0
+@example(seed=0, kind="daily-seg", layout="wrapped")
+@example(seed=594011, kind="daily-seg", layout="twocol")
 def test_random_filings_in_random_layouts_claim_only_what_was_printed(tmp_path_factory, seed, kind, layout):
     filing = random_filing(kind, seed)
     path = tmp_path_factory.mktemp("random") / "prior.pdf"
@@ -130,14 +142,30 @@ def test_a_real_difference_against_a_foreign_print_is_found(run, corpus, tmp_pat
 
 # --- the invariants of issue 8, point 3 ---------------------------------------------------------------
 
-def test_a_value_whose_edit_check_fails_is_not_read(tmp_path):
-    """The print's 7010 does not foot with 7040: 7010 (settled by nothing else) loses its claim, and
-    7040, settled by 7060 = 7040 + 7050, keeps it; the failed check is reported."""
+def test_a_text_layer_value_whose_edit_check_fails_is_still_read(tmp_path):
+    """The print's 7010 does not foot with 7040. A text layer says what the page says: 7010 is read
+    as printed, and the failed check is the prior's finding, not doubt about the reading."""
     filing = dataclasses.replace(FILINGS["hsbc"], values={**FILINGS["hsbc"].values, "7010": 1443907946})
     path = tmp_path / "prior.pdf"
     path.write_bytes(print_filing(filing, "leaders"))
     e = extract(path)
-    assert e.how["7010"] not in CLAIMS and e.lines["7010"] != 1443907946
+    assert e.how["7010"] == "read" and e.lines["7010"] == 1443907946
+    assert e.how["7040"] == "read" and e.lines["7040"] == 3759565357
+    assert any(f["line"] == "7040" for f in e.edit_failures)
+    assert not any(f["kind"] == "doubted" for f in e.findings)
+    _claims_are_printed(e, filing.values)
+
+
+def test_ocr_text_whose_edit_check_fails_is_doubted(tmp_path):
+    """The same print as text of unknown origin (often OCR of a filed report): 7010 (settled by
+    nothing else) loses its claim and is unconfirmed with what the text shows; 7040, settled by
+    7060 = 7040 + 7050, keeps it."""
+    filing = dataclasses.replace(FILINGS["hsbc"], values={**FILINGS["hsbc"].values, "7010": 1443907946})
+    path = tmp_path / "prior.pdf"
+    path.write_bytes(print_filing(filing, "leaders"))
+    texts = _pdf_pages(path, path.read_bytes())[0]
+    e = extract_text(texts, "prior.txt", "text")
+    assert e.how["7010"] == "unconfirmed" and e.lines["7010"] is None and e.candidates["7010"] == 1443907946
     assert e.how["7040"] == "read" and e.lines["7040"] == 3759565357
     assert any(f["line"] == "7040" for f in e.edit_failures)
     assert any(f["line"] == "7010" and f["kind"] == "doubted" for f in e.findings)
@@ -161,9 +189,11 @@ def _scan_words(tmp_path, layout="leaders", key="hsbc"):
     """A text-layer print's words, to be damaged as OCR damages them."""
     path = tmp_path / "print.pdf"
     path.write_bytes(print_filing(FILINGS[key], layout))
-    texts, (words, marks), _ = _pdf_pages(path, path.read_bytes())
-    words = [[dataclasses.replace(w, alt=w.text if any(ch.isdigit() for ch in w.text) else None) for w in page]
-             for page in words]
+    texts, (words, marks), _, _ = _pdf_pages(path, path.read_bytes())
+    # as if both witnesses read every number as printed (each word a number of its own)
+    words = [[dataclasses.replace(w, alt=w.text, alt_conf=95.0, wit=w.text, wit_conf=0.99, group=1000 * p + i)
+              if any(ch.isdigit() for ch in w.text) else w for i, w in enumerate(page)]
+             for p, page in enumerate(words)]
     return texts, words, [[] for _ in words]
 
 
@@ -187,24 +217,26 @@ def test_an_empty_cell_with_a_mark_in_it_is_not_blank(tmp_path):
     assert e.lines["7050"] in (None, 0)
     texts, words, marks = _scan_words(tmp_path)
     p, i = _find(words, "0")
-    words[p][i] = dataclasses.replace(words[p][i], text="Q", alt="")
+    words[p][i] = dataclasses.replace(words[p][i], text="Q", alt="", wit="")
     e = extract_text(texts, "scan.pdf", "ocr", (words, marks))
     assert e.how["7050"] != "blank"
 
 
 def test_a_number_that_reads_two_ways_needs_the_arithmetic(tmp_path):
-    """The second reading of 7010 disagrees: not read. The arithmetic confirms the first reading
-    while 7040's other parts are known; with 7020 in doubt too, neither is confirmed: null."""
+    """The second witness disagrees on 7010: not read. The arithmetic confirms the page's reading
+    while 7040's other parts are known (repaired); with 7020 in doubt too, neither is confirmed:
+    unconfirmed, null, with the candidate the page shows."""
     texts, words, marks = _scan_words(tmp_path)
     p, i = _find(words, "1,443,907,046")
-    words[p][i] = dataclasses.replace(words[p][i], alt="1,443,907,048")
+    words[p][i] = dataclasses.replace(words[p][i], wit="1,443,907,048")
     e = extract_text(texts, "scan.pdf", "ocr", (words, marks))
     assert e.how["7010"] == "repaired" and e.lines["7010"] == 1443907046
     p, j = _find(words, "1,535,003,808")
-    words[p][j] = dataclasses.replace(words[p][j], alt="1,535,003,868")
+    words[p][j] = dataclasses.replace(words[p][j], wit="1,535,003,868")
     e = extract_text(texts, "scan.pdf", "ocr", (words, marks))
     for code in ("7010", "7020"):
-        assert e.how[code] not in CLAIMS and e.lines[code] in (None, FILINGS["hsbc"].values[code])
+        assert e.how[code] == "unconfirmed" and e.lines[code] is None
+        assert e.candidates[code] == FILINGS["hsbc"].values[code]
 
 
 def test_a_fragment_is_never_taken_for_the_whole_number(tmp_path):
@@ -220,8 +252,10 @@ def test_a_fragment_is_never_taken_for_the_whole_number(tmp_path):
             w0, i = words[p][k], k
             break
     cut = w0.x0 + (w0.x1 - w0.x0) * 10 / 13
-    words[p][i:i + 1] = [Word("3,759,565,", w0.x0, w0.y0, cut - 4, w0.y1, alt="3,759,565,"),
-                         Word("357", cut + 8, w0.y0, w0.x1 + 12, w0.y1, alt="357")]
+    words[p][i:i + 1] = [Word("3,759,565,", w0.x0, w0.y0, cut - 4, w0.y1, alt="3,759,565,", alt_conf=95,
+                              wit="3,759,565,", wit_conf=0.99, group=-7),
+                         Word("357", cut + 8, w0.y0, w0.x1 + 12, w0.y1, alt="357", alt_conf=95,
+                              wit="357", wit_conf=0.99, group=-8)]
     e = extract_text(texts, "scan.pdf", "ocr", (words, marks))
     assert e.how["7060"] in ("repaired", "reconstructed") and e.lines["7060"] == 3759565357
     del words[p][i + 1]                        # the last piece lost

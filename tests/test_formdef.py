@@ -92,9 +92,10 @@ def test_unknown_key_and_bad_formula_fail(raw):
 
 
 def test_nonnegative_lines_are_exactly_those_of_the_rules():
-    # issue 10's list: gross deficits, long option values, 7200, 7305, dollar management targets
+    # issue 10's list: gross deficits, long option values, 7200, 7305, dollar management targets; issue 23's:
+    # the capital requirement's inputs (risk margin 7415, 7435; the minimum dollar amount 7465; NFA's 7475)
     expected = {"7045", "7351", "8560", "7032", "7132", "7335", "7610", "7670", "7730", "8530", "8670", "7200",
-                "7305", "7194", "7780", "8760"}
+                "7305", "7194", "7780", "8760", "7415", "7435", "7465", "7475"}
     for rep in formdef.reports().values():
         assert {c for c, ln in rep.lines.items() if ln.sign == "nonnegative"} == expected & set(rep.lines)
 

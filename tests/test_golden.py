@@ -19,11 +19,16 @@ def built(run, tmp_path, name):
 
 def text_values(text: str) -> dict:
     """code -> the amount printed before [code] in the text output (None when blank).
-    An amount stands in its column, after at least two spaces; label words are single-spaced."""
+    An amount stands in its column, after at least two spaces; label words are single-spaced. A negative
+    is in parentheses on FOCUS II (as the SEC form prints it), with a minus sign on a Daily Seg."""
     found = {}
-    for m in re.finditer(r"(?:(?<=\s\s)(-?\d{1,3}(?:,\d{3})*))?\s+\[(\d{4}[A-C]?)\]", text):
+    for m in re.finditer(r"(?:(?<=\s\s)(-?\(?\d{1,3}(?:,\d{3})*\)?))?\s+\[(\d{4}[A-C]?)\]", text):
         amount, code = m.groups()
-        found[code] = int(amount.replace(",", "")) if amount else None
+        if amount:
+            value = int(amount.strip("()-").replace(",", ""))
+            found[code] = -value if amount.startswith(("(", "-")) else value
+        else:
+            found[code] = None
     return found
 
 

@@ -27,7 +27,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import INPUTS
-from focusgen.compute import compute
+from focusgen.report.compute import compute
 from focusgen.inputs.load import load_input
 from focusgen.render import layout_cache, pdf, pdfwrite, slots
 from pdfutil import assert_placed_as_laid_out, pdf_text, strict
@@ -41,7 +41,7 @@ def cache(tmp_path, monkeypatch):
     """A fresh, empty cache folder and layout key for in-process builds (and no plan remembered)."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    monkeypatch.delenv(layout_cache.DISABLE_ENV, raising=False)
+    monkeypatch.delenv("FOCUSGEN_NO_CACHE", raising=False)
     layout_cache._MEMORY.clear()
     yield tmp_path / "xdg" / "focusgen" / "layouts"
     layout_cache._MEMORY.clear()
@@ -53,7 +53,7 @@ def outputs(folder: Path) -> dict[str, bytes]:
 
 
 def build_process(source: Path, out: Path, cache_home: Path, *extra: str, env: dict | None = None) -> None:
-    environ = {k: v for k, v in os.environ.items() if k != layout_cache.DISABLE_ENV}
+    environ = {k: v for k, v in os.environ.items() if k != "FOCUSGEN_NO_CACHE"}
     environ.update({"XDG_CACHE_HOME": str(cache_home), "XDG_STATE_HOME": str(cache_home / "state"), **(env or {})})
     subprocess.run([EXE, "build", str(source), "--out", str(out), "--quiet", *extra],
                    check=True, env=environ, timeout=300)
@@ -89,11 +89,12 @@ def test_the_same_bytes_with_the_cache_empty_warm_or_off_in_any_process(tmp_path
     assert len(kept) == 1
     build_process(INPUTS / f"{stem}.yaml", tmp_path / "warm", home)             # places the values
     assert plans(home / "focusgen" / "layouts") == kept
-    build_process(INPUTS / f"{stem}.yaml", tmp_path / "off", tmp_path / "unused", env={layout_cache.DISABLE_ENV: "1"})
+    build_process(INPUTS / f"{stem}.yaml", tmp_path / "off", tmp_path / "unused", env={"FOCUSGEN_NO_CACHE": "1"})
     build_process(INPUTS / f"{stem}.yaml", tmp_path / "option", tmp_path / "unused2", "--no-cache")
     assert not (tmp_path / "unused" / "focusgen").exists() and not (tmp_path / "unused2" / "focusgen").exists()
     reference = outputs(tmp_path / "empty")
-    assert set(reference) == {f"{stem}.pdf", f"{stem}.txt", f"{stem}.json"}
+    published = {f"{stem}-cftc-data.csv"} if stem == "2020-11" else set()     # a month-end filing's row
+    assert set(reference) == {f"{stem}.pdf", f"{stem}.txt", f"{stem}.json"} | published
     for state in ("warm", "off", "option"):
         assert outputs(tmp_path / state) == reference, state
     strict(reference[f"{stem}.pdf"])
@@ -452,7 +453,7 @@ def laid_once(tmp_path_factory):
     home = tmp_path_factory.mktemp("once")
     build_process(INPUTS / "2020-11.yaml", home / "out", home, "--format", "pdf")
     build_process(INPUTS / "2020-11.yaml", home / "off", home / "unused", "--format", "pdf",
-                  env={layout_cache.DISABLE_ENV: "1"})
+                  env={"FOCUSGEN_NO_CACHE": "1"})
     return home, (home / "off" / "2020-11.pdf").read_bytes()
 
 

@@ -181,18 +181,19 @@ def test_each_alert_fires_only_when_its_rule_is_broken(run, tmp_path, edits, ext
     assert alerts_of(run, tmp_path, edits, extra) == expected
 
 
-def test_excess_capital_drop_against_the_prior(run, tmp_path):
+def test_net_capital_drop_against_the_prior(run, tmp_path):
+    # 1.12(g)(1) measures net capital (tentative net capital for a 1.10(h) filer), not excess adjusted net
+    # capital: a 20% reduction against the last report filed
     prior_text = (INPUTS / "2020-11.yaml").read_text().replace("as_of: 2020-11-30", "as_of: 2020-10-31") \
-        .replace("period_begin: 2020-11-01", "period_begin: 2020-10-01") + "adjusted_net_capital: 700000000\n"
+        .replace("period_begin: 2020-11-01", "period_begin: 2020-10-01") + "net_capital: 700000000\n"
     (tmp_path / "oct.yaml").write_text(prior_text)
     prior = build_json(run, tmp_path / "oct.yaml", tmp_path / "prior")
     prior_json = tmp_path / "prior" / "oct.json"
-    assert prior["adjusted_net_capital"] == 700_000_000
-    # prior excess 700,000,000 - 471,057,307 = 228,942,693; 20% lower is 183,154,154.4
-    assert "excess-capital-drop" in alerts_of(run, tmp_path / "a", extra="adjusted_net_capital: 654211461\n",
-                                              prior=prior_json)
-    assert "excess-capital-drop" not in alerts_of(run, tmp_path / "b", extra="adjusted_net_capital: 654211462\n",
-                                                  prior=prior_json)
+    assert prior["alert_inputs"]["net_capital"] == 700_000_000
+    # 20% of 700,000,000 is 140,000,000: 560,000,000 is a 20% reduction, 560,000,001 is not
+    assert "net-capital-drop" in alerts_of(run, tmp_path / "a", extra="net_capital: 560000000\n", prior=prior_json)
+    assert "net-capital-drop" not in alerts_of(run, tmp_path / "b", extra="net_capital: 560000001\n",
+                                               prior=prior_json)
 
 
 def test_alerts_on_the_terminal(run, tmp_path):
@@ -200,7 +201,9 @@ def test_alerts_on_the_terminal(run, tmp_path):
     (tmp_path / "x.yaml").write_text(text)
     status, out, _ = run("build", tmp_path / "x.yaml", "--out", tmp_path / "o", "--format", "json")
     assert status == 0
-    assert "ALERT" in out and "notice immediately to CFTC, DSRO" in out and "DEFICIENCY" in out
+    # a FOCUS II filer is a broker-dealer: the SEC receives its 1.12 notices (1.12(n)(1))
+    assert "ALERT" in out and "notice immediately: 11/30/2020 close of business to CFTC, DSRO, SEC" in out \
+        and "DEFICIENCY" in out
 
 
 # --- review pack and manifest ---------------------------------------------------------------------

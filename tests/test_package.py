@@ -38,11 +38,23 @@ def test_the_wheel_builds_every_output_outside_the_checkout(tmp_path, run):
         built = sorted(p.name for p in (work / "out" / stem).iterdir())
         assert len(list((tmp_path / "installed-cache" / "focusgen" / "layouts").glob("*.json"))) == \
             (1 if stem == "2020-11" else 2)                  # one layout per form and header, kept
+        published = [f"{stem}-cftc-data.csv"] if stem == "2020-11" else []     # a month-end filing's row
         assert built == sorted([f"{stem}.pdf", f"{stem}.txt", f"{stem}.json", f"{stem}-review.pdf",
-                                f"{stem}-review.html", "manifest.json"])
+                                f"{stem}-review.html", "manifest.json", *published])
         # the same bytes as the checkout's own build
         assert run("build", INPUTS / f"{stem}.yaml", "--out", tmp_path / "ref" / stem, "--format",
                    "pdf,txt,json", "--quiet")[0] == 0
         for ext in ("pdf", "txt"):
             assert (work / "out" / stem / f"{stem}.{ext}").read_bytes() == \
                 (tmp_path / "ref" / stem / f"{stem}.{ext}").read_bytes()
+    # the second OCR witness's model is inside an installed wheel (rapidocr_onnxruntime's): it loads
+    # and reads a number with no network and no file of the checkout
+    proc = subprocess.run([str(venv / "bin" / "python"), "-c",
+                           "import numpy as np, cv2\n"
+                           "from focusgen.extract.witness import witness\n"
+                           "img = np.full((60, 260), 255, np.uint8)\n"
+                           "cv2.putText(img, '1,234,567', (8, 45), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 2)\n"
+                           "print(witness([img])[0][0])"],
+                          cwd=work, capture_output=True, text=True, timeout=300,
+                          env={**env, "no_proxy": "*", "http_proxy": "http://0.0.0.0:9", "https_proxy": "http://0.0.0.0:9"})
+    assert proc.returncode == 0 and proc.stdout.strip().replace(".", ",") == "1,234,567", proc.stderr

@@ -12,7 +12,7 @@ from PIL import ImageChops, ImageStat
 
 from conftest import INPUTS
 from focusgen.form import formdef
-from focusgen.compute import compute
+from focusgen.report.compute import compute
 from focusgen.inputs.load import load_input
 from focusgen.money import fmt_amount
 from pdfutil import GOLDEN, page_images, pdf_text
@@ -120,8 +120,8 @@ def test_no_weasyprint_warnings(caplog):
         for stem, _ in EXAMPLES:
             filing = compute(load_input(INPUTS / f"{stem}.yaml"))
             render_pdf(filing)
-            history = [{"as_of": a, "summary": view.summary(filing)} for a in ("2020-10-31", "2020-11-30")]
-            render_review(filing, None, history)
+            history = [{"as_of": a, "summary": filing.summary} for a in ("2020-10-31", "2020-11-30")]
+            render_review(filing, history)
     assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
@@ -137,7 +137,7 @@ def test_byte_identical_across_processes(tmp_path):
     manifests = [json.loads(d.pop("manifest.json")) for d in digests]
     assert digests[0] == digests[1]
     assert set(digests[0]) == {"2020-11.pdf", "2020-11.txt", "2020-11.json", "2020-11-review.pdf",
-                               "2020-11-review.html"}
+                               "2020-11-review.html", "2020-11-cftc-data.csv"}
     for m in manifests:
         m.pop("built_at")
     assert manifests[0] == manifests[1]

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from focusgen.render.pdf import ASSETS, AssetFetcher, RefusedURL, html_to_pdf
+from focusgen.render.pdf import AssetFetcher, RefusedURL, html_to_pdf
+from focusgen.resources import ASSETS
 from pdfutil import pdf_text
 
 SECRET = "focusgen-secret-file-content-4f9a"

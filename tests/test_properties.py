@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from focusgen.form import formdef
-from focusgen.compute import compute_values
+from focusgen.report.values import compute_values
 
 PARTS = {
     "7040": ["7010", "7020", "7030", "7032", "7033"], "7050": ["7045", "7047"], "7060": ["7040", "7050"],

@@ -151,7 +151,7 @@ def test_the_first_covered_day(run, tmp_path):
 @pytest.fixture
 def made_up_revision(monkeypatch):
     """A revision that holds only its differences, from 2030: a new label for 7010 and a new title."""
-    from focusgen import compute
+    from focusgen.report import values as compute
     from focusgen.form import formdef
     folder = Path(__file__).with_name("fixtures") / "revisions"
     monkeypatch.setattr(formdef, "REVISIONS_DIR", folder)
@@ -213,15 +213,17 @@ def test_early_warning_is_the_rule_not_line_7495(run, tmp_path, anc, fires):
     a = alert_ids(data).get("below-early-warning")
     assert (a is not None) == fires
     if fires:
-        assert a["threshold"] == 1500000 and a["amount"] == anc and a["due"] == "within 24 hours"
-        assert a["to"] == ["CFTC", "DSRO"] and "ACME FUTURES LLC" in a["draft"] and "$1,500,000" in a["draft"]
+        assert a["threshold"] == 1500000 and a["amount"] == anc and a["due"] == "as soon as possible and no later than 24 hours"
+        # a FOCUS II filer is a broker-dealer: every 1.12 notice goes to the SEC too (1.12(n)(1))
+        assert a["to"] == ["CFTC", "DSRO", "SEC"] and "ACME FUTURES LLC" in a["draft"] and "$1,500,000" in a["draft"]
 
 
 def test_retail_forex_early_warning(run, tmp_path):
-    # retail forex: 7465 default 20,000,000; 110% = 22,000,000; 7455 1,200,000 -> 1,320,000: threshold 22,000,000
-    status, _, err, data, _ = build(run, tmp_path, CAPITAL + "retail_forex: true\nadjusted_net_capital: 21999999\n")
+    # retail forex: 7465 default 20,000,000; 110% = 22,000,000; 7455 1,200,000 -> 1,320,000; a FOCUS II filer
+    # is a broker-dealer: 1.12(b)(4), 120% of its minimum (line D, 20,000,000) = 24,000,000, the greatest
+    status, _, err, data, _ = build(run, tmp_path, CAPITAL + "retail_forex: true\nadjusted_net_capital: 23999999\n")
     assert status == 0, err
-    assert alert_ids(data)["below-early-warning"]["threshold"] == 22000000
+    assert alert_ids(data)["below-early-warning"]["threshold"] == 24000000
 
 
 @pytest.mark.parametrize("anc,minimum_fires,sec_fires", [(1_999_999, True, True), (2_000_000, False, True),
@@ -251,7 +253,7 @@ def test_planned_withdrawals_of_30_percent(run, tmp_path, planned, fires):
     a = alert_ids(data).get("planned-capital-reduction")
     assert (a is not None) == fires
     if fires:
-        assert a["threshold"] == 8800000 and a["due"] == "two business days before the withdrawals"
+        assert a["threshold"] == 8800000 and a["due"] == "at least two business days before the withdrawal, advance or loan"
 
 
 SEG = "lines:\n  7010: 1000\n  7070: 2000\n  7194: 0\n"      # 7190 = 2,000 - 1,000 = 1,000

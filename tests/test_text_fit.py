@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import INPUTS
-from focusgen.compute import compute
+from focusgen.report.compute import compute
 from focusgen.inputs.load import load_input
 from focusgen.render import fit, fonts, glyphs, layout_cache, pdf
 from pdfutil import assert_placed_as_laid_out, strict
@@ -313,7 +313,7 @@ def test_a_right_to_left_name_is_laid_out_with_its_values_in_every_cache_state(t
     f = _with(compute(load_input(INPUTS / "2020-11.yaml")), name="חברת ניירות ערך")
     cold = pdf.render_pdf(f)
     warm = pdf.render_pdf(f)
-    monkeypatch.setenv(layout_cache.DISABLE_ENV, "1")
+    monkeypatch.setenv("FOCUSGEN_NO_CACHE", "1")
     off = pdf.render_pdf(f)
     assert cold == warm == off == pdf.render_pdf_laid_out(f)
     layout_cache._MEMORY.clear()

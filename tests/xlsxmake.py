@@ -16,6 +16,8 @@ import sys
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
+from typing import Iterator
+from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,11 +41,20 @@ class Error:
         self.code = code
 
 
+class Formatted:
+    """A number cell with a number format (a built-in one by its code, or a custom code)."""
+
+    def __init__(self, value, number_format: str):
+        self.value, self.number_format = value, number_format
+
+
 def write_book(path: Path, sheets: dict[str, dict[str, object]], names: dict[str, str] | None = None,
-               merged: dict[str, list[str]] | None = None, shared: bool = True) -> Path:
-    """sheets: {title: {"C14": value}}; a value is str, int, Num, Formula, Error, date or None.
+               merged: dict[str, list[str]] | None = None, shared: bool = True,
+               states: dict[str, str] | None = None, local_names: dict[str, dict[str, str]] | None = None) -> Path:
+    """sheets: {title: {"C14": value}}; a value is str, int, Num, Formula, Error, Formatted, date or None.
     names: workbook-level defined names {name: "Sheet!$C$14"}; merged: {title: ["A1:C1"]}; shared: text in
-    a shared-string table as Excel writes it (else inline, as openpyxl does)."""
+    a shared-string table as Excel writes it (else inline, as openpyxl does); states: {title: "hidden" or
+    "veryHidden"}; local_names: names of one sheet {title: {name: "Sheet!$C$14"}}."""
     import openpyxl
     from openpyxl.workbook.defined_name import DefinedName
 
@@ -52,9 +63,15 @@ def write_book(path: Path, sheets: dict[str, dict[str, object]], names: dict[str
     patches: dict[str, dict[str, str]] = {}
     for index, (title, cells) in enumerate(sheets.items(), 1):
         ws = wb.create_sheet(title)
+        ws.sheet_state = (states or {}).get(title, "visible")
+        for name, target in (local_names or {}).get(title, {}).items():
+            ws.defined_names[name] = DefinedName(name, attr_text=target)
         sheet_patch = patches.setdefault(f"xl/worksheets/sheet{index}.xml", {})
         for ref, value in cells.items():
-            if isinstance(value, Num):
+            if isinstance(value, Formatted):
+                ws[ref] = value.value
+                ws[ref].number_format = value.number_format
+            elif isinstance(value, Num):
                 ws[ref] = f"=N{len(sheet_patch)}"
                 sheet_patch[ref] = f'<c r="{ref}" t="n"><v>{value.text}</v></c>'
             elif isinstance(value, Formula):
@@ -117,6 +134,97 @@ def write_book(path: Path, sheets: dict[str, dict[str, object]], names: dict[str
                          f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
                          f'count="{len(strings)}" uniqueCount="{len(strings)}">{items}</sst>'.encode())
     path.write_bytes(out.getvalue())
+    return path
+
+
+# --- workbooks written part by part -------------------------------------------------------------------
+# For what openpyxl cannot write (a sheet of 100,000 sparse rows in a second, a chart sheet, a package
+# laid out otherwise) and for damaging one part at a time.
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+TYPES = {"workbook": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+         "worksheet": "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml",
+         "chartsheet": "application/vnd.openxmlformats-officedocument.spreadsheetml.chartsheet+xml",
+         "sharedStrings": "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml",
+         "styles": "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"}
+
+
+def sheet_xml(rows, merged=()) -> "Iterator[bytes]":
+    """A worksheet's XML in pieces: rows is an iterable of (row number, [(ref, cell XML body or None,
+    t)]); a body None is an empty cell, t its type ("" for a number, "s" a shared string index,
+    "inlineStr" a body of <is>...)."""
+    yield f'<worksheet xmlns="{MAIN_NS}"><sheetData>'.encode()
+    for number, cells in rows:
+        parts = [f'<row r="{number}">']
+        for ref, body, t in cells:
+            kind = f' t="{t}"' if t else ""
+            parts.append(f'<c r="{ref}"{kind}/>' if body is None else f'<c r="{ref}"{kind}>{body}</c>')
+        parts.append("</row>")
+        yield "".join(parts).encode()
+    yield b"</sheetData>"
+    merged = iter(merged)
+    first = next(merged, None)
+    if first is not None:
+        yield b"<mergeCells>"
+        yield f'<mergeCell ref="{first}"/>'.encode()
+        for ref in merged:
+            yield f'<mergeCell ref="{ref}"/>'.encode()
+        yield b"</mergeCells>"
+    yield b"</worksheet>"
+
+
+def raw_book(path: Path, sheets: list[dict], names: list[tuple] = (), strings: list[str] = (),
+             styles: bytes | None = None, parts: dict[str, bytes] | None = None) -> Path:
+    """A workbook written part by part. sheets: [{"title", "state" (omitted: no attribute), "kind"
+    (worksheet or chartsheet), "xml" (bytes or an iterable of bytes, streamed into the zip)}]; names:
+    [(name, text, localSheetId or None, hidden)]; parts: a part's bytes put in place of (or beside) the
+    ones written here, by zip name (None leaves the part out)."""
+    rels = [f'<Relationship Id="rId{i}" Type="{REL_NS}/{s.get("kind", "worksheet")}" '
+            f'Target="{"worksheets" if s.get("kind", "worksheet") == "worksheet" else "chartsheets"}/sheet{i}.xml"/>'
+            for i, s in enumerate(sheets, 1)]
+    rels.append(f'<Relationship Id="rIdS" Type="{REL_NS}/sharedStrings" Target="sharedStrings.xml"/>')
+    rels.append(f'<Relationship Id="rIdT" Type="{REL_NS}/styles" Target="styles.xml"/>')
+    listed = "".join(f'<sheet name="{escape(s["title"], {chr(34): "&quot;"})}" sheetId="{i}"'
+                     + (f' state="{s["state"]}"' if "state" in s else "") + f' r:id="rId{i}"/>'
+                     for i, s in enumerate(sheets, 1))
+    defined = "".join(f'<definedName name="{n}"' + (f' localSheetId="{scope}"' if scope is not None else "")
+                      + (' hidden="1"' if hidden else "") + f">{escape(text)}</definedName>"
+                      for n, text, scope, hidden in names)
+    overrides = [("/xl/workbook.xml", TYPES["workbook"]), ("/xl/sharedStrings.xml", TYPES["sharedStrings"]),
+                 ("/xl/styles.xml", TYPES["styles"])]
+    overrides += [(f'/xl/{"worksheets" if s.get("kind", "worksheet") == "worksheet" else "chartsheets"}/sheet{i}.xml',
+                   TYPES[s.get("kind", "worksheet")]) for i, s in enumerate(sheets, 1)]
+    out: dict[str, object] = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            + "".join(f'<Override PartName="{p}" ContentType="{t}"/>' for p, t in overrides) + "</Types>").encode(),
+        "_rels/.rels": (f'<Relationships xmlns="{PKG_NS}"><Relationship Id="rId1" Type="{REL_NS}/officeDocument" '
+                        'Target="xl/workbook.xml"/></Relationships>').encode(),
+        "xl/workbook.xml": (f'<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><sheets>{listed}</sheets>'
+                            + (f"<definedNames>{defined}</definedNames>" if defined else "") + "</workbook>").encode(),
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{PKG_NS}">{"".join(rels)}</Relationships>'.encode(),
+        "xl/sharedStrings.xml": (f'<sst xmlns="{MAIN_NS}">' + "".join(f"<si><t>{escape(t)}</t></si>" for t in strings)
+                                 + "</sst>").encode(),
+        "xl/styles.xml": styles or (f'<styleSheet xmlns="{MAIN_NS}"><cellXfs count="1"><xf numFmtId="0"/></cellXfs>'
+                                    "</styleSheet>").encode(),
+    }
+    for i, s in enumerate(sheets, 1):
+        folder = "worksheets" if s.get("kind", "worksheet") == "worksheet" else "chartsheets"
+        out[f"xl/{folder}/sheet{i}.xml"] = s.get("xml", b"")
+    out.update(parts or {})
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in out.items():
+            if data is None:
+                continue
+            info = zipfile.ZipInfo(name, date_time=(2020, 12, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with z.open(info, "w", force_zip64=True) as dst:
+                for piece in ([data] if isinstance(data, bytes) else data):
+                    dst.write(piece)
     return path
 
 

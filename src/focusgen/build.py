@@ -1,26 +1,21 @@
-"""One build, as `focusgen build` runs it for each input: read and check the input, compute the
-filing, compare it with a prior period (variance, the capital-drop alert), compute the alerts,
-render every output in memory, add the audit manifest, and only then write, atomically.
-Nothing is written when anything before the writing fails."""
+"""One build, as `focusgen build` runs it for each input: read and check the input, load the prior
+period and the original of an amendment, compute the filing once (report/: values, summaries,
+alerts; compare/: variance and amendment), render every output in memory from it, add the audit
+manifest, and only then write, atomically. Nothing is written when anything before the writing fails."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import InputProblems, Problem
+from .settings import DEFAULT, Settings
 
 
 @dataclass
 class Built:
-    filing: object
+    filing: object                  # report.model.Filing: everything the outputs say
     written: list[Path] = field(default_factory=list)
-    alerts: list[dict] = field(default_factory=list)
-    unchecked: list[str] = field(default_factory=list)
-    variance: list[dict] | None = None
-    prior: object = None
-    amendment: object = None        # amend.Amendment of an amended filing
 
 
 def load_history(folder: Path, kind: str) -> list[dict]:
@@ -28,21 +23,34 @@ def load_history(folder: Path, kind: str) -> list[dict]:
     if not folder.is_dir():
         raise InputProblems([Problem("file-not-found", str(folder), "is not a folder",
                                      expected="a folder of earlier built JSON outputs")])
-    from .inputs.formats import read_bytes
+    import heapq
+    import os
+
+    from .report import jsonio
     found = {}
-    for path in sorted(folder.rglob("*.json"))[:5000]:
-        # regular files only (a FIFO would hang the build), each of bounded size; anything that is
-        # not an earlier build's JSON is passed over: history only draws charts
-        data = read_bytes(path, [], 8 * 2**20)
+    budget = MAX_HISTORY_BYTES
+    # the first 5,000 by name, kept as they are found (a folder of millions is walked, never held)
+    for path in heapq.nsmallest(MAX_HISTORY, folder.rglob("*.json")):
+        # regular files only (a FIFO would hang the build), each of bounded size, MAX_HISTORY_BYTES in
+        # all; anything that is not an earlier build's JSON is passed over: history only draws charts
         try:
-            doc = json.loads(data.decode("utf-8")) if data is not None else None
-        except (ValueError, RecursionError):
+            size = os.lstat(path).st_size
+        except OSError:
             continue
-        summary = doc.get("summary") if isinstance(doc, dict) else None
-        if isinstance(doc, dict) and doc.get("report") == kind and isinstance(summary, list) \
-                and all(isinstance(s, dict) for s in summary) and isinstance(doc.get("as_of"), str):
-            found[doc["as_of"]] = summary
+        if size > budget:
+            continue
+        budget -= size
+        try:
+            doc = jsonio.read(path)
+        except InputProblems:
+            continue
+        if doc.report == kind:
+            found[doc.as_of] = doc.summary
     return [{"as_of": k, "summary": found[k]} for k in sorted(found)]
+
+
+MAX_HISTORY = 5000                  # earlier filings charted (20 years of Daily Segs)
+MAX_HISTORY_BYTES = 512 * 2**20     # their JSONs read, together (a filing's JSON is about 20 KB)
 
 
 def _check_drawable(filing, path: Path) -> None:
@@ -81,45 +89,38 @@ def _check_drawable(filing, path: Path) -> None:
 
 
 def build(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None = None,
-          prior_path: Path | None = None, history_dir: Path | None = None) -> Built:
-    from .render import view
-    from .close.alerts import alerts
-    from .compute import compute
+          prior_path: Path | None = None, history_dir: Path | None = None,
+          settings: Settings = DEFAULT) -> Built:
+    from .compare.amend import with_amendment
+    from .compare.variance import with_variance
     from .inputs.load import load_input
-    from .close.manifest import NAME, manifest
-    from .outputs import write_set
-    from .render import render_outputs
-    from .close.variance import variance
+    from .manifest import NAME, manifest
+    from .outputs import name_problems, write_set
+    from .render import public_name, render_outputs
+    from .report.compute import compute
 
+    if name_problems(path, path.stem):
+        # the outputs are named after the input: `..yaml` would write into the output root itself
+        raise InputProblems(name_problems(path, path.stem))
     if f"{path.stem}.json" == NAME:
         # its JSON would take the audit manifest's place (or the manifest its JSON's)
         raise InputProblems([Problem("reserved-name", str(path), f"would write {path.stem}.json, the name of "
                                      "the audit manifest", expected="an input with another name")])
-    filing = compute(load_input(path, meta))
-    if "pdf" in formats or "review" in formats or "public" in formats:
-        _check_drawable(filing, path)
-    kind = filing.report.kind
-    built = Built(filing)
-    from .amend import amendment
-    built.amendment = amendment(filing)     # refused before anything is rendered
-    prior_excess = None
+    filing_input = load_input(path, meta, settings.allow_outside_paths)
+    kind = filing_input.kind
+    prior = None
     if prior_path is not None:
-        from .check import load_any         # the extraction machinery, only when there is a prior
-        prior = load_any(prior_path)
+        from .compare.sources import load     # the extraction machinery, only when there is a prior
+        prior = load(prior_path)
         if prior.report != kind:
             raise InputProblems([Problem("report-mismatch", str(prior_path), f"is a {prior.report} filing, "
                                          f"this one is {kind}", expected=f"a prior {kind} filing")])
-        built.prior = prior
-        v = filing.header.variance
-        built.variance = variance(kind, filing.values, prior.lines, v.percent, v.dollars)
-        if prior.adjusted_net_capital is not None and prior.lines.get("7490") is not None:
-            prior_excess = prior.adjusted_net_capital - prior.lines["7490"]
-    built.alerts, built.unchecked = alerts(filing, prior_excess)
+    filing = compute(filing_input, prior)
+    if "pdf" in formats or "review" in formats or "public" in formats:
+        _check_drawable(filing, path)
+    filing = with_variance(with_amendment(filing), prior)     # an amendment is refused before anything is rendered
     history = load_history(history_dir, kind) if history_dir is not None else []
-    history.append({"as_of": filing.header.as_of.isoformat(), "summary": view.summary(filing)})
-    files = render_outputs(filing, out_dir, path.stem, formats, built, history)
-    from .render import public_name
-    files[out_dir / NAME] = manifest(filing, files, built.alerts,
-                                     public_name(path.stem) if "public" in formats else None)
-    built.written = write_set(out_dir, {p.name: data for p, data in files.items()})
-    return built
+    history.append({"as_of": filing.header.as_of.isoformat(), "summary": list(filing.summary)})
+    files = render_outputs(filing, out_dir, path.stem, formats, history, settings)
+    files[out_dir / NAME] = manifest(filing, files, public_name(path.stem) if "public" in formats else None)
+    return Built(filing, write_set(out_dir, {p.name: data for p, data in files.items()}))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .problems import InputProblems, Problem
+from .problems import InputProblems, Problem, quote
 from .render import terminal
 
 if TYPE_CHECKING:
@@ -29,12 +29,21 @@ def _formats(text: str) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
     bad = [f for f in chosen if f not in FORMATS]
     if bad or not chosen:
-        raise argparse.ArgumentTypeError(f"unknown format {', '.join(bad) or text!r}; choose from {','.join(FORMATS)}")
+        raise argparse.ArgumentTypeError(f"unknown format {quote(', '.join(bad)) if bad else quote(text)}; "
+                                         f"choose from {','.join(FORMATS)}")
     return chosen
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with the values its own errors quote (an unknown choice, an invalid number) cut."""
+
+    def error(self, message: str):
+        from .problems import clip
+        super().error(clip(message, 400))
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="focusgen", description="CFTC FOCUS II and Daily Seg filings from ledger balances.")
+    p = _Parser(prog="focusgen", description="CFTC FOCUS II and Daily Seg filings from ledger balances.")
     p.add_argument("--version", action="version", version=f"focusgen {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="compute a filing and write its outputs")
@@ -73,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
 
     x = sub.add_parser("explain", help="show how a line's value was reached, down to inputs and accounts")
     x.add_argument("input", type=Path, help="a filing input")
-    x.add_argument("line", help="a line code, such as 7190")
+    x.add_argument("line", help="a line code of the form")
     x.add_argument("--meta", type=Path, help="YAML with report, as_of and firm, for a CSV input")
     x.add_argument("--json", action="store_true", help="print the tree as JSON")
     x.add_argument("--by-currency", action="store_true",
@@ -92,6 +101,12 @@ def _parser() -> argparse.ArgumentParser:
     o.add_argument("--out", type=Path, required=True, help="the posting's folder (replaced as a set)")
     o.add_argument("--as-of", dest="as_of", help="the last date of the 12 months (YYYY-MM-DD; default: the "
                    "newest filing found)")
+
+    k = sub.add_parser("calendar", help="a year's business-day calendar: its holidays and every report's "
+                       "as-of and due dates")
+    k.add_argument("year", help="the year, such as 2021")
+    k.add_argument("--report", help="only this report kind (focus-ii, daily-seg)")
+    k.add_argument("--json", action="store_true", help="print the calendar as JSON")
 
     c = sub.add_parser("check", help="compare a filing with a prior one and re-verify the prior's arithmetic")
     c.add_argument("current", type=Path, help="a filing input or focusgen JSON (or a folder of them)")
@@ -120,36 +135,27 @@ def build(args: argparse.Namespace, out: Console, err: Console) -> int:
         args.format = DEFAULT_FORMATS + (("review",) if args.prior is not None or args.history is not None else ())
     if args.public and "public" not in args.format:
         args.format = (*args.format, "public")
-    from .render.layout_cache import DISABLE_ENV
-    if args.no_cache and DISABLE_ENV not in os.environ:
-        os.environ[DISABLE_ENV] = "1"       # an environment variable, so batch workers see it too
-        try:
-            return _build(args, out, err)
-        finally:
-            del os.environ[DISABLE_ENV]
-    return _build(args, out, err)
-
-
-def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
     if len(args.input) > 1 or args.input[0].is_dir():
         return build_batch(args, out, err)
     from .build import build as build_filing
     path = args.input[0]
     out_dir = args.out or Path("output") / path.stem
     try:
-        built = build_filing(path, out_dir, args.format, args.meta, args.prior, args.history)
+        built = build_filing(path, out_dir, args.format, args.meta, args.prior, args.history, args.settings)
     except InputProblems as exc:
         print_problems(exc.problems, err)
         return 2
     if not args.quiet:
         from .render.summary import print_alerts, print_amendment, print_notes, print_summary, print_variance
-        print_summary(built.filing, out)
-        if built.amendment is not None:
-            print_amendment(built.amendment, out)
-        print_notes(built.filing, out)
-        print_alerts(built.alerts, built.unchecked, out)
-        if built.variance is not None:
-            print_variance(built.variance[:10], built.prior, out)
+        filing = built.filing
+        print_summary(filing, out)
+        if filing.amendment is not None:
+            print_amendment(filing.amendment, out)
+        print_notes(filing, out)
+        print_alerts(filing, out)
+        if filing.variance is not None:
+            print_variance(list(filing.variance.lines[:10]), filing.variance.prior_source,
+                           filing.variance.prior_as_of, out)
         for written in built.written:
             out.print(f"wrote {terminal.literal(written)}")
     return 0
@@ -177,7 +183,7 @@ def build_batch(args: argparse.Namespace, out: Console, err: Console) -> int:
         interrupted = False
         try:
             outcomes = build_many(inputs, args.out, args.format, progress=lambda o: bar.advance(task),
-                                  workers=args.jobs)
+                                  workers=args.jobs, settings=args.settings)
         except Interrupted as exc:
             outcomes, interrupted = exc.outcomes, True
     for outcome in outcomes:
@@ -210,7 +216,7 @@ def _option_problems(args: argparse.Namespace, argv: list[str]) -> list[Problem]
                 raise InvalidOperation
             args.percent = value
         except InvalidOperation:
-            found.append(Problem("bad-option", "--percent", f"{args.percent!r} is not a percentage",
+            found.append(Problem("bad-option", "--percent", f"{quote(args.percent)} is not a percentage",
                                  expected="a number of per cent, 0 or more, such as 10 or 2.5"))
     if getattr(args, "dollars", None) is not None and args.dollars < 0:
         found.append(Problem("bad-option", "--dollars", f"{args.dollars} is negative", expected="0 or more"))
@@ -218,6 +224,19 @@ def _option_problems(args: argparse.Namespace, argv: list[str]) -> list[Problem]
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line. Ctrl-C at any moment (even while modules are still being imported) ends with
+    status 130 and one line, never a traceback; a single build writes its set whole or not at all."""
+    try:
+        return _entry(argv)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted; the earlier outputs are as they were\n")
+        return 130
+
+
+def _entry(argv: list[str] | None) -> int:
+    # focusgen uses no pydantic plugin; looking for them scans every installed package's entry points
+    # (about 30 ms a process), and one found would run inside the validation of every input
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     argv = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(argv)
     out, err = terminal.LazyConsole(), terminal.LazyConsole(stderr=True)
@@ -239,12 +258,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from .inputs.formats import ALLOW_OUTSIDE_ENV
-    # an environment variable rather than a parameter, so batch workers in other processes see it too
-    if getattr(args, "allow_outside_paths", False):
-        os.environ[ALLOW_OUTSIDE_ENV] = "1"
-    else:
-        os.environ.pop(ALLOW_OUTSIDE_ENV, None)
+    from .settings import Settings
+    # the run's options, in one object passed down to build() and every batch worker
+    args.settings = Settings.from_environment(allow_outside_paths=getattr(args, "allow_outside_paths", False),
+                                              layout_cache=False if getattr(args, "no_cache", False) else None)
     try:
         return _dispatch(args, out, err)
     except KeyboardInterrupt:
@@ -268,14 +285,19 @@ def _dispatch(args: argparse.Namespace, out: Console, err: Console) -> int:
         return check_cmd(args, out, err)
     if args.command == "disclose":
         return disclose_cmd(args, out, err)
+    if args.command == "calendar":
+        return calendar_cmd(args, out, err)
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 
-def _show(make, view, as_json: bool, out: Console, err: Console):
-    """Run `make`; print its problems (returning None), or show its result as JSON or a table."""
+def _show(make, view, as_json: bool, out: Console, err: Console, during=None):
+    """Run `make` (inside `during`, a progress bar); print its problems (returning None), or show
+    its result as JSON or a table."""
     import json
+    from contextlib import nullcontext
     try:
-        result = make()
+        with during or nullcontext():
+            result = make()
     except InputProblems as exc:
         print_problems(exc.problems, err, closing=False)
         return None
@@ -290,18 +312,18 @@ def diff_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
     import json
     from decimal import Decimal
 
-    from .check import load_any
+    from .compare.sources import load
+    from .compare.variance import moved as moved_lines
     from .render.summary import print_variance
-    from .close.variance import variance
     try:
-        current, prior = load_any(args.current), load_any(args.prior)
+        current, prior = load(args.current, settings=args.settings), load(args.prior, settings=args.settings)
         if current.report != prior.report:
             raise InputProblems([Problem("report-mismatch", str(args.prior), f"is a {prior.report} filing, the "
                                          f"current one is {current.report}", expected=f"a {current.report} filing")])
         percent, dollars = Decimal(10), 1_000_000
         if args.current.suffix.lower() in (".yaml", ".yml"):
             from .inputs.load import load_input
-            v = load_input(args.current).header.variance
+            v = load_input(args.current, allow_outside=args.settings.allow_outside_paths).header.variance
             percent, dollars = v.percent, v.dollars
     except InputProblems as exc:
         print_problems(exc.problems, err, closing=False)
@@ -310,55 +332,55 @@ def diff_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
         percent = Decimal(str(args.percent))
     if args.dollars is not None:
         dollars = args.dollars
-    moved = variance(current.report, current.lines, prior.lines, percent, dollars)
+    moved = moved_lines(current.report, current.lines, prior, percent, dollars)
     if args.json:
         out.print_json(json.dumps({"current": {"source": current.source, "as_of": current.as_of},
                                    "prior": {"source": prior.source, "as_of": prior.as_of},
                                    "thresholds": {"percent": str(percent), "dollars": dollars}, "lines": moved}))
     else:
-        print_variance(moved, prior, out, percent, dollars)
+        print_variance(moved, prior.source, prior.as_of, out, percent, dollars)
     return 0
 
 
 def verify_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from .close.manifest import NAME, verify
+    from .manifest import verify
     try:
         results = verify(args.folder)
-    except (OSError, UnicodeDecodeError) as exc:
-        print_problems([Problem("no-manifest", str(args.folder / NAME),
-                                f"cannot be read: {getattr(exc, 'strerror', None) or exc}",
-                                expected="a folder written by focusgen build")], err, closing=False)
+    except InputProblems as exc:
+        print_problems(exc.problems, err, closing=False)
         return 2
-    except (ValueError, RecursionError) as exc:     # JSON syntax, or not focusgen's manifest
-        print_problems([Problem("bad-manifest", str(args.folder / NAME), str(exc)[:200],
-                                expected="the manifest.json focusgen build wrote")], err, closing=False)
-        return 2
+    from .problems import clip
     for r in results:
-        out.print(f"{r['status']:>8}  {terminal.literal(r['path'])}")
-    bad = [r for r in results if r["status"] != "ok"]
-    out.print(f"{len(results) - len(bad)} unchanged, {len(bad)} changed, missing, unlisted or refused")
+        if "more" in r:
+            out.print(f"{r['status']:>8}  ... and {r['more']:,} more")
+        else:          # a manifest's name is the user's: printed literally, and cut
+            out.print(f"{r['status']:>8}  {clip(terminal.literal(r['path']), 300)}")
+    bad = sum(r.get("more", 1) for r in results if r["status"] != "ok")
+    good = sum(1 for r in results if r["status"] == "ok")
+    out.print(f"{good} unchanged, {bad} changed, missing, unlisted or refused")
     return 1 if bad else 0
 
 
 def explain_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
     import json
 
-    from .compute import compute
-    from .close.explain import explain, render_tree
+    from .report.compute import compute
+    from .report.explain import explain, render_tree
     from .inputs.load import load_input
     try:
-        filing = compute(load_input(args.input, args.meta))
+        filing = compute(load_input(args.input, args.meta, args.settings.allow_outside_paths))
     except InputProblems as exc:
         print_problems(exc.problems, err)
         return 2
     code = args.line.strip().strip("[]")
     if code not in filing.report.lines or filing.report.lines[code].kind == "text":
-        print_problems([Problem("unknown-line", str(args.input), f"{code!r} is not an amount line of the "
-                                f"{filing.report.kind} form", expected="a line code such as 7190")], err,
+        print_problems([Problem("unknown-line", str(args.input), f"{quote(code)} is not an amount line of the "
+                                f"{filing.report.kind} form",
+                                expected=f"a line code such as {filing.report.amount_codes[0]}")], err,
                        closing=False)
         return 2
     if args.by_currency:
-        from .close import currency
+        from .report import currency
         from .render.summary import currency_table
         found = [s for s in currency.statements(filing) if code in s["lines"].values()
                  or any(code in (ln.code for ln in st.lines) for st in filing.report.statements
@@ -377,10 +399,24 @@ def explain_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
     return 0
 
 
+def _ocr_progress(err: Console):
+    """A progress bar of the pages OCR reads (a scanned prior), on stderr and only at a terminal:
+    (context manager, callback(done, total))."""
+    from contextlib import nullcontext
+    if not err.is_terminal:
+        return nullcontext(), None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    bar = Progress(TextColumn("reading the scan"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=terminal.real(err), transient=True)
+    task = bar.add_task("ocr", total=None)
+    return bar, lambda done, total: bar.update(task, completed=done, total=total)
+
+
 def extract_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
     from .extract import extract
     from .render.check_views import print_extraction
-    result = _show(lambda: extract(args.prior), print_extraction, args.json, out, err)
+    bar, progress = _ocr_progress(err)
+    result = _show(lambda: extract(args.prior, progress=progress), print_extraction, args.json, out, err, bar)
     return 2 if result is None else 0
 
 
@@ -394,22 +430,94 @@ def disclose_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
         try:
             as_of = date.fromisoformat(args.as_of.strip())
         except ValueError:
-            print_problems([Problem("bad-option", "--as-of", f"{args.as_of!r} is not a date",
+            print_problems([Problem("bad-option", "--as-of", f"{quote(args.as_of)} is not a date",
                                     expected="a real date YYYY-MM-DD")], err, closing=False)
             return 2
+    passed: list = []
     try:
-        posted, written = disclose(args.folder, args.out, as_of)
+        posted, written, missing = disclose(args.folder, args.out, as_of, passed)
     except InputProblems as exc:
         print_problems(exc.problems, err)
         return 2
+    from .disclose import runs
     for p in posted:
         out.print(f"{mmddyyyy(p.as_of)}  {terminal.literal(p.form)}  {p.name}  (from {terminal.literal(p.source)})")
+    if passed:      # builds outside the 12 months: neither posted nor required to have a public copy
+        out.print(f"passed over: {len(passed)} filing(s) outside the 12 months, as of "
+                  f"{mmddyyyy(passed[0].as_of)} to {mmddyyyy(passed[-1].as_of)}")
+    if missing:
+        spans = [mmddyyyy(a) if a == b else f"{mmddyyyy(a)} to {mmddyyyy(b)}" for a, b in runs(missing)]
+        err.print(f"warning[missing-daily-statement]: {len(missing)} business day(s) of the 12 months have no daily "
+                  f"statement (Regulation 1.55(o)(1)(i)-(iii)): {'; '.join(spans)}", markup=False, highlight=False)
     out.print(f"{len(posted)} filing(s) posted in {terminal.literal(args.out)}: index.html, their PDFs, manifest.json")
     return 0
 
 
+def year_schedule(year: int, kinds: tuple[str, ...]) -> dict:
+    """A year's calendar: the holidays of each calendar the reports use and every report's as-of dates
+    with their due dates (the rules are each report's `schedule:` in its form definition)."""
+    from datetime import date
+
+    from .form import formdef
+    reports, calendars, rows = {}, {}, []
+    for kind in kinds:
+        try:
+            rep = formdef.report(kind, date(year, 12, 31))
+        except formdef.UnsupportedRevision:
+            rep = formdef.report(kind)
+        if rep.schedule is None:
+            continue
+        s = rep.schedule
+        reports[kind] = {"cite": s.cite, "calendar": s.calendar.name, "rule": s.due.words}
+        calendars[s.calendar.name] = {"title": s.calendar.title, "holidays": [
+            {"date": d.isoformat(), "name": n} for d, n in sorted(s.calendar.holidays(year).items())]}
+        for as_of in s.dates(year):
+            rows.append({"report": kind, "as_of": as_of.isoformat(), **{f"due_{k}": v for k, v in
+                                                                       s.due_for(as_of).as_dict().items()}})
+    rows.sort(key=lambda r: (r["as_of"], r["report"]))
+    return {"year": year, "calendars": calendars, "reports": reports, "dates": rows}
+
+
+def calendar_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
+    import json
+
+    from rich.table import Table
+
+    from .calendar import MAX_YEAR, MIN_YEAR
+    from .form import formdef
+    year = args.year.strip()
+    if not year.isdigit() or not MIN_YEAR <= int(year) <= MAX_YEAR:
+        print_problems([Problem("bad-option", "YEAR", f"{args.year!r} is not a year the calendar knows",
+                                expected=f"a year from {MIN_YEAR} to {MAX_YEAR}")], err, closing=False)
+        return 2
+    kinds = formdef.REPORT_KINDS
+    if args.report is not None:
+        if args.report not in kinds:
+            print_problems([Problem("bad-option", "--report", f"{args.report!r} is not a report kind",
+                                    expected=" or ".join(kinds))], err, closing=False)
+            return 2
+        kinds = (args.report,)
+    doc = year_schedule(int(year), kinds)
+    if args.json:
+        out.print_json(json.dumps(doc))
+        return 0
+    for name, cal in doc["calendars"].items():
+        out.print(f"{cal['title']} ({name}), {year}; Saturdays and Sundays are not business days:", markup=False)
+        for h in cal["holidays"]:
+            out.print(f"  {h['date']}  {h['name']}", markup=False, highlight=False)
+    for kind, r in doc["reports"].items():
+        out.print(f"{kind}: due {r['rule']} ({r['cite']})", markup=False, highlight=False)
+    table = Table(show_edge=False, pad_edge=False)
+    for col in ("As of", "Report", "Due", "Time"):
+        table.add_column(col, no_wrap=True)
+    for row in doc["dates"]:
+        table.add_row(row["as_of"], row["report"], row["due_date"], row["due_time"] or "")
+    out.print(table)
+    return 0
+
+
 def check_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from .check import check_one
+    from .compare.check import check_one
     from .render.check_views import print_comparison
     if args.tolerance < 0:
         print_problems([Problem("bad-option", "--tolerance", f"{args.tolerance} is negative",
@@ -417,8 +525,9 @@ def check_cmd(args: argparse.Namespace, out: Console, err: Console) -> int:
         return 2
     if args.current.is_dir() or args.against.is_dir():
         return check_many(args, out, err)
-    result = _show(lambda: check_one(args.current, args.against, args.tolerance), print_comparison,
-                   args.json, out, err)
+    bar, progress = _ocr_progress(err)
+    result = _show(lambda: check_one(args.current, args.against, args.tolerance, args.settings, progress=progress),
+                   print_comparison, args.json, out, err, bar)
     if result is None:
         return 2
     return 1 if result.failed else 0
@@ -429,7 +538,7 @@ def check_many(args: argparse.Namespace, out: Console, err: Console) -> int:
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .check import CURRENT_SUFFIXES, PRIOR_SUFFIXES, compare, load_current, pair_folders
+    from .compare.check import CURRENT_SUFFIXES, PRIOR_SUFFIXES, compare, pair_folders
     from .render.check_views import print_check_summary
     if not (args.current.is_dir() and args.against.is_dir()):
         print_problems([Problem("bad-option", str(args.current), "a folder is checked against a folder",
@@ -441,13 +550,13 @@ def check_many(args: argparse.Namespace, out: Console, err: Console) -> int:
                   console=terminal.real(err), disable=not err.is_terminal) as bar:
         task = bar.add_task("read", total=total)
         pairs, lonely_current, lonely_prior, unreadable = pair_folders(
-            args.current, args.against, progress=lambda: bar.advance(task))
+            args.current, args.against, progress=lambda: bar.advance(task), settings=args.settings)
     results = []
-    for cur_path, prior in pairs:
+    for current, prior in pairs:
         try:
-            results.append(compare(load_current(cur_path), prior, args.tolerance))
+            results.append(compare(current, prior, args.tolerance))
         except InputProblems as exc:
-            unreadable.append((cur_path, exc.problems))
+            unreadable.append((Path(current.source), exc.problems))
     for _, problems in unreadable:
         print_problems(problems, err, closing=False)
     if args.json:

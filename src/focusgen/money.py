@@ -13,6 +13,8 @@ from decimal import (ROUND_HALF_UP, Context, Decimal, DivisionByZero, Inexact, I
                      localcontext)
 from fractions import Fraction
 
+from .problems import quote
+
 ONE = Decimal(1)
 
 # Limits of an amount a filing can hold. The largest FCM balances are around 10^11 dollars; an amount
@@ -20,6 +22,9 @@ ONE = Decimal(1)
 # that every sum below stays exact (see EXACT).
 MAX_DOLLARS = 10 ** 15
 MAX_FRACTION_DIGITS = 60
+# A computed line sums at most a few hundred input lines, each below MAX_DOLLARS: below this bound. A
+# filing's JSON holds computed lines too, so its amounts are checked against it when read back.
+MAX_TOTAL = 10 ** 18
 
 # Decimal's default context keeps 28 digits and rounds silently: -Decimal("0.4999...9") with 29 digits
 # becomes -0.5 and then rounds to -1. All money arithmetic runs in EXACT instead: wide enough for any
@@ -73,18 +78,18 @@ def parse_amount(value: object) -> Decimal | None:
         if text == "":
             return None
         if len(text) > 120:
-            raise AmountError(f"{text[:20]!r}... ({len(text)} characters) is too long to be an amount")
+            raise AmountError(f"{quote(text, 20)} is too long to be an amount")
         m = _AMOUNT_RE.match(text)
         if not m:
-            raise AmountError(f"{value!r} is not an amount")
+            raise AmountError(f"{text!r} is not an amount")
         if bool(m.group("open")) != bool(m.group("close")):
-            raise AmountError(f"{value!r} has unbalanced parentheses")
+            raise AmountError(f"{text!r} has unbalanced parentheses")
         if m.group("open") and m.group("minus"):
-            raise AmountError(f"{value!r} is negative twice (parentheses and minus)")
+            raise AmountError(f"{text!r} is negative twice (parentheses and minus)")
         try:
             amount = Decimal(m.group("num").replace(",", ""))
         except InvalidOperation:  # pragma: no cover - the regex admits only digits
-            raise AmountError(f"{value!r} is not an amount") from None
+            raise AmountError(f"{text!r} is not an amount") from None
         # copy_negate is exact; unary minus would round to the context's precision
         return _within_limits(amount.copy_negate() if (m.group("open") or m.group("minus")) else amount, value)
     if isinstance(value, (list, tuple)):
@@ -109,10 +114,10 @@ def parse_percent(value: object) -> Fraction | None:
         return None
     m = _PERCENT_RE.match(value)
     if not m:
-        raise AmountError(f"{value!r} is not a percentage like \"5%\" or \"2.5%\"")
+        raise AmountError(f"{quote(value)} is not a percentage like \"5%\" or \"2.5%\"")
     rate = Fraction(Decimal(m.group("num")))
     if rate > 100:
-        raise AmountError(f"{value!r} is more than 100%")
+        raise AmountError(f"{quote(value)} is more than 100%")
     return rate
 
 

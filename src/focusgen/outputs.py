@@ -12,6 +12,11 @@ leaves none of the earlier build's files behind, and a kill, a full disk or an e
 moment leaves the earlier folder exactly as it was. Only a folder focusgen wrote (it holds a
 manifest.json) or an empty one is ever replaced, so `--out` pointed at a folder of other files is
 refused rather than emptied.
+
+Every name focusgen writes is plain (`unplain`): an output folder's name and its files' stem come from
+the input's file name, and a name that is empty, `.` or `..`, hidden, holds a separator or a control
+character, or would not fit the file system beside its staging sibling is refused (bad-output-name)
+before anything is read: an input named `..yaml` would otherwise write into the output root itself.
 """
 
 from __future__ import annotations
@@ -21,12 +26,57 @@ import errno
 import fcntl
 import os
 import shutil
+import unicodedata
 from pathlib import Path
 
 from .problems import InputProblems, Problem
 
 MANIFEST = "manifest.json"
 _STAGING, _OLD = "focusgen-staging", "focusgen-old"
+
+# The longest stem of an output name, in bytes: `<stem>-review.html` and the hidden staging sibling
+# `.<stem>.focusgen-staging-<pid>` must fit a file system's 255-byte names.
+MAX_NAME = 200
+_NOT_PLAIN = {"Cc": "a control character", "Cf": "a format character", "Cs": "a byte that is not UTF-8",
+              "Co": "a private-use character", "Zl": "a line separator", "Zp": "a paragraph separator"}
+
+
+def unplain(name: str) -> str | None:
+    """Why `name` is not a plain name for an output folder or file, or None when it is one: not empty, not
+    `.` or `..`, not hidden (a leading dot), no separator (/ or \\), no control, format or non-UTF-8
+    character, no leading dash or surrounding space, at most MAX_NAME bytes."""
+    from .problems import quote
+    if not name:
+        return "is empty"
+    if name in (".", ".."):
+        return "names a folder that already holds others (the output folder or the one above it)"
+    if name.startswith("."):
+        return "starts with a dot (a hidden name)"
+    if "/" in name or "\\" in name:
+        return "holds a path separator"
+    for c in name:
+        kind = _NOT_PLAIN.get(unicodedata.category(c))
+        if kind:
+            return f"holds {kind} ({quote(c)}, U+{ord(c):04X})"
+    if name != name.strip():
+        return "starts or ends with a space"
+    if name.startswith("-"):
+        return "starts with a dash (other programs would read it as an option)"
+    size = len(name.encode("utf-8"))
+    if size > MAX_NAME:
+        return f"is {size:,} bytes long"
+    return None
+
+
+def name_problems(path: Path, stem: str) -> list:
+    """The bad-output-name problem of an input whose stem cannot name its outputs (or none)."""
+    from .problems import Problem, quote
+    why = unplain(stem)
+    if why is None:
+        return []
+    return [Problem("bad-output-name", str(path), f"its outputs would be named {quote(stem)}, which {why}",
+                    expected=f"an input file whose name (without .yaml) is a plain name: no leading dot, "
+                    f"separator or control character, at most {MAX_NAME} bytes; rename the file")]
 
 
 def _problem(out_dir: Path, message: str, expected: str) -> InputProblems:
@@ -73,6 +123,24 @@ def _recover(out_dir: Path) -> None:
             leftovers.remove(olds[-1])
     for p in leftovers:
         shutil.rmtree(p, ignore_errors=True)
+
+
+def tidy(out_dir: Path) -> None:
+    """After a build into out_dir was killed (a batch worker stopped by Ctrl-C): under the lock, the
+    earlier set is put back if the build died between the two renames of the fallback, and its hidden
+    staging folders are removed, so the output folder is exactly as it was. Never raises."""
+    out_dir = Path(os.path.abspath(out_dir))
+    try:
+        lock_fd = os.open(out_dir.parent, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        fcntl.flock(lock_fd, fcntl.LOCK_EX)
+        _recover(out_dir)
+    except OSError:
+        pass
+    finally:
+        os.close(lock_fd)
 
 
 def _ours_or_empty(out_dir: Path) -> bool:

@@ -22,3 +22,11 @@ def templates_dir() -> Path:
 TEMPLATES = templates_dir()
 ASSETS = TEMPLATES / "assets"
 FONTS = ASSETS / "fonts"
+
+
+def use_bundled_fonts() -> None:
+    """Points fontconfig at the bundled fonts alone (assets/fonts.conf), so no system font is ever used.
+    The one place that sets it: render/engine.py calls it before WeasyPrint (and so Pango and
+    fontconfig) is first imported, and nothing else imports WeasyPrint."""
+    import os
+    os.environ["FONTCONFIG_FILE"] = str(ASSETS / "fonts.conf")

@@ -53,8 +53,9 @@ def build(folder: Path, layouts=LAYOUTS, qualities=QUALITIES, filings=None) -> l
 class Score:
     lines: int
     recovered: int = 0                   # the printed value (or a blank for an empty cell)
-    wrong_claimed: list = field(default_factory=list)     # read or blank, and not what was printed
-    wrong_other: list = field(default_factory=list)       # reconstructed or placed, and wrong
+    wrong_claimed: list = field(default_factory=list)     # any value claimed (or blank) and not what was printed
+    wrong_other: list = field(default_factory=list)       # (kept empty: every claim counts above)
+    unconfirmed: list = field(default_factory=list)       # null, with a candidate shown for the eye
     unknown: list = field(default_factory=list)
 
     @property
@@ -71,13 +72,14 @@ def score(e, doc: Doc) -> Score:
             ok = want is None
         elif got is None:
             s.unknown.append(code)
+            if how == "unconfirmed":
+                s.unconfirmed.append(code)
             continue
         else:
-            ok = got == want
+            # the arithmetic's 0 for an empty cell is the same amount (reconstructed, never read)
+            ok = got == want or (how == "reconstructed" and got == 0 and want is None)
         if ok:
             s.recovered += 1
-        elif how in ("read", "blank"):
-            s.wrong_claimed.append((code, how, got, want))
         else:
-            s.wrong_other.append((code, how, got, want))
+            s.wrong_claimed.append((code, str(how), got, want))
     return s

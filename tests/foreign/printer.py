@@ -467,3 +467,68 @@ def random_filing(kind: str, seed: int) -> Filing:
     names = {c: rnd.choice(["HARRIS TRUST", "BANK OF NOVA SCOTIA", None]) for c in rep.text_codes}
     return Filing(kind, firm, f"{rnd.randint(1, 12)}/{rnd.randint(1, 28)}/20{rnd.randint(15, 26)}", values, names,
                   f"random-{kind}-{seed}")
+
+
+# --- a whole FOCUS II: the SEC's pages first, then the CFTC statements -----------------------------
+
+# Rows of the SEC's own pages as a filer prints them (label, code, amount or None): four-digit codes
+# in brackets as on the CFTC pages, labels that read like some of the CFTC lines' ("Cash", "Total"),
+# and empty cells. None of these codes is a line of the CFTC form.
+SEC_ROWS = [
+    ("STATEMENT OF FINANCIAL CONDITION", None, None),
+    ("1. Cash", "3010", 2_718_281_828),
+    ("2. Cash segregated in compliance with federal and other regulations", "3020", 314_159_265),
+    ("3. Receivable from brokers or dealers and clearing organizations", "3030", None),
+    ("A. Securities failed to deliver", "1791", None),
+    ("   (including those of affiliated broker-dealers)", "", None),
+    ("B. Securities borrowed", "1792", 86_420_135),
+    ("4. Securities and spot commodities owned, at market value", "3040", 7_777_777),
+    ("Total assets", "3540", 3_126_578_940),
+    ("COMPUTATION OF NET CAPITAL", None, None),
+    ("1. Total ownership equity from Statement of Financial Condition", "3480", 1_234_567_890),
+    ("2. Deduct ownership equity not allowable for Net Capital", "3490", None),
+    ("3. Total ownership equity qualified for Net Capital", "3500", 1_234_567_890),
+    ("Net capital", "3750", 987_654_321),
+    ("Minimum net capital requirement", "3760", 471_057_307),
+    ("Excess net capital", "3910", 516_597_014),
+]
+
+
+def sec_pages(firm: str, as_of: str, pages: int = 2) -> bytes:
+    """The SEC pages of a FOCUS Report Part II, `label .... amount [code]`, Times, no CFTC title."""
+    font, bold, size, lead = "Times-Roman", "Times-Bold", 9.5, 14
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=letter, invariant=1, pageCompression=1)
+    for n in range(pages):
+        y = H - 60
+        _text(c, 54, y, firm, bold, 10)
+        _text(c, W - 54, y, f"As of {as_of}", font, 9, right=True)
+        y -= 30
+        _text(c, 54, y, "FOCUS REPORT PART II - BROKER OR DEALER (SEC)", bold, 10)
+        y -= 24
+        for label, code, v in SEC_ROWS:
+            if code is None:
+                _text(c, 54, y, label, bold, size)
+            elif not code:
+                _text(c, 60, y, label, font, size)       # the rest of a label wrapped over two rows
+            else:
+                _text(c, 60, y, label[:60], font, size)
+                if v is not None:
+                    _text(c, 470, y, money(v, "paren"), font, size, right=True)
+                _text(c, 476, y, f"[{code}]", font, size)
+            y -= lead
+        _text(c, W / 2, 30, f"- {n + 1} -", font, 8)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def whole_focus(doc: Filing, layout: str = "leaders") -> bytes:
+    """A whole FOCUS II as filed: the SEC's pages first, then the CFTC statements in `layout`."""
+    import pypdfium2 as pdfium
+    out = pdfium.PdfDocument(sec_pages(doc.firm, doc.as_of))
+    cftc = pdfium.PdfDocument(print_filing(doc, layout))
+    out.import_pages(cftc)
+    buf = io.BytesIO()
+    out.save(buf)
+    return buf.getvalue()

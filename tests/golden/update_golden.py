@@ -13,7 +13,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from pdfutil import page_images  # noqa: E402
 
-from focusgen.compute import compute  # noqa: E402
+from focusgen.report.compute import compute  # noqa: E402
 from focusgen.inputs.load import load_input  # noqa: E402
 from focusgen.render.pdf import render_pdf  # noqa: E402
 

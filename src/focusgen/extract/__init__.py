@@ -3,17 +3,29 @@ print, text taken out of a filed PDF, or a scanned PDF (OCR).
 
     extract(path) -> Extraction
 
-Every value says how it was obtained (`how`): read, code-lost (placed by its label or order),
-sign-fixed, reconstructed (by the form's arithmetic, or flagged as an assumption), blank; a value
-that cannot be settled is null with a finding. A wrong value reported as read is the outcome the
-whole design avoids: when in doubt, null and say why.
+Every value says how it was obtained (`how`, how.How): read, blank, code-lost, sign-fixed, repaired,
+reconstructed; a value that cannot be settled is null (unconfirmed with the candidate the page
+seems to show, unreadable, missing) with a finding. A wrong value claimed is the outcome the whole
+design avoids: when in doubt, null and say why. The rules are repair.py's.
+
+Holds: words.py (words with boxes: a text layer, Tesseract's TSV), ocr.py (a scan made readable and
+read) and witness.py (the second, independent reading of every number on a scan), rows.py (rows and
+tokens by position), grid.py (columns and codes paired by position), tokens.py (amounts and codes in
+messy text), reader.py (text read by the form's labels and order), repair.py (the form's arithmetic and
+the claims), how.py (what a claim is), and here the entry point and what tells a filing's kind, date
+and firm.
+
+May import: form/ (the lines and their arithmetic), report/ (the JSON schema, for focusgen's own JSON),
+inputs/formats (bounded file reading), money, problems. Never compare/, render/ or anything above.
+
+To add a layout or a kind of document: teach the stage that meets it (words, rows, pairing, the line
+reader) and add drawn documents of the class to the tests; a claim (`how`) new to extraction goes in
+how.py and repair.py with the rule that earns it, and in the README's list of claims.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,7 +34,8 @@ from ..form import formdef
 from ..money import MAX_DOLLARS
 from ..problems import InputProblems, Problem
 from .reader import Reader
-from .repair import settle
+from .how import How
+from .repair import OCR, TEXT, TEXT_LAYER, settle
 
 
 @dataclass
@@ -38,13 +51,13 @@ class Extraction:
     edit_failures: list[dict] = field(default_factory=list)
     method: str = "text"            # json | text | pdf-text | ocr
     extra: dict = field(default_factory=dict)   # focusgen JSON: adjusted_net_capital, summary
-    printed: dict[str, int] = field(default_factory=dict)   # values on the page its arithmetic doubts
+    candidates: dict[str, int] = field(default_factory=dict)   # unconfirmed: what the page seems to show
 
     def as_dict(self) -> dict:
         return {"source": self.source, "report": self.report, "as_of": self.as_of, "firm": self.firm,
                 "method": self.method, "lines": self.lines, "how": self.how, "names": self.names,
                 "findings": self.findings, "edit_checks": self.edit_failures,
-                "printed_but_doubted": self.printed}
+                "unconfirmed": self.candidates}
 
 
 def _problem(path: Path, code: str, message: str, expected: str) -> InputProblems:
@@ -61,78 +74,62 @@ MAX_IMAGE_PIXELS = 60_000_000       # an embedded scan image; a Letter page at 6
 MAX_PAGE_CHARS = 50_000             # a text layer; a dense page of the form holds about 5,000
 
 
-def extract(path: Path | str) -> Extraction:
+def extract(path: Path | str, progress=None) -> Extraction:
+    """The line values of a prior filing. progress(done, total) is called as each scanned page is
+    read by OCR (nothing else takes long)."""
     path = Path(path)
     from ..inputs.formats import read_bytes
     problems: list = []
-    data = read_bytes(path, problems, MAX_PRIOR_BYTES, expected="prior filing")
+    if path.suffix.lower() == ".json":     # focusgen's JSON: never read past a filing JSON's bound
+        from ..report import jsonio
+        data = read_bytes(path, problems, jsonio.MAX_BYTES, expected="filing JSON written by focusgen")
+    else:
+        data = read_bytes(path, problems, MAX_PRIOR_BYTES, expected="prior filing")
     if data is None:
         raise InputProblems(problems)
     if data.startswith(b"%PDF"):
-        texts, boxes, method = _pdf_pages(path, data)
-        return extract_text(texts, str(path), method, boxes)
+        texts, boxes, method, notes = _pdf_pages(path, data, progress)
+        e = extract_text(texts, str(path), method, boxes)
+        e.findings[:0] = [{"line": None, "kind": "ocr", "message": n} for n in notes]
+        return e
     if b"\x00" in data:
         raise _problem(path, "not-text", "is neither a PDF nor text", "a prior filing: PDF, text or JSON")
-    text = data.decode("utf-8-sig", errors="replace")
     if path.suffix.lower() == ".json":
-        return _from_json(path, text)
-    if text.lstrip().startswith("{"):
-        # A .txt that happens to start with a brace is JSON only if it parses as JSON; a text or binary
-        # file that does not is read as text (and refused as not-a-filing if it is none).
+        return _from_json(path, data)
+    if data.lstrip().startswith((b"{", b"\xef\xbb\xbf{")):
+        # A .txt that happens to start with a brace is JSON if it parses as JSON; a text file that does not
+        # is read as text (and refused as not-a-filing if it is none). JSON is read only within the bounds
+        # of a filing's JSON (report/jsonio), so a 200 MB document is never parsed whole.
+        from ..inputs import jsonsafe
+        from ..report import jsonio
         try:
-            json.loads(text)
-        except (ValueError, RecursionError):
-            pass
+            jsonsafe.loads(data, str(path), jsonio.MAX_BYTES, "focusgen's JSON output")
+        except InputProblems as exc:
+            if any(p.code in ("file-too-large", "json-too-large", "duplicate-key") for p in exc.problems):
+                raise           # JSON, but not one focusgen reads: never read again as a print
         else:
-            return _from_json(path, text)
+            return _from_json(path, data)
+    text = data.decode("utf-8-sig", errors="replace")
     if not text.strip():
         raise _problem(path, "empty-file", "is empty", "a prior filing")
     return extract_text([text], str(path), "text")
 
 
-def _from_json(path: Path, text: str) -> Extraction:
-    """focusgen's JSON output, every field checked: a hand-edited or hostile file gets a named error,
-    never a traceback (deep nesting, integers past Python's digit limit, wrong types)."""
-    try:
-        doc = json.loads(text)
-    except (ValueError, RecursionError) as exc:      # JSONDecodeError is a ValueError; so is a 5,000-digit int
-        raise _problem(path, "json-syntax", f"JSON syntax error: {str(exc)[:120]}",
-                       "focusgen's JSON output") from None
-    if not isinstance(doc, dict) or doc.get("report") not in formdef.REPORT_KINDS or not isinstance(
-            doc.get("lines"), dict):
-        raise _problem(path, "not-a-filing", "is not focusgen's JSON output (report and lines)",
-                       "a JSON written by focusgen build")
-    rep = formdef.report(doc["report"])
-    given = dict(doc["lines"])
-    uncoded = doc.get("uncoded") or {}
-    if not isinstance(uncoded, dict):
-        raise _problem(path, "not-a-filing", "uncoded is not a mapping", "a JSON written by focusgen build")
-    for code, entry in uncoded.items():     # Daily Seg 12 A/B/C
-        given[code] = entry.get("value") if isinstance(entry, dict) else entry
-    lines = {c: given.get(c) for c in rep.amount_codes}
-    bad = [c for c, v in lines.items() if v is not None and (type(v) is not int or abs(v) >= MAX_DOLLARS)]
-    if bad:
-        raise _problem(path, "bad-amount", f"lines {', '.join(bad)} are not whole-dollar integers below "
-                       f"{MAX_DOLLARS:,}", "integers")
-    how = {c: ("read" if c in given and v is not None else "blank" if c in given else "missing")
-           for c, v in lines.items()}
-    as_of, firm, names = doc.get("as_of"), doc.get("firm"), doc.get("names") or {}
-    firm = firm.get("name") if isinstance(firm, dict) else None
-    if (as_of is not None and not isinstance(as_of, str)) or (firm is not None and not isinstance(firm, str)) \
-            or not isinstance(names, dict) or not all(isinstance(v, (str, type(None))) for v in names.values()):
-        raise _problem(path, "not-a-filing", "as_of, firm or names are not text", "a JSON written by focusgen build")
-    anc = doc.get("adjusted_net_capital")
-    summary = doc.get("summary")
-    extra = {"adjusted_net_capital": anc if type(anc) is int and abs(anc) < MAX_DOLLARS else None,
-             "summary": summary if isinstance(summary, list) and all(isinstance(s, dict) for s in summary) else None}
-    return Extraction(str(path), doc["report"], as_of, firm, lines, how,
-                      names={str(k): v for k, v in names.items()}, method="json", extra=extra)
+def _from_json(path: Path, text: str | bytes) -> Extraction:
+    """focusgen's JSON output, read by its one schema (report/jsonio.py): a hand-edited or hostile file
+    gets a named error, never a traceback."""
+    from ..report import jsonio
+    doc = jsonio.parse(text, str(path))
+    r = doc.record(str(path))
+    return Extraction(str(path), doc.report, doc.as_of, doc.firm.name, r.lines, r.how, names=dict(doc.names),
+                      method="json", extra={"adjusted_net_capital": doc.adjusted_net_capital,
+                                            "summary": list(doc.summary)})
 
 
-def _pdf_pages(path: Path, data: bytes):
-    """(text of each page, (words with boxes, OCR marks) of each page, method). A page with a text
-    layer gives its characters' boxes; a scan (no text layer, or a page that is one picture) is
-    read by OCR once every page has passed the limits (_ocr_pages)."""
+def _pdf_pages(path: Path, data: bytes, progress=None):
+    """(text of each page, (words with boxes, OCR marks) of each page, method, OCR findings). A
+    page with a text layer gives its characters' boxes; a scan (no text layer, or a page that is
+    one picture) is read by OCR once every page has passed the limits (_ocr_pages)."""
     import pypdfium2 as pdfium
 
     from .words import text_layer_words
@@ -144,6 +141,7 @@ def _pdf_pages(path: Path, data: bytes):
     words: list[list | None] = []
     scans: list[int] = []
     marks: list[list | None] = []       # OCR pages: boxes of the marks on the cleaned page
+    notes: list[str] = []
     try:
         if len(pdf) > MAX_PAGES:
             raise _problem(path, "pdf-too-large", f"has {len(pdf):,} pages", f"at most {MAX_PAGES} pages")
@@ -183,31 +181,42 @@ def _pdf_pages(path: Path, data: bytes):
                 words.append(text_layer_words(textpage, height))
             marks.append(None)
         if scans:
-            _ocr_pages(path, pdf, scans, texts, words, marks)
+            notes = _ocr_pages(path, pdf, scans, texts, words, marks, progress)
     finally:
         pdf.close()
     method = "ocr" if len(scans) == len(texts) else "pdf-text+ocr" if scans else "pdf-text"
-    return texts, (words, marks), method
+    return texts, (words, marks), method, notes
 
 
-def _ocr_pages(path: Path, pdf, scans: list[int], texts: list, words: list, marks: list) -> None:
+def _ocr_pages(path: Path, pdf, scans: list[int], texts: list, words: list, marks: list, progress=None) -> list[str]:
     """OCR of the scanned pages, as many at a time as there are workers: pages are rendered one
-    batch at a time (pdfium renders in one thread), so memory holds a few page images, not a file's."""
-    from .grid import build_rows
+    batch at a time (pdfium renders in one thread), so memory holds a few page images, not a file's.
+    Returns the findings of pages or regions the recognisers could not take (their values unknown)."""
+    from .rows import build_rows
     from .ocr import OCRUnavailable, ocr_images, render, workers
     n = workers(len(scans))
+    notes: list[str] = []
+    done = [0]
+
+    def tick():
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], len(scans))
+
+    if progress is not None:
+        progress(0, len(scans))
     for start in range(0, len(scans), n):
         batch = scans[start:start + n]
         try:
-            read = ocr_images([render(pdf[i]) for i in batch], n)
-        except (OCRUnavailable, OSError) as exc:
+            read = ocr_images([render(pdf[i]) for i in batch], n, pages=batch, progress=tick)
+        except OCRUnavailable as exc:
             raise _problem(path, "ocr-unavailable", str(exc), "tesseract installed and working") from None
-        except subprocess.TimeoutExpired:
-            raise _problem(path, "ocr-timeout", "OCR of a page took too long", "a scan of a filing") from None
-        for i, (page_words, page_marks) in zip(batch, read):
+        for i, (page_words, page_marks, page_notes) in zip(batch, read):
             words[i] = page_words
             marks[i] = page_marks
+            notes += page_notes
             texts[i] = "\n".join(" ".join(w.text for w in r.words) for r in build_rows([page_words]))
+    return notes
 
 
 def _letters(text: str) -> str:
@@ -321,6 +330,38 @@ def _firm(text: str) -> str | None:
     return None
 
 
+_FOUR_DIGITS = re.compile(r"(?<![\w,.$/:-])\[?(\d{4})[A-C]?\]?(?![\w,./:-])")
+FOREIGN_PAGE = 3        # another form's codes on a page, at least, to take it for that form's
+
+
+def form_pages(texts: list[str], kind: str) -> tuple[list[int], list[int]]:
+    """The pages that hold the form's statements: a whole FOCUS II prints the SEC's pages too, with
+    four-digit codes in brackets or boxes of their own, and none of their amounts may be taken for a
+    line of the CFTC pages. A page is kept when it shows one of the kind's statement titles, or
+    when it shows at least as many of the kind's line codes as codes of another form (four-digit
+    numbers that are no line of it, years aside); before the first page with a title, a page must
+    show some of the kind's codes. Returns (pages kept, pages left out for another form's codes);
+    a page with no code at all (a cover) is left out silently."""
+    rep = formdef.report(kind)
+    keys = [_title_key(st.title) for st in rep.statements if st.title]
+    codes = set(rep.lines)
+    keep, foreign_pages, seen_title = [], [], False
+    for i, text in enumerate(texts):
+        letters = _letters(text)
+        if any(k and k in letters for k in keys):
+            keep.append(i)
+            seen_title = True
+            continue
+        found = [m.group(1) for m in _FOUR_DIGITS.finditer(text)]
+        known = sum(1 for c in found if c in codes)
+        foreign = sum(1 for c in found if c not in codes and not 1990 <= int(c) <= 2099)
+        if (known >= foreign and (known or seen_title)) or (seen_title and foreign < FOREIGN_PAGE):
+            keep.append(i)
+        elif foreign >= FOREIGN_PAGE:
+            foreign_pages.append(i)
+    return keep, foreign_pages
+
+
 def _second_opinion(report, reading, pages: list[str]) -> None:
     """A scan read a second way: its OCR text by the line reader (labels and order). A value the
     positions left unknown (or blank) that the line reader found is a candidate only, settled by the
@@ -349,6 +390,15 @@ def extract_text(pages: list[str], source: str, method: str, boxes: tuple | None
     if titles < MIN_TITLES:
         refuse(0)
     report = formdef.report(kind)
+    kept, foreign = form_pages(pages, kind) if len(pages) > 1 else (list(range(len(pages))), [])
+    notes = []
+    if foreign:
+        notes.append({"line": None, "kind": "pages", "message": f"page(s) {', '.join(str(i + 1) for i in foreign)} "
+                      f"hold another form's line codes and no statement of the {kind} form: not read"})
+    if len(kept) < len(pages):
+        pages = [pages[i] for i in kept]
+        if boxes is not None:
+            boxes = ([boxes[0][i] for i in kept], [boxes[1][i] for i in kept])
     if boxes is not None:
         from .grid import GridReader
         grid = GridReader(report)
@@ -363,10 +413,11 @@ def extract_text(pages: list[str], source: str, method: str, boxes: tuple | None
         reading = reader.read(pages)
         row_of_code = reader.row_of_code
         firm = _firm(text)
-    st = settle(report, reading, row_of_code, ocr="ocr" in method)
+    mode = OCR if "ocr" in method else TEXT_LAYER if method == "pdf-text" else TEXT
+    st = settle(report, reading, row_of_code, mode)
     placed = sum(1 for v in st.values.values() if v is not None)
     if codes < MIN_CODES and placed < MIN_CODES:      # a scan may lose the boxed codes, not the amounts
         refuse(placed)
     names = {c: reading.names.get(c) for c in report.text_codes}
     return Extraction(source, kind, _as_of(text), firm, st.values, st.how, names,
-                      reading.findings + st.findings, st.edit_failures, method, printed=st.printed)
+                      notes + reading.findings + st.findings, st.edit_failures, method, candidates=dict(st.candidates))

@@ -1,5 +1,5 @@
-"""Reading a filing by position: words with boxes rebuilt into rows, each line code paired with the
-amount on its own row, whichever side of it the amount stands.
+"""Reading a filing by position: words with boxes rebuilt into rows (rows.py), each line code
+paired with the amount on its own row, whichever side of it the amount stands.
 
 Any print of the form puts a line's amount on the line's row, in an amount column, on one side of
 its code: `label .... 1,443,907,046 [7010]`, `7010  A. Cash ....  $ 1,443,907,046`, boxed codes
@@ -14,221 +14,79 @@ before the amount fields, two listings side by side. So, for a whole document:
    whose cell is empty), a line the form prints without a code (Daily Seg 12 A/B/C) or one whose
    code was lost, placed by its label among the lines between its coded neighbours (never `read`
    when the form prints a code for it), else an orphan for the arithmetic to place or leave.
-The result is a Reading, settled by repair.py like any other.
+The result is a Reading, settled by repair.py like any other. GridReader's methods follow these
+stages: columns and sides (_columns, _mark_real, _side), pairing (_pair, _debris), wrapped labels
+(_wrapped_labels, _wrapped_amount, _continues), placement (_emit, _leftover, _by_label).
+
+May import: .reader (the form's rows, Obs, Reading), .rows, .tokens, .words, ..form.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from statistics import median
 
 from ..form.formdef import Report
 from .reader import Obs, Orphan, Reader, Reading, _grams, _norm
-from .tokens import Tok, clean, tokenize
+from .rows import PTok, Row, _drop_furniture, _firm, _with_marks, build_rows, place_tokens
+from .tokens import Tok
 from .words import Word
 
-LOW_CONFIDENCE = 45          # an OCR word below this needs the arithmetic's confirmation
+# --- columns and sides ---------------------------------------------------------------------
 
+def find_columns(rows: list[Row]) -> list[float]:
+    """Amount columns: where the right edges of formatted amounts on coded rows line up."""
+    # only rows that carry a line code: a note's "$1,000,000" makes no column
+    # (a print without thousands separators: numbers of four digits or more line up as well)
+    edges = sorted(t.x1 for r in rows if any(c.kind == "code" for c in r.toks)
+                   for t in r.toks if t.kind == "amount" and (t.tok.grouped or t.tok.value >= 1000))
+    if not edges:
+        return []
+    tol = 0.6 * median(r.h for r in rows)
+    clusters: list[list[float]] = [[edges[0]]]
+    for x in edges[1:]:
+        if x - clusters[-1][-1] <= tol:
+            clusters[-1].append(x)
+        else:
+            clusters.append([x])
+    return [median(c) for c in clusters if len(c) >= 2]
 
-@dataclass
-class Row:
-    page: int
-    index: int               # row number on its page, from the top
-    y: float
-    h: float
-    words: list[Word]
-    text: str = ""
-    spans: list = field(default_factory=list)      # (start, end, word) of each word in text
-    toks: list = field(default_factory=list)       # placed tokens
-    marks: list = field(default_factory=list)      # OCR: boxes of ink on the row (characters or not)
-
-    @property
-    def where(self) -> str:
-        return f"page {self.page} row {self.index}"
-
-
-@dataclass
-class PTok:
-    tok: Tok
-    x0: float
-    x1: float
-    repaired: bool = False
-    real: bool = False       # an amount (not label text)
-
-    @property
-    def kind(self) -> str:
-        return self.tok.kind
-
-
-# --- OCR damage to words --------------------------------------------------------------------------
-
-_CODEISH = re.compile(r"^([\[({|lI1!]?)(\d{4}[A-C]?)([\])}|lI1!]?)[.,;:]?$")
-_NUMISH = re.compile(r"^[~'\"‘’`(-]?\$?[\dOoSlI,.;]*\d[\dOoSlI,.;]*\)?[.,;:]?$")
-
-
-def fix_word(text: str, codes: frozenset[str]) -> tuple[str, bool]:
-    """An OCR'd word with the usual damage undone, and whether anything was: `{7020}`, `(7100)`,
-    `17070)`, `[7130}` are codes; `;` or `.` for `,`, `~` or a quote for a minus sign, S or $ for 5,
-    O for 0 and l or I for 1 inside a number. A repaired number is held back until the arithmetic
-    confirms it (repair.py)."""
-    m = _CODEISH.match(text)
-    if m and m.group(2) in codes and (m.group(1) or m.group(3)):
-        return f"[{m.group(2)}]", False      # any bracket-like mark on either side
-    m5 = re.match(r"^[1lI]?(\d{4})[\])}|lI1]$", text)
-    if m5 and m5.group(1) in codes and len(text) == 6:
-        return f"[{m5.group(1)}]", False
-    stripped = text.strip("_|*")        # the remains of a rule or a box beside a number
-    if stripped != text and _NUMISH.match(stripped):
-        text = stripped
-    if re.match(r"^[—–]\(?\$?\d", text):
-        return text, True                   # a dash glued to a number: a minus sign, or a rule's end
-    if not _NUMISH.match(text) or sum(ch.isdigit() for ch in text) < 1:
-        return text, False
-    out = text
-    lead = ""
-    if out[:1] in "~'\"‘’`":
-        lead, out = "-", out[1:]
-    body = out
-    # letters that stand for digits, only between digit-like characters of a number
-    fixed = re.sub(r"(?<=[\d,.;])[Oo](?=[\d,.;)]|$)|(?<=^)[Oo](?=[\d,.;])", "0", body)
-    fixed = re.sub(r"(?<=[\d,.;])[S](?=[\d,.;)]|$)", "5", fixed)
-    fixed = re.sub(r"(?<=[\d,])\$(?=\d)", "5", fixed)
-    lead_dollar = bool(re.match(r"^\(?\$\d", fixed))   # "$72,576": a dollar sign, or a 5 OCR read as one
-    fixed = re.sub(r"(?<=[\d,.;])[lI](?=[\d,.;)]|$)|^[lI](?=[\d]{0,2}[,.;]\d{3})", "1", fixed)
-    fixed = fixed.replace(";", ",")
-    if re.fullmatch(r"\$?\d[\d,.]*\)?[.,]?", fixed) and "$" in fixed[1:]:
-        fixed = fixed[0] + fixed[1:].replace("$", "5")
-    changed = fixed != body or bool(lead) or lead_dollar
-    return lead + fixed, changed
-
-
-def _fragments(toks: list[PTok], text: str, h: float) -> list[PTok]:
-    """A number cut in two ("45,056,   501", "134,116, 777"): the pieces joined as one candidate
-    that only the arithmetic can confirm; a piece whose other half is lost is a fragment, never
-    taken for the whole number."""
-    out: list[PTok] = []
-    for t in toks:
-        if t.kind != "amount":
-            out.append(t)
-            continue
-        after = text[t.tok.end:t.tok.end + 1] if t.tok.end else ""
-        before = text[:t.tok.start].rstrip()
-        cut_after = after in (",", ";") or (after == "." and text[t.tok.end + 1:t.tok.end + 2].strip() != "")
-        cut_before = before.endswith((",", ";")) and before[:-1][-1:].isdigit()
-        prev = out[-1] if out else None
-        if cut_before and prev is not None and prev.kind == "amount" and prev.tok.sign > 0 \
-                and t.x0 - prev.x1 <= 2.5 * h and re.fullmatch(r"\d{3}(?:[,.]\d{3})*\)?", t.tok.text.strip()):
-            joined = int(f"{prev.tok.value}{t.tok.value:0{len(re.sub(r'[^0-9]', '', t.tok.text))}d}")
-            tok = Tok("amount", prev.tok.text + text[prev.tok.end:t.tok.start] + t.tok.text, prev.tok.start,
-                      value=joined, sign=t.tok.sign, sign_sure=t.tok.sign_sure, grouped=True, end=t.tok.end)
-            out[-1] = PTok(tok, prev.x0, t.x1, True)
-            continue
-        if cut_after or cut_before:
-            t.repaired = True          # half a number, or a number with a piece lost
-        out.append(t)
-    return out
-
-
-# --- rows -----------------------------------------------------------------------------------------
-
-def build_rows(pages: list[list[Word]]) -> list[Row]:
-    rows: list[Row] = []
-    for p, words in enumerate(pages, 1):
-        words = [w for w in words if w.text.strip() and w.h > 0]
-        if not words:
-            continue
-        mh = median(w.h for w in words)
-        current: list[list] = []        # [mean y, words, sum of y]
-        for w in sorted(words, key=lambda w: w.yc):
-            yc = w.yc
-            if current and abs(yc - current[-1][0]) <= 0.45 * mh:
-                row = current[-1]
-                row[1].append(w)
-                row[2] += yc
-                row[0] = row[2] / len(row[1])
-            else:
-                current.append([yc, [w], yc])
-        for k, (y, ws, _) in enumerate(current, 1):
-            ws.sort(key=lambda w: w.x0)
-            rows.append(Row(p, k, y, median(w.h for w in ws), ws))
-    return rows
-
-
-_ENTITY = re.compile(r"\b(?:INC|INCORPORATED|LLC|L\.L\.C|CORP|CORPORATION|LP|L\.P|LTD|LIMITED|CO|COMPANY|N\.A|PLC|"
-                     r"LLP|AG|SA|BANK|SECURITIES|FUTURES|CLEARING|MARKETS|FCM)\b\.?", re.I)
-_NOT_NAME = re.compile(r"STATEMENT|COMPUTATION|SEGREGATION|REQUIREMENT|FOCUS|BROKER OR DEALER|LISTING|PAGE|"
-                       r"\d{1,2}/\d{1,2}/\d{2,4}", re.I)
-
-
-def _firm(rows: list[Row]) -> str | None:
-    """The firm's name from the head of the pages: the part of a top row (a run head where there
-    are several pages) that reads as a company's name, never a statement title or free text."""
-    pages = sorted({r.page for r in rows})
-    tops = [r for r in rows if r.index <= 3]
-    count: dict[str, set] = {}
-    for r in tops:
-        count.setdefault(re.sub(r"[^a-z]", "", r.text.lower()), set()).add(r.page)
-    need = 1 if len(pages) == 1 else max(2, len(pages) // 2)
-    for r in tops:
-        if r.page != pages[0] or len(count[re.sub(r"[^a-z]", "", r.text.lower())]) < need:
-            continue
-        for part in re.split(r"\s{3,}|\b(?:as\s+of|statements?\s+(?:as\s+of|date)|period\s+ending|end\s+date)\b",
-                             r.text, flags=re.I):
-            part = part.strip(" :-")
-            if 3 <= len(part) <= 120 and _ENTITY.search(part) and not _NOT_NAME.search(part):
-                return part
-    return None
-
-
-def _with_marks(rows: list[Row], marks: list) -> list[Row]:
-    """Each OCR row with the marks on it; marks on no row of words (a row OCR read nothing of, such
-    as a lone dash under a wrapped label) become rows of their own, with no words."""
-    out: list[Row] = []
-    for page in sorted({r.page for r in rows} | {i + 1 for i, m in enumerate(marks) if m}):
-        page_rows = [r for r in rows if r.page == page]
-        left = []
-        for m in marks[page - 1] or []:
-            yc = (m[1] + m[3]) / 2
-            row = next((r for r in page_rows if abs(yc - r.y) <= 0.6 * r.h), None)
-            (row.marks if row is not None else left).append(m)
-        h = median([r.h for r in page_rows] or [8.0])
-        bare: list[Row] = []
-        for m in sorted(left, key=lambda m: m[1]):
-            yc = (m[1] + m[3]) / 2
-            if bare and abs(yc - bare[-1].y) <= 0.5 * h:
-                bare[-1].marks.append(m)
-            else:
-                bare.append(Row(page, 0, yc, h, [], marks=[m]))
-        merged = sorted(page_rows + [b for b in bare if max(x[3] - x[1] for x in b.marks) >= 0.15 * h],
-                        key=lambda r: r.y)
-        for k, r in enumerate(merged, 1):
-            r.index = k
-        out += merged
-    return out
-
-
-def _drop_furniture(rows: list[Row]) -> list[Row]:
-    """Run heads and footers: a row whose text, digits aside, stands at the same height on at least
-    half the pages (two at least), and holds no line code."""
-    pages = {r.page for r in rows}
-    if len(pages) < 2:
-        return rows
-
-    def key(r: Row) -> tuple[str, int]:
-        return re.sub(r"[^a-z]", "", r.text.lower()), round(r.y / 4)
-
-    seen: dict[tuple, set] = {}
+def mark_amounts(rows: list[Row], columns: list[float], ocr: bool) -> None:
+    """Which amount tokens are amounts (not label text): formatted ones, those in an amount column
+    or right against a bracketed code; a lone dash in a column is the accountant's nil (0)."""
     for r in rows:
-        k, y = key(r)
-        for dy in (-1, 0, 1):
-            seen.setdefault((k, y + dy), set()).add(r.page)
-    need = max(2, len(pages) // 2)
-    # short rows ("A. Cash 0") repeat on every statement's page: furniture is longer than that
-    return [r for r in rows if any(t.kind == "code" for t in r.toks) or len(key(r)[0]) < 10
-            or len(seen.get(key(r), ())) < need]
+        tol = 0.6 * r.h
+        for i, t in enumerate(r.toks):
+            if t.kind in ("blank", "junk") and t.tok.text in ("-", "--", "—", "–", "~", "=") and \
+                    any(abs(t.x1 - c) <= tol for c in columns):
+                # a lone dash in an amount column: the accountant's nil, printed as a mark; what
+                # OCR makes of a dash ("~", "=") is a candidate only
+                if t.tok.text in ("~", "=") and not ocr:
+                    continue
+                t.repaired = t.repaired or t.tok.text in ("~", "=")
+                t.tok = Tok("amount", t.tok.text, t.tok.start, value=0, end=t.tok.end)
+                t.real = True
+                continue
+            if t.kind != "amount":
+                continue
+            aligned = any(abs(t.x1 - c) <= tol for c in columns)
+            nxt = r.toks[i + 1] if i + 1 < len(r.toks) else None
+            tight = nxt is not None and nxt.kind == "code" and nxt.tok.bracketed and nxt.x0 - t.x1 <= 1.2 * r.h
+            t.real = t.tok.grouped or aligned or tight
+
+def amount_side(rows: list[Row]) -> str:
+    """'before' when amounts stand before their codes, 'after' when after."""
+    before = after = 0
+    for r in rows:
+        codes = [t for t in r.toks if t.kind == "code"]
+        amounts = [t for t in r.toks if t.kind == "amount" and t.real]
+        if len(codes) == 1 and len(amounts) == 1:
+            if amounts[0].x1 <= codes[0].x0:
+                before += 1
+            else:
+                after += 1
+    return "after" if after > before else "before"
 
 
 class GridReader:
@@ -241,127 +99,6 @@ class GridReader:
 
     # --- tokens with positions ---------------------------------------------------------------
 
-    def _place_tokens(self, row: Row, ocr: bool) -> None:
-        parts, spans, pos = [], [], 0
-        repaired_words = set()
-        for i, w in enumerate(row.words):
-            text = clean(w.text)
-            cited = i and re.search(r"\blines?\b", " ".join(x.text for x in row.words[max(0, i - 3):i]), re.I) \
-                and re.fullmatch(r"\(\d{4}\)[.,;:]?", text)
-            if not ocr and not cited:
-                # a text layer prints what it means: only a code in other brackets, "(7010)", "{7010}"
-                m = re.fullmatch(r"[({](\d{4}[A-C]?)[)}][.,;:]?", text)
-                if m and m.group(1) in self.codes:
-                    text = f"[{m.group(1)}]"
-            if ocr and not cited:          # "line D (7490)" cites a code; it is not the cell
-                text, rep = fix_word(text, self.codes)
-                if w.alt is not None and not text.startswith("["):
-                    alt, _ = fix_word(clean(w.alt), self.codes)
-                    # the second reading (digits only) must give the same digits
-                    rep = rep or re.sub(r"\D", "", alt) != re.sub(r"\D", "", text)
-                if rep or w.conf < LOW_CONFIDENCE:
-                    repaired_words.add(i)
-            if parts:
-                prev = row.words[i - 1]
-                gap = w.x0 - prev.x1
-                sep = "   " if gap > 0.9 * row.h else " "
-                parts.append(sep)
-                pos += len(sep)
-            spans.append((pos, pos + len(text), w, i))
-            parts.append(text)
-            pos += len(text)
-        row.text = "".join(parts)
-        row.spans = spans
-        toks = []
-        starts = [sp[0] for sp in spans]
-        for t in tokenize(row.text, self.codes):
-            k = bisect_right(starts, t.start) - 1
-            s = spans[k] if k >= 0 and spans[k][0] <= t.start < spans[k][1] else None
-            k = bisect_left(starts, t.end) - 1
-            e = spans[k] if k >= 0 and spans[k][0] < t.end <= spans[k][1] else s
-            if s is None:
-                continue
-            w0, w1 = s[2], e[2]
-            x0 = w0.x0 + (w0.x1 - w0.x0) * (t.start - s[0]) / max(1, s[1] - s[0])
-            x1 = w1.x0 + (w1.x1 - w1.x0) * (t.end - e[0]) / max(1, e[1] - e[0])
-            covered = [sp for sp in spans if sp[0] < t.end and sp[1] > t.start]
-            with_digits = [sp for sp in covered if any(ch.isdigit() for ch in sp[2].text)]
-            rep = any(sp[3] in repaired_words for sp in covered)
-            if len(with_digits) > 1:
-                # a number whose digits stand in two words was cut: whole only if the cut is at a
-                # thousands separator, narrow, and both readings of each piece agree
-                gaps_ok = all(b[2].x0 - a[2].x1 <= 0.6 * row.h for a, b in zip(with_digits, with_digits[1:]))
-                grouped = re.fullmatch(r"\(?-?\$?\d{1,3}(?:,\d{3})+\)?", re.sub(r"\s", "", t.text)) is not None
-                rep = rep or not (ocr and gaps_ok and grouped)
-            elif t.repaired:
-                rep = True
-            if ocr and covered and not rep:
-                # OCR: digits right beside the number ("322,'\"= 630"): a piece of it may be lost there
-                first, last = covered[0][3], covered[-1][3]
-                for n in (first - 1, last + 1):
-                    if 0 <= n < len(row.words):
-                        w = row.words[n]
-                        gap = (row.words[first].x0 - w.x1) if n < first else (w.x0 - row.words[last].x1)
-                        if gap <= 0.8 * row.h and any(ch.isdigit() for ch in w.text) \
-                                and not _CODEISH.match(w.text) and not fix_word(w.text, self.codes)[0].startswith("["):
-                            rep = True
-            toks.append(PTok(t, x0, x1, rep))
-        row.toks = _fragments(toks, row.text, row.h)
-
-    # --- columns and sides -------------------------------------------------------------------
-
-    @staticmethod
-    def _columns(rows: list[Row]) -> list[float]:
-        # only rows that carry a line code: a note's "$1,000,000" makes no column
-        # (a print without thousands separators: numbers of four digits or more line up as well)
-        edges = sorted(t.x1 for r in rows if any(c.kind == "code" for c in r.toks)
-                       for t in r.toks if t.kind == "amount" and (t.tok.grouped or t.tok.value >= 1000))
-        if not edges:
-            return []
-        tol = 0.6 * median(r.h for r in rows)
-        clusters: list[list[float]] = [[edges[0]]]
-        for x in edges[1:]:
-            if x - clusters[-1][-1] <= tol:
-                clusters[-1].append(x)
-            else:
-                clusters.append([x])
-        return [median(c) for c in clusters if len(c) >= 2]
-
-    def _mark_real(self, rows: list[Row], columns: list[float]) -> None:
-        for r in rows:
-            tol = 0.6 * r.h
-            for i, t in enumerate(r.toks):
-                if t.kind in ("blank", "junk") and t.tok.text in ("-", "--", "—", "–", "~", "=") and \
-                        any(abs(t.x1 - c) <= tol for c in columns):
-                    # a lone dash in an amount column: the accountant's nil, printed as a mark; what
-                    # OCR makes of a dash ("~", "=") is a candidate only
-                    if t.tok.text in ("~", "=") and not self.ocr:
-                        continue
-                    t.repaired = t.repaired or t.tok.text in ("~", "=")
-                    t.tok = Tok("amount", t.tok.text, t.tok.start, value=0, end=t.tok.end)
-                    t.real = True
-                    continue
-                if t.kind != "amount":
-                    continue
-                aligned = any(abs(t.x1 - c) <= tol for c in columns)
-                nxt = r.toks[i + 1] if i + 1 < len(r.toks) else None
-                tight = nxt is not None and nxt.kind == "code" and nxt.tok.bracketed and nxt.x0 - t.x1 <= 1.2 * r.h
-                t.real = t.tok.grouped or aligned or tight
-
-    @staticmethod
-    def _side(rows: list[Row]) -> str:
-        """'before' when amounts stand before their codes, 'after' when after."""
-        before = after = 0
-        for r in rows:
-            codes = [t for t in r.toks if t.kind == "code"]
-            amounts = [t for t in r.toks if t.kind == "amount" and t.real]
-            if len(codes) == 1 and len(amounts) == 1:
-                if amounts[0].x1 <= codes[0].x0:
-                    before += 1
-                else:
-                    after += 1
-        return "after" if after > before else "before"
-
     # --- reading -----------------------------------------------------------------------------
 
     def read(self, pages: list[list[Word]], ocr: bool = False, marks: list | None = None) -> Reading:
@@ -369,27 +106,29 @@ class GridReader:
         out = Reading()
         rows = build_rows(pages)
         for r in rows:
-            self._place_tokens(r, ocr)
+            place_tokens(r, ocr, self.codes)
         if marks:
             rows = _with_marks(rows, marks)
         self.firm = _firm(rows)
         rows = _drop_furniture(rows)
         start = next((i for i, r in enumerate(rows) if self._starts(r)), len(rows))
         rows = rows[start:]
-        columns = self.columns = self._columns(rows)
-        self._mark_real(rows, columns)
-        side = self._side(rows)
+        columns = self.columns = find_columns(rows)
+        mark_amounts(rows, columns, ocr)
+        side = amount_side(rows)
         pitch = median([b.y - a.y for a, b in zip(rows, rows[1:]) if a.page == b.page and b.y > a.y] or [12.0])
 
         self.claimed: set[int] = set()      # amounts taken by a code on another row (wrapped labels)
         # each row: codes with their amounts; what is left over waits for the next steps
-        cells: list[tuple[Row, list, list]] = []       # (row, [(code tok, amount tok | None, debris)], leftovers)
-        for r in rows:
-            cells.append((r, *self._pair(r, side)))
+        cells: list[tuple[Row, list, list]] = [(r, *self._pair(r, side)) for r in rows]
+        self._wrapped_labels(cells, pitch)
+        self._emit(out, rows, cells)
+        return out
 
-        # wrapped labels: an empty coded cell, and a lone amount on a row of the same label above or
-        # below it (no code between). An empty cell with such an amount near it that is not its own
-        # is not blank: unreadable.
+    def _wrapped_labels(self, cells, pitch: float) -> None:
+        """Wrapped labels: an empty coded cell, and a lone amount on a row of the same label above or
+        below it (no code between), which it takes. An empty cell with such an amount near it that
+        is not its own is not blank: unreadable."""
         for k, (r, pairs, left) in enumerate(cells):
             for j, (c, a, debris) in enumerate(pairs):
                 if a is not None or debris or c.tok.code in self.text_codes:
@@ -407,6 +146,10 @@ class GridReader:
                         pairs[j] = (c, None, True)
                     break
 
+    def _emit(self, out: Reading, rows, cells) -> None:
+        """Each code's cell as an observation (read, blank, unreadable; a name field's name), each
+        amount without a code placed by its label or left an orphan, and the rows of lines the form
+        prints without a code found empty."""
         prev_row_index = -1
         for k, (r, pairs, left) in enumerate(cells):
             for c, a, debris in pairs:
@@ -434,7 +177,6 @@ class GridReader:
                 code = self._by_label(out, cells, k, 1e9, prev_row_index, uncoded_only=True)
                 if code is not None and code not in out.values:
                     out.seen_rows.add(self.form.row_of_code[code])
-        return out
 
     def _starts(self, r: Row) -> bool:
         n = _norm(r.text)
@@ -443,25 +185,33 @@ class GridReader:
         return any(t.kind == "code" for t in r.toks)
 
     def _pair(self, r: Row, side: str):
+        """Each code of the row with the nearest amount on its side, up to the next amount code (a
+        name field's code, "Name(s): EUREX CLEARING AG [7550]", takes no amount and bounds none),
+        and whether debris stands where an amount is missing; and the amounts left over."""
         toks = r.toks
         code_idx = [i for i, t in enumerate(toks) if t.kind == "code"]
+        amount_idx = [i for i in code_idx if toks[i].tok.code not in self.text_codes]
         pairs, used = [], set()
-        for n, ci in enumerate(code_idx):
+        for ci in code_idx:
+            if toks[ci].tok.code in self.text_codes:
+                pairs.append((toks[ci], None, False))
+                continue
+            n = amount_idx.index(ci)
             if side == "before":
-                lo = code_idx[n - 1] + 1 if n else 0
+                lo = amount_idx[n - 1] + 1 if n else 0
                 seg = range(lo, ci)
                 ordered = list(reversed(seg))
             else:
-                hi = code_idx[n + 1] if n + 1 < len(code_idx) else len(toks)
+                hi = amount_idx[n + 1] if n + 1 < len(amount_idx) else len(toks)
                 seg = range(ci + 1, hi)
                 ordered = list(seg)
             amount = next((toks[i] for i in ordered if toks[i].kind == "amount" and toks[i].real and i not in used), None)
             if amount is not None:
                 used.add(toks.index(amount))
             if side == "before":
-                bounds = (toks[code_idx[n - 1]].x1 if n else -1e9, toks[ci].x0)
+                bounds = (toks[amount_idx[n - 1]].x1 if n else -1e9, toks[ci].x0)
             else:
-                bounds = (toks[ci].x1, toks[code_idx[n + 1]].x0 if n + 1 < len(code_idx) else 1e9)
+                bounds = (toks[ci].x1, toks[amount_idx[n + 1]].x0 if n + 1 < len(amount_idx) else 1e9)
             debris = amount is None and self._debris(r, toks[ci], [toks[i] for i in seg], side, bounds)
             pairs.append((toks[ci], amount, debris))
         left = [t for i, t in enumerate(toks) if t.kind == "amount" and t.real and i not in used]
@@ -593,9 +343,11 @@ class GridReader:
                                sum(ch.isdigit() for ch in w.text) < 2))
         labels = [label]
         if k and not cells[k - 1][1] and not cells[k - 1][2] and cells[k - 1][0].page == r.page:
-            # the label began on the row above ("B. Securities ... (at" / "market)   0")
-            above = cells[k - 1][0]
-            labels.append(_norm(" ".join(w.text for w in above.words if sum(ch.isdigit() for ch in w.text) < 2)) + label)
+            # the label began on the row above ("B. Securities ... (at" / "market)   0"), unless the
+            # row above is a whole label of its own (Daily Seg 12: "A. Cash" over "B. Securities ...")
+            above = _norm(" ".join(w.text for w in cells[k - 1][0].words if sum(ch.isdigit() for ch in w.text) < 2))
+            if not any(info.key == above for info in self.form.rows if info.amount_codes):
+                labels.append(above + label)
         nxt = None
         for r2, pairs, _ in cells[k + 1:]:
             # the next coded line after it in the form's order (listings side by side interleave)

@@ -7,9 +7,15 @@ with OpenCV rather than pixel loops:
    ruled lines and code boxes, runs of dots and dashes (leaders; a lone comma or period beside a
    digit stays), and specks;
 3. read by Tesseract as one uniform block (--psm 6, rows kept) into words with boxes (TSV);
-4. every number read a second time, alone, binarised on its own and with only a number's
-   characters, and the marks the first reading skipped read the same way.
+4. every number read a second time by Tesseract, alone, binarised on its own and with only a
+   number's characters (`alt`), and the marks the first reading skipped read the same way;
+5. every number read by the second witness (witness.py: another recogniser, another image
+   preparation) on its grey crop widened to the ink around it that no other word accounts for, so
+   a number the page reading cut or a sign it lost is seen whole (`wit`, `wit_conf`).
 Pages run in parallel, one Tesseract thread each, on as many cores as there are.
+
+A page or a region the recognisers cannot take (Tesseract fails on it, a crop it refuses, a page
+that runs past the hang guard) is a finding, and its values stay unknown: the rest is read.
 """
 
 from __future__ import annotations
@@ -20,16 +26,24 @@ import shutil
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 
 from .words import Word, tsv_words
 
 OCR_DPI = 300
-TIMEOUT = 120                 # seconds a page; a page that takes longer is refused, not waited for
+# A hang guard, not a limit on a slow machine: a Tesseract run still going after this long has
+# hung, and its page or crops are left unread with a finding (the document is still read).
+HANG_GUARD = 900
+MAX_SHEET = 12000             # pixels: the crops read together in one Tesseract run (its limit is 32,767)
 
 
 class OCRUnavailable(RuntimeError):
     pass
+
+
+class RegionFailed(RuntimeError):
+    """Tesseract could not take one image (a page, a sheet of crops): its cause, for a finding."""
 
 
 def tesseract() -> str:
@@ -168,15 +182,27 @@ def not_text(ink):
 
 
 def _run_tesseract(exe: str, image, folder: Path, name: str, *config: str) -> str:
+    """Tesseract's TSV of one image. A run it fails, or one that hangs, raises RegionFailed with
+    its cause; Tesseract missing raises OCRUnavailable."""
     import cv2
     path = folder / f"{name}.png"
-    cv2.imwrite(str(path), image)
-    proc = subprocess.run([exe, str(path), "stdout", "--psm", "6", "-l", "eng", "--dpi", str(OCR_DPI),
-                           "-c", "tessedit_do_invert=0", *config, "tsv"],
-                          capture_output=True, text=True, timeout=TIMEOUT,
-                          env={"OMP_THREAD_LIMIT": "1", "PATH": os.environ.get("PATH", "/usr/bin:/bin")})
+    if not cv2.imwrite(str(path), image):
+        raise RegionFailed(f"an image of {image.shape[1]} x {image.shape[0]} pixels could not be written")
+    try:
+        proc = subprocess.run([exe, str(path), "stdout", "--psm", "6", "-l", "eng", "--dpi", str(OCR_DPI),
+                               "-c", "tessedit_do_invert=0", *config, "tsv"],
+                              capture_output=True, text=True, timeout=HANG_GUARD,
+                              env={"OMP_THREAD_LIMIT": "1", "PATH": os.environ.get("PATH", "/usr/bin:/bin")})
+    except subprocess.TimeoutExpired:
+        raise RegionFailed(f"Tesseract did not finish in {HANG_GUARD} s (hung)") from None
+    except FileNotFoundError:
+        raise OCRUnavailable("tesseract is not installed (./setup.sh installs it)") from None
+    finally:
+        path.unlink(missing_ok=True)
     if proc.returncode != 0:
-        raise OCRUnavailable(f"tesseract failed: {proc.stderr.strip()[:200]}")
+        lines = [x for x in proc.stderr.strip().splitlines() if x.strip()]
+        raise RegionFailed(f"Tesseract failed on an image of {image.shape[1]} x {image.shape[0]} pixels: "
+                           f"{(lines[-1] if lines else 'exit status ' + str(proc.returncode))[:160]}")
     return proc.stdout
 
 
@@ -184,38 +210,218 @@ NUMBER_CHARS = "0123456789,.()-$"
 _PAD = 8          # pixels around a number's box in its second reading
 
 
-def _second_reading(exe: str, page, words_px: list[tuple], folder: Path, name: str) -> dict[int, str]:
+def _second_reading(exe: str, page, words_px: list[tuple], folder: Path, name: str,
+                    findings: list) -> dict[int, tuple[str, float]]:
     """Every number on the page read again, alone on a line and with only the characters a number
-    has (Tesseract's whitelist): {word index: text}. Two readings that agree are a number read
-    whole; two that differ leave it to the arithmetic."""
+    has (Tesseract's whitelist): {word index: (text, confidence 0-100)}. The crops are stacked into sheets of at most
+    MAX_SHEET pixels; a sheet Tesseract cannot take leaves its numbers without this reading, with
+    a finding."""
     import cv2
     import numpy as np
-    crops, bands, y = [], [], 0
+    crops, y = [], 0
+    sheets: list[tuple[list, list]] = [([], [])]          # (crops with their top, bands) per sheet
     for k, (text, x0, y0, x1, y1) in words_px:
         crop = page[max(0, y0 - _PAD):y1 + _PAD, max(0, x0 - _PAD):x1 + _PAD]
-        if crop.size == 0:
+        if crop.size == 0 or crop.shape[0] > MAX_SHEET // 4:
             continue
         # binarised on its own (Otsu on the crop alone): an opinion independent of the page's
         # reading, which Tesseract binarised globally (measured: it settles 5 against 8 and 3
         # against 8 where the page's reading and a grey crop agree on the wrong digit)
         _, crop = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-        crops.append((crop, y))
-        bands.append((y, y + crop.shape[0], k))
+        if y + crop.shape[0] + 3 * _PAD > MAX_SHEET and sheets[-1][0]:
+            sheets.append(([], []))
+            y = 0
+        sheets[-1][0].append((crop, y))
+        sheets[-1][1].append((y, y + crop.shape[0], k))
         y += crop.shape[0] + 3 * _PAD
-    if not crops:
-        return {}
-    width = max(c.shape[1] for c, _ in crops) + 4 * _PAD
-    sheet = np.full((y + 2 * _PAD, width), 255, np.uint8)
-    for crop, top in crops:
-        sheet[top + _PAD: top + _PAD + crop.shape[0], 2 * _PAD: 2 * _PAD + crop.shape[1]] = crop
     found: dict[int, list] = {}
-    for w in tsv_words(_run_tesseract(exe, sheet, folder, name, "-c", f"tessedit_char_whitelist={NUMBER_CHARS}"), 1.0):
-        yc = w.yc - _PAD
-        for top, bottom, k in bands:
-            if top <= yc < bottom:
-                found.setdefault(k, []).append(w)
-                break
-    return {k: "".join(w.text for w in sorted(ws, key=lambda w: w.x0)) for k, ws in found.items()}
+    for n, (crops, bands) in enumerate(sheets):
+        if not crops:
+            continue
+        height = bands[-1][1] + 4 * _PAD
+        width = max(c.shape[1] for c, _ in crops) + 4 * _PAD
+        sheet = np.full((height, width), 255, np.uint8)
+        for crop, top in crops:
+            sheet[top + _PAD: top + _PAD + crop.shape[0], 2 * _PAD: 2 * _PAD + crop.shape[1]] = crop
+        try:
+            tsv = _run_tesseract(exe, sheet, folder, f"{name}-{n}", "-c", f"tessedit_char_whitelist={NUMBER_CHARS}")
+        except RegionFailed as exc:
+            findings.append(f"the second Tesseract reading of {len(crops)} numbers failed ({exc}); they need "
+                            "the other witnesses")
+            continue
+        for w in tsv_words(tsv, 1.0):
+            yc = w.yc - _PAD
+            for top, bottom, k in bands:
+                if top <= yc < bottom:
+                    found.setdefault(k, []).append(w)
+                    break
+    return {k: ("".join(w.text for w in sorted(ws, key=lambda w: w.x0)), min(w.conf for w in ws))
+            for k, ws in found.items()}
+
+
+def _widened(ink, box: tuple, others: list[tuple], xh: float) -> tuple:
+    """A number's box widened sideways over the ink next to it that no other word accounts for
+    (gaps under half a capital's height): what the page reading cut off or skipped beside it (the
+    "968," of 968,253, a parenthesis) is then in the witness's crop."""
+    x0, y0, x1, y1 = box
+    h, w = ink.shape
+    band = ink[max(0, y0):min(h, y1), :]
+    if band.size == 0:
+        return box
+    cols = band.max(axis=0) > 0
+    for (a0, b0, a1, b1) in others:
+        if b0 < y1 and b1 > y0:          # a word on the same row: its ink is its own
+            cols[max(0, a0 - 1):min(w, a1 + 1)] = False
+    gap = max(2, int(0.5 * xh))
+    limit = int(12 * xh)
+
+    def walk(start: int, step: int) -> int:
+        edge, run, x = start, 0, start + step
+        while 0 <= x < w and abs(x - start) <= limit:
+            if cols[x]:
+                edge, run = x, 0
+            else:
+                run += 1
+                if run > gap:
+                    break
+            x += step
+        return edge
+
+    right = walk(min(w - 1, x1), 1)
+    left = walk(max(0, x0), -1)
+    return (int(left), y0, int(max(x1, right + 1)), y1)
+
+
+@lru_cache(maxsize=1)
+def _all_codes() -> frozenset[str]:
+    from ..form import formdef
+    return frozenset(c for kind in formdef.REPORT_KINDS for c in formdef.report(kind).lines)
+
+
+def _not_an_amount(text: str) -> bool:
+    """Words the witness need not read: a line code of the form (bare or in brackets), an item's
+    number ("12."), a date or a time. They are placed by the form, not claimed as amounts."""
+    if not text:
+        return False
+    m = re.fullmatch(r"[\[({|]?(\d{4}[A-C]?)[\])}|]?[.,;:]?", text)
+    if m and m.group(1) in _all_codes():
+        return True
+    return bool(re.fullmatch(r"\(?[0-9]{1,2}[.)]{1,2}|[\d/:.-]*[/:][\d/:.-]*", text))
+
+
+DASHLIKE = ("-", "—", "–", "~", "=", "--")
+_ZERO_LIKE = re.compile(r"[OoQDCUG@©®()\[\]|]{1,3}")     # what a page reading makes of a lone 0
+
+
+def _only_digits(text: str | None) -> str:
+    return re.sub(r"\D", "", text or "")
+
+
+def _groups(words_px: list[tuple], xh: float) -> list[list[int]]:
+    """Numbers the page reading cut in pieces: words with digits side by side on a row, nearer than
+    a capital's height (a cut at a separator), read by the witness as one. Codes and item numbers
+    stay apart. Lists of positions in words_px."""
+    order = sorted(range(len(words_px)), key=lambda i: (words_px[i][1][2], words_px[i][1][1]))
+    groups: list[list[int]] = []
+    rows: list[list[int]] = []
+    for i in sorted(order, key=lambda i: (words_px[i][1][2] + words_px[i][1][4]) / 2):
+        yc = (words_px[i][1][2] + words_px[i][1][4]) / 2
+        if rows and abs(yc - sum((words_px[j][1][2] + words_px[j][1][4]) / 2 for j in rows[-1]) / len(rows[-1])) <= 0.5 * xh:
+            rows[-1].append(i)
+        else:
+            rows.append([i])
+    for row in rows:
+        row.sort(key=lambda i: words_px[i][1][1])
+        for i in row:
+            text, x0 = words_px[i][1][0], words_px[i][1][1]
+            joinable = text and not _not_an_amount(text) and text not in DASHLIKE
+            prev = groups[-1][-1] if groups else None
+            if joinable and prev is not None and prev in row and words_px[prev][1][0] \
+                    and not _not_an_amount(words_px[prev][1][0]) and words_px[prev][1][0] not in DASHLIKE \
+                    and 0 <= x0 - words_px[prev][1][3] <= xh:
+                groups[-1].append(i)
+            else:
+                groups.append([i])
+    return groups
+
+
+def _dash(ink, box: tuple, others: list[tuple], xh: float) -> bool:
+    """A geometric witness of a dash for nil: in the cell around the mark, one stroke of ink, flat
+    (at most a quarter of a capital's height), a third of a capital to two capitals wide, standing
+    in the middle of the row's height, and nothing else; no digit has that shape."""
+    import cv2
+    import numpy as np
+    x0, y0, x1, y1 = box
+    yc = (y0 + y1) / 2
+    top, bottom = int(yc - 0.9 * xh), int(yc + 0.9 * xh)
+    left, right = int(x0 - 0.6 * xh), int(x1 + 0.6 * xh)
+    h, w = ink.shape
+    top, bottom, left, right = max(0, top), min(h, bottom), max(0, left), min(w, right)
+    cell = ink[top:bottom, left:right].copy()
+    for (a0, b0, a1, b1) in others:
+        if b0 < bottom and b1 > top and a0 < right and a1 > left:
+            cell[max(0, b0 - top):max(0, b1 - top), max(0, a0 - left):max(0, a1 - left)] = 0
+    if cell.size == 0:
+        return False
+    n, _, st, cent = cv2.connectedComponentsWithStats(cell, connectivity=8)
+    big = [k for k in range(1, n) if st[k, cv2.CC_STAT_AREA] >= max(4, (0.08 * xh) ** 2)]
+    if len(big) != 1:
+        return False
+    k = big[0]
+    bw, bh = st[k, cv2.CC_STAT_WIDTH], st[k, cv2.CC_STAT_HEIGHT]
+    cy = cent[k, 1] + top
+    return bh <= 0.25 * xh and 0.33 * xh <= bw <= 2 * xh and abs(cy - yc) <= 0.45 * xh and bool(np.any(cell))
+
+
+def _witness(page, ink, words_px: list[tuple], boxes: list[tuple], xh: float, findings: list) -> dict[int, tuple]:
+    """The second witness's reading of each number (witness.py) on its grey crop, widened to the
+    ink beside it that no other word accounts for, and of a number cut in pieces as one: {word
+    index: (text, confidence 0-1, group)}, group the index of the number's first piece. A dash is
+    witnessed by its shape (_dash)."""
+    from .witness import WitnessUnavailable, witness
+    crops, keys = [], []
+    out: dict[int, tuple] = {}
+    pad = max(2, int(0.15 * xh))
+    for g in _groups(words_px, xh):
+        members = [words_px[i] for i in g]
+        text = "".join(m[1][0] for m in members)
+        if len(g) == 1 and _not_an_amount(text):
+            continue
+        key = members[0][0]
+        x0 = min(m[1][1] for m in members)
+        y0 = min(m[1][2] for m in members)
+        x1 = max(m[1][3] for m in members)
+        y1 = max(m[1][4] for m in members)
+        mine = {m[0] for m in members}
+        others = [b for j, b in enumerate(boxes) if j not in mine]
+        if len(g) == 1 and (text in DASHLIKE or not text):
+            if _dash(ink, (x0, y0, x1, y1), others, xh):
+                out[key] = ("-", 1.0, key)
+                continue
+        if len(g) == 1 and len(_only_digits(text)) <= 1:
+            # a thin mark (a dash, a lone 0 OCR made letters of) is read in its row's band
+            yc = (y0 + y1) // 2
+            y0, y1 = min(y0, int(yc - 0.6 * xh)), max(y1, int(yc + 0.6 * xh))
+        a0, b0, a1, b1 = _widened(ink, (x0, y0, x1, y1), others, xh)
+        crop = page[max(0, b0 - pad):b1 + pad, max(0, a0 - pad):a1 + pad]
+        if crop.size:
+            crops.append(crop)
+            keys.append((key, [m[0] for m in members]))
+    if not crops:
+        return out
+    try:
+        read = witness(crops)
+    except WitnessUnavailable as exc:
+        findings.append(f"{exc}: no number on this page has its second witness")
+        return out
+    except Exception as exc:          # noqa: BLE001 - a crop the model cannot take is a finding
+        findings.append(f"the second OCR witness failed on this page ({type(exc).__name__}: {str(exc)[:120]}); "
+                        "no number on it has its second witness")
+        return out
+    for (key, members), (text, conf) in zip(keys, read):
+        for k in members:
+            out[k] = (text, conf, key)
+    return out
 
 
 def _marks(ink) -> tuple[list[tuple], float]:
@@ -251,27 +457,50 @@ def _unread(marks: list[tuple], words: list[Word], xh: float) -> list[tuple]:
 
 
 def read_page(exe: str, image, folder: Path, index: int):
-    """(words, marks) of one page: cleaned, read, every number read a second time, and what the
-    reading skipped read on its own (a word of no confidence: only the arithmetic can confirm it)."""
+    """(words, marks, findings) of one page: cleaned, read, every number read a second time by
+    Tesseract and by the witness, and what the reading skipped read on its own (a word of no
+    confidence of its own: its two later readings must agree). A page Tesseract cannot take gives
+    no words and a finding."""
     import cv2
+    findings: list[str] = []
     page, _ = clean(image)
-    words = tsv_words(_run_tesseract(exe, page, folder, f"page{index}"), 1.0)
+    try:
+        words = tsv_words(_run_tesseract(exe, page, folder, f"page{index}"), 1.0)
+    except RegionFailed as exc:
+        return [], [], [f"page {index + 1} could not be read: {exc}; its values are unknown"]
     _, ink = cv2.threshold(page, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     marks, xh = _marks(ink)
     skipped = _unread(marks, words, xh)
     numeric = [(k, (w.text, int(w.x0), int(w.y0), int(w.x1), int(w.y1))) for k, w in enumerate(words)
-               if sum(ch.isdigit() for ch in w.text) >= 1 or w.text in ("-", "—", "–")]
+               if sum(ch.isdigit() for ch in w.text) >= 1 or w.text in DASHLIKE or _ZERO_LIKE.fullmatch(w.text)]
     numeric += [(len(words) + j, ("", *g)) for j, g in enumerate(skipped)]
-    alt = _second_reading(exe, page, numeric, folder, f"numbers{index}")
+    alt = _second_reading(exe, page, numeric, folder, f"numbers{index}", findings)
+    boxes = [(int(w.x0), int(w.y0), int(w.x1), int(w.y1)) for w in words] + [tuple(g) for g in skipped]
+    wit = _witness(page, ink, numeric, boxes, xh, findings)
     scale = 72 / OCR_DPI
     is_number = dict(numeric)
-    out = [Word(w.text, w.x0 * scale, w.y0 * scale, w.x1 * scale, w.y1 * scale, w.conf,
-                alt.get(k, "") if k in is_number else None) for k, w in enumerate(words)]
+    no_alt = ("", 0.0)
+    out = []
+    for k, w in enumerate(words):
+        a, seen = alt.get(k, no_alt) if k in is_number else (None, 0.0), wit.get(k, (None, 0.0, -1))
+        if _ZERO_LIKE.fullmatch(w.text) and a[0] and re.fullmatch(r"\d{1,3}", a[0]) and _only_digits(seen[0]) == a[0]:
+            # letters the page reading made of a lone digit ("QO" for a boxed 0): both crop readings
+            # read the digit; it stands as they read it, a mark the page reading did not take
+            out.append(Word(a[0], w.x0 * scale, w.y0 * scale, w.x1 * scale, w.y1 * scale, 0.0, *a, *seen,
+                            skipped=True))
+            continue
+        out.append(Word(w.text, w.x0 * scale, w.y0 * scale, w.x1 * scale, w.y1 * scale, w.conf, *a, *seen))
     for j, (x0, y0, x1, y1) in enumerate(skipped):
-        text = alt.get(len(words) + j, "")
+        k = len(words) + j
+        text, conf = alt.get(k, no_alt)
+        seen = wit.get(k, (None, 0.0, -1))
+        if seen[0] == "-" and seen[1] == 1.0 and not text:
+            text = "-"                 # a dash the readings skipped, witnessed by its shape
         if text and re.fullmatch(r"[-—–]|\(?-?\$?\d[\d,.]*\)?", text):
-            out.append(Word(text, x0 * scale, y0 * scale, x1 * scale, y1 * scale, 0.0, text))
-    return out, [(a * scale, b * scale, c * scale, d * scale) for a, b, c, d in marks]
+            out.append(Word(text, x0 * scale, y0 * scale, x1 * scale, y1 * scale, 0.0, text, conf, *seen,
+                            skipped=True))
+    return out, [(a * scale, b * scale, c * scale, d * scale) for a, b, c, d in marks], \
+        [f"page {index + 1}: {f}" for f in findings]
 
 
 def workers(pages: int, asked: int | None = None) -> int:
@@ -280,12 +509,21 @@ def workers(pages: int, asked: int | None = None) -> int:
     return max(1, min(pages, n))
 
 
-def ocr_images(images, n_workers: int | None = None) -> list[tuple[list[Word], list[tuple]]]:
-    """(words, marks) in points of each grey page image rendered at OCR_DPI, pages in parallel."""
+def ocr_images(images, n_workers: int | None = None, pages: list[int] | None = None, progress=None):
+    """(words, marks, findings) in points of each grey page image rendered at OCR_DPI, pages in
+    parallel; `pages` are the images' page indices (for the findings); progress() is called as
+    each page is done."""
     exe = tesseract()
     images = list(images)
     n = workers(len(images), n_workers)
+
+    def one(a):
+        out = read_page(exe, a[1], Path(tmp), pages[a[0]] if pages else a[0])
+        if progress is not None:
+            progress()
+        return out
+
     with tempfile.TemporaryDirectory(prefix="focusgen-ocr-") as tmp:
-        # OpenCV and the Tesseract process both run outside the GIL: threads are enough
+        # OpenCV, onnxruntime and the Tesseract process all run outside the GIL: threads are enough
         with ThreadPoolExecutor(n) as pool:
-            return list(pool.map(lambda a: read_page(exe, a[1], Path(tmp), a[0]), enumerate(images)))
+            return list(pool.map(one, enumerate(images)))

@@ -62,6 +62,24 @@ class Reading:
     seen_rows: set[int] = field(default_factory=set)
 
 
+def _nil_dashes(toks: list[Tok], labels, line: str) -> list[Tok]:
+    """A lone dash in a labelled line's cell is the accountant's nil: 0, as printed ("A. Cash $ -",
+    "- [7050]"). Only a dash on its own (a leader is a run of them) that stands in a cell: after a
+    "$" or a wide gap and the last thing on the line, or right before a code; a hyphen ending a
+    label's text ("debit balances -") is none."""
+    out = []
+    for i, t in enumerate(toks):
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        before = line[:t.start]
+        in_cell = before.rstrip().endswith("$") or re.search(r"(\t|\s{3,})$", before) is not None
+        if t.kind == "blank" and t.text in ("-", "—", "–", "--") and labels and \
+                ((nxt is None and in_cell) or (nxt is not None and nxt.kind == "code")) and \
+                not (out and out[-1].kind == "amount"):
+            t = Tok("amount", t.text, t.start, value=0, end=t.end)
+        out.append(t)
+    return out
+
+
 def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
@@ -175,9 +193,26 @@ class Reader:
 
     # --- reading ------------------------------------------------------------------------------
 
+    def _amount_side(self, pages: list[str]) -> str:
+        """'after' when the text prints codes before their amounts ("7010  A. Cash ... 2,837,564"),
+        as a code-left listing does: counted on lines with one code and one formatted amount."""
+        before = after = 0
+        for page in pages:
+            for raw in page.splitlines():
+                toks = [t for t in tokenize(clean(raw), self.codes) if t.kind in ("code", "amount")]
+                codes = [t for t in toks if t.kind == "code" and t.code not in self._text_codes()]
+                amounts = [t for t in toks if t.kind == "amount" and t.grouped]
+                if len(codes) == 1 and len(amounts) == 1:
+                    if amounts[0].start < codes[0].start:
+                        before += 1
+                    else:
+                        after += 1
+        return "after" if after > 2 * before + 2 else "before"
+
     def read(self, pages: list[str]) -> Reading:
         out = Reading()
         self.pending: list[str] = []
+        self.side = self._amount_side(pages)
         cursor = 0
         self.exact_end = -1
         started = False
@@ -201,10 +236,10 @@ class Reader:
                     self.pending = []
                     continue
                 labels = self._find_labels(line, cursor)
-                toks = [t for t in tokenize(line, self.codes)
-                        if not any(s <= t.start < e for _, s, e in labels)]
+                toks = _nil_dashes([t for t in tokenize(line, self.codes)
+                                    if not any(s <= t.start < e for _, s, e in labels)], labels, line)
                 if carry is not None:
-                    if toks and toks[0].kind == "code" and toks[0].bracketed:
+                    if toks and toks[0].kind == "code" and toks[0].bracketed and self.side == "before":
                         toks.insert(0, carry)
                     else:
                         self._leftover([carry], [], out, cursor, carry_where)
@@ -223,11 +258,28 @@ class Reader:
         return any(t.kind == "code" for t in tokenize(line, self.codes))
 
     def _line(self, toks, labels, raw, out: Reading, cursor: int, where: str) -> int:
+        """One text line's tokens placed, in the steps of the module doc; returns the cursor."""
         for idx, _, _ in labels:
             out.seen_rows.add(idx)
         if labels:
             cursor = max(cursor, labels[-1][0] + 1)
-        # name fields: "Name(s): HARRIS TRUST [7510]"
+        self._names(toks, labels, raw, out)
+        used: set[int] = set()
+        if self.side == "after":
+            self._pair_after(toks, out, where, used)
+        self._pair_runs(toks, labels, out, where, used)
+        free = self._by_row_order(toks, labels, raw, out, where, used)
+        self._residue(toks, labels, out, where, used, free)
+        cursor = self._empty_codes(toks, labels, raw, out, cursor, where, used)
+        # 4. what is left: ghosts on caption rows, or orphans
+        rest = [t for t in toks if t.kind == "amount" and id(t) not in used and t.grouped]
+        cut = next((t.code for t in toks if t.kind == "cut"), "")
+        for t in self._leftover(rest, labels, out, cursor, where, cut):
+            t.free = True           # an orphan: may still pair with a code on the next line
+        return cursor
+
+    def _names(self, toks, labels, raw, out: Reading) -> None:
+        """Name fields: "Name(s): HARRIS TRUST [7510]"."""
         for idx, _, end in labels:
             info = self.rows[idx]
             if info.text_code:
@@ -237,12 +289,30 @@ class Reader:
                 stop = code_tok.start if code_tok is not None else len(clean(raw))
                 name = re.sub(r"[\s$_|]+$", "", clean(raw)[end:stop]).strip(" \t:[]()_")
                 out.names[info.text_code] = name or None
-        used: set[int] = set()
 
-        # 1. an amount (or a run of them) right before as many codes: pairs in order
+    def _pair_after(self, toks, out: Reading, where: str, used: set[int]) -> None:
+        """A text that prints codes before their amounts: each code takes the first amount after it
+        up to the next code ("7615  E. ...  -747.00   7620  208,982.00")."""
+        for i, t in enumerate(toks):
+            if t.kind != "code" or t.code in self._text_codes() or id(t) in used:
+                continue
+            for a in toks[i + 1:]:
+                if a.kind == "code":
+                    break
+                if a.kind == "amount" and id(a) not in used:
+                    # the first amount after the code is its own ("(7352) 414- 1,942": 414- is
+                    # 7352's, 1,942 the next line's); a bare small number only right after it
+                    if a.grouped or a.value == 0 or a is toks[i + 1]:
+                        self._put(out, t.code, a, "read", where)
+                        used.add(id(a))
+                        used.add(id(t))
+                    break
+
+    def _pair_runs(self, toks, labels, out: Reading, where: str, used: set[int]) -> None:
+        """1. An amount (or a run of them) right before as many codes: pairs in order."""
         i = 0
         while i < len(toks):
-            if toks[i].kind != "amount":
+            if toks[i].kind != "amount" or id(toks[i]) in used:
                 i += 1
                 continue
             j = i + 1
@@ -264,13 +334,20 @@ class Reader:
                 for a, c in pair:
                     tight = c.start - a.end <= 2          # "173 7354": one space or tab
                     if a.grouped or a.value == 0 or tight:
-                        self._put(out, c.code, a, "read", where)
+                        k_a = toks.index(a)
+                        prev = toks[k_a - 1] if k_a else None
+                        # digits one space before it ("1 80.00"): a piece of the number may be lost there
+                        cut = prev is not None and prev.kind == "amount" and a.start - prev.end <= 1 \
+                            and not prev.text.endswith(")") and not a.text.startswith("(")
+                        self._put(out, c.code, a, "read", where, repaired=cut)
                         used.add(id(a))
                         used.add(id(c))
             i = max(k, i + 1)
 
-        # 2. amounts left on a line whose labelled rows have as many empty cells: row order
-        #    (a row whose label ended the line above, without its amount, waits for it here)
+    def _by_row_order(self, toks, labels, raw, out: Reading, where: str, used: set[int]) -> list:
+        """2. Amounts left on a line whose labelled rows have as many empty cells: row order (a row
+        whose label ended the line above, without its amount, waits for it here). Returns the
+        amounts still free."""
         free = [t for t in toks if t.kind == "amount" and id(t) not in used]
         slots = [c for c in self._slots(labels) if c not in out.values]
         continuation = not labels and not any(t.kind == "code" for t in toks)
@@ -302,7 +379,11 @@ class Reader:
                 if t.kind == "code" and t.code in slots:
                     used.add(id(t))
             free = []
+        return free
 
+    def _residue(self, toks, labels, out: Reading, where: str, used: set[int], free: list) -> None:
+        """Residue where a labelled row's amount should be ("(@)"): printed but unreadable, not
+        absent; and the rows whose label ended this line without an amount wait for the next."""
         line_codes = {t.code for t in toks if t.kind == "code"}
         if labels and not free and not line_codes and not any(t.kind == "amount" and id(t) not in used for t in toks):
             # residue where the amount should be ("(@)"): printed but unreadable, not absent
@@ -314,12 +395,17 @@ class Reader:
         self.pending = [c for c in self._slots(labels) if c not in out.values and c not in line_codes] \
             if labels else []
 
-        # 3. codes with no amount: blank cells, or unreadable ones where residue stands
+    def _empty_codes(self, toks, labels, raw, out: Reading, cursor: int, where: str, used: set[int]) -> int:
+        """3. Codes with no amount; returns the cursor past the last code on the line."""
+        # 3. codes with no amount: blank cells only when no digit stands on the line but the codes'
+        #    and the labels' (positive evidence of an empty cell); unreadable where residue or a
+        #    piece of a number stands ("16,446\t,970 7045", "(962, ... 048)")
+        fragments = self._stray_digits(raw, labels, toks, used)
         prev_end = 0
         for pos, t in enumerate(toks):
             if t.kind == "code" and id(t) not in used and t.code not in self._text_codes():
                 between = toks[prev_end:pos]
-                junk = any(b.kind == "junk" for b in between)
+                junk = any(b.kind == "junk" for b in between) or fragments
                 if t.code not in out.values:
                     out.values[t.code] = Obs(None, "unreadable" if junk else "blank", where=where)
                 used.add(id(t))
@@ -327,13 +413,31 @@ class Reader:
                 prev_end = pos + 1
             if t.kind == "code" and t.code in self.row_of_code:
                 cursor = max(cursor, self.row_of_code[t.code] + 1)
-
-        # 4. what is left: ghosts on caption rows, or orphans
-        rest = [t for t in toks if t.kind == "amount" and id(t) not in used and t.grouped]
-        cut = next((t.code for t in toks if t.kind == "cut"), "")
-        for t in self._leftover(rest, labels, out, cursor, where, cut):
-            t.free = True           # an orphan: may still pair with a code on the next line
         return cursor
+
+    def _stray_digits(self, raw: str, labels, toks, used: set[int]) -> bool:
+        """A digit on the line that is no code's, no label's and no amount placed: a piece of a
+        number, so no cell on the line may be called blank."""
+        line = clean(raw)
+        keep = [True] * len(line)
+        for _, start, end in labels:
+            for k in range(start, min(end, len(line))):
+                keep[k] = False
+        for t in toks:
+            if t.kind in ("code", "xcode") or (t.kind == "amount" and id(t) in used):
+                for k in range(t.start, min(t.end or t.start + len(t.text), len(line))):
+                    keep[k] = False
+        # the rest of a label wrapped from the line above ("32.6   [7200]", "line 6 from line 13)")
+        first = next((t for t in toks if t.kind == "code"), None)
+        if first is not None and not labels:
+            head = _norm(line[:first.start])
+            keys = [self.rows[self.row_of_code[t.code]].key for t in toks
+                    if t.kind == "code" and t.code in self.row_of_code] + \
+                [self.rows[self.row_of_code[c]].key for c in self.pending if c in self.row_of_code]
+            if head and any(head in key for key in keys):
+                for k in range(first.start):
+                    keep[k] = False
+        return any(ch.isdigit() and ok for ch, ok in zip(line, keep))
 
     def _leftover(self, rest, labels, out: Reading, cursor: int, where: str, cut: str = "") -> list[Tok]:
         """Ghosts on caption rows are dropped with a finding; the rest become orphans."""
@@ -364,11 +468,11 @@ class Reader:
     def _text_codes(self) -> frozenset[str]:
         return frozenset(self.report.text_codes)
 
-    def _put(self, out: Reading, code: str, tok: Tok, how: str, where: str) -> None:
+    def _put(self, out: Reading, code: str, tok: Tok, how: str, where: str, repaired: bool = False) -> None:
         line = self.report.lines.get(code)
         if line is None or line.kind == "text":
             return
-        obs = Obs(tok.value * tok.sign, how, tok.sign_sure, where, tok.repaired)
+        obs = Obs(tok.value * tok.sign, how, tok.sign_sure, where, tok.repaired or repaired)
         old = out.values.get(code)
         if old is None or old.value is None:
             out.values[code] = obs

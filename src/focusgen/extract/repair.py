@@ -1,16 +1,36 @@
-"""Settling values with the form's arithmetic, and saying how each was settled.
+"""Settling values with the form's arithmetic, and saying how each was settled (how.py).
+
+The rules, which every step below keeps:
+- A number the page prints is never replaced by arithmetic. Arithmetic fills only a cell that shows
+  nothing legible; where a printed value and the arithmetic disagree, the value stands and the
+  failed edit check is the prior's finding.
+- A reconstruction uses known values only, and an empty cell is a known 0 only where the page
+  shows the filer filled that arithmetic in: filers print totals without their parts (7455 without
+  7425 and 7445), so empty parts next to no printed part say nothing, and a value is made from an
+  equation only when at least one of its parts other than the one made is a number the page gives
+  (then an empty part beside it is 0, as the form adds it: 7160 empty among the twelve parts of
+  7180). An empty total is never a known 0 for a part. An edit check, which tests what the page
+  prints, counts an empty cell as 0, as the form does; except a total printed over parts that are
+  all empty: a total given without its parts, not checked.
+- A reading that is not confirmed (on a scan, one witness only; a number joined from pieces; cents
+  rounded) is a candidate: `repaired` when the arithmetic of claimed values gives exactly it,
+  otherwise `unconfirmed` (null, the candidate kept for the eye). Arithmetic may fill such a cell
+  (`reconstructed`) only when what was seen is the arithmetic's value but for an OCR slip (a digit
+  or two, digits cut off one end), and never over a reading two witnesses agreed on.
+- A text layer (a PDF's characters) says what the page says: its values keep their claim when an
+  edit check fails. Doubt is for OCR and for text of unknown origin: there, the values that could
+  explain a failed check lose their claim (unconfirmed) and the rest is settled again without them.
 
 Order of work, from the surest evidence to the least:
 1. deduct lines read positive are negated (the form prints them in parentheses; OCR loses them);
 2. every sum or difference of the form is an equation: one with a single unknown is solved
-   (reconstructed); one fully known is checked, and a value whose sign was uncertain (an
-   unbalanced parenthesis) is settled by the sign that makes it foot (sign-fixed);
+   (reconstructed, or a candidate confirmed); one fully known is checked, and a value whose sign
+   was uncertain (an unbalanced parenthesis) is settled by the sign that makes it foot (sign-fixed);
 3. orphan amounts (no code, no label) are placed only where exactly one order-preserving
    placement makes more of the form's relations hold than any other (code-lost);
 4. the early warning level's note is read backwards: 7495 / 7490 names the governing line;
 5. last, the practice identities of the form definition fill a still-unknown value, flagged.
-A value that nothing settles stays null with a finding. A fully known equation that does not
-foot is an edit-check failure: reported, never "repaired" by changing a read value.
+A value that nothing settles stays null with a finding.
 """
 
 from __future__ import annotations
@@ -20,10 +40,14 @@ from itertools import combinations
 
 from ..form.formdef import Report
 from ..money import fmt_amount, fmt_percent, percent_of
+from .how import How
 from .reader import Reading
 
-SURE = ("read", "code-lost", "sign-fixed", "reconstructed")
 MAX_PLACEMENTS = 5000
+
+# What a reading was: the text layer of a PDF (the page's own characters), text of unknown origin
+# (a .txt, often OCR of a filed report), or our OCR of a scan.
+TEXT_LAYER, TEXT, OCR = "text-layer", "text", "ocr"
 
 
 @dataclass
@@ -31,20 +55,25 @@ class State:
     values: dict[str, int | None]
     how: dict[str, str]
     unsure: set[str] = field(default_factory=set)
-    candidates: dict[str, int] = field(default_factory=dict)   # OCR-repaired readings, held back
+    candidates: dict[str, int] = field(default_factory=dict)   # what the page seems to show, unconfirmed
+    witnessed: set[str] = field(default_factory=set)          # candidates two witnesses had agreed on
     findings: list[dict] = field(default_factory=list)
     edit_failures: list[dict] = field(default_factory=list)
     empty_rows: set[str] = field(default_factory=set)    # lines whose row was found holding no amount
-    printed: dict[str, int] = field(default_factory=dict)  # doubted values, as the page shows them
+    unchecked: set[str] = field(default_factory=set)      # totals printed without their parts
 
     def known(self, code: str) -> bool:
         return self.values[code] is not None
 
     def term(self, code: str) -> int | None:
-        """A value for arithmetic: a blank cell counts as 0, an unknown one is None."""
+        """A value for an edit check: a blank cell counts as 0 (as the form adds it), an unknown one is None."""
         if self.values[code] is not None:
             return self.values[code]
-        return 0 if self.how[code] == "blank" else None
+        return 0 if self.how[code] == How.BLANK else None
+
+    def part(self, code: str) -> int | None:
+        """A value to make another from: known values only; a blank cell is no known 0."""
+        return self.values[code]
 
     def note(self, code: str | None, kind: str, message: str) -> None:
         self.findings.append({"line": code, "kind": kind, "message": message})
@@ -64,43 +93,69 @@ def _equations(report: Report) -> list[tuple[str, list[tuple[int, str]]]]:
     return eqs
 
 
-def initial_state(report: Report, reading: Reading, doubted: dict[str, str] | None = None,
-                  fixes: dict[str, tuple[int, str]] | None = None) -> State:
+def initial_state(report: Report, reading: Reading, doubted: dict[str, str] | None = None) -> State:
     values: dict[str, int | None] = {}
     how: dict[str, str] = {}
-    unsure: set[str] = set()
-    candidates: dict[str, int] = {}
+    st = State(values, how)
     doubted = doubted or {}
     for code in report.amount_codes:
         obs = reading.values.get(code)
-        if code in (fixes or {}):
-            values[code], how[code] = fixes[code][0], "reconstructed"
-            continue
-        if code in doubted:
-            values[code], how[code] = None, "unreadable"
-            continue
         if code in reading.conflicts:
-            values[code], how[code] = None, "unreadable"
-            continue
-        if obs is None:
-            values[code], how[code] = None, "missing"
-        elif obs.repaired and obs.value is not None:
-            # a number OCR split after a separator, joined: never used until the arithmetic confirms it
-            values[code], how[code] = None, "missing"
-            candidates[code] = obs.value
+            values[code], how[code] = None, How.UNREADABLE
+        elif obs is None:
+            values[code], how[code] = None, How.MISSING
+        elif obs.value is None:
+            values[code], how[code] = None, How(obs.how) if code not in doubted else How.UNREADABLE
+        elif obs.repaired or code in doubted:
+            # a reading nothing confirms yet (one witness, pieces joined) or one the arithmetic doubts
+            values[code], how[code] = None, How.UNCONFIRMED
+            st.candidates[code] = obs.value
+            if code in doubted and not obs.repaired:
+                st.witnessed.add(code)
         else:
-            values[code], how[code] = obs.value, obs.how
-            if obs.value is not None and not obs.sign_sure and obs.value != 0:
-                unsure.add(code)
-    state = State(values, how, unsure, candidates)
+            values[code], how[code] = obs.value, How(obs.how)
+            if not obs.sign_sure and obs.value != 0:
+                st.unsure.add(code)
     for code, why in doubted.items():
-        state.note(code, "doubted", why)
-    for code, (_, why) in (fixes or {}).items():
-        state.note(code, "corrected", why)
+        st.note(code, "doubted", why)
     for code, seen in reading.conflicts.items():
-        state.note(code, "conflict", "read with different values: " +
-                   ", ".join(f"{fmt_amount(o.value)} ({o.where})" for o in seen))
-    return state
+        st.note(code, "conflict", "read with different values: " +
+                ", ".join(f"{fmt_amount(o.value)} ({o.where})" for o in seen))
+    return st
+
+
+def fill(report: Report, st: State, code: str, value: int, why: str, confirm_only: bool = False) -> bool:
+    """The arithmetic's value for a cell that shows nothing legible (or only a candidate). A
+    candidate the value equals is confirmed (repaired); one that differs by an OCR slip is replaced
+    (reconstructed, said so), unless two witnesses had agreed on it; any other is left unconfirmed.
+    With confirm_only (the value counts an empty cell as 0), a candidate is only confirmed, never
+    replaced. Returns whether the cell took the value."""
+    line = report.lines[code]
+    if line.sign == "nonpositive" and value > 0:
+        st.note(code, "unsettled", f"{why} gives {fmt_amount(value)} for deduction line {code}, which cannot "
+                                   "be positive: left unknown")
+        if st.how[code] == How.MISSING:
+            st.how[code] = How.UNREADABLE
+        return False
+    seen = st.candidates.get(code)
+    if seen is not None:
+        if seen == value:
+            st.values[code], st.how[code] = value, How.REPAIRED
+            st.note(code, "repaired", f"{fmt_amount(value)}: the page shows it without a second witness; "
+                                      f"{why} gives the same")
+            return True
+        if confirm_only or code in st.witnessed or not _ocr_alike(seen, value):
+            if not any(f["line"] == code and f["kind"] == "disagrees" for f in st.findings):
+                st.note(code, "disagrees", f"the page shows {fmt_amount(seen)} (unconfirmed); {why} gives "
+                                           f"{fmt_amount(value)}: the page is not overridden, left to the eye")
+            return False
+        st.values[code], st.how[code] = value, How.RECONSTRUCTED
+        st.note(code, "reconstructed", f"{fmt_amount(value)} from {why}; OCR saw {fmt_amount(seen)}, the same "
+                                       "digits but for an OCR slip")
+        return True
+    st.values[code], st.how[code] = value, How.RECONSTRUCTED
+    st.note(code, "reconstructed", f"{fmt_amount(value)} from {why}")
+    return True
 
 
 def fix_deduct_signs(report: Report, st: State) -> None:
@@ -108,10 +163,13 @@ def fix_deduct_signs(report: Report, st: State) -> None:
         v = st.values.get(code)
         if line.sign == "nonpositive" and v is not None and v > 0:
             st.values[code] = -v
-            st.how[code] = "sign-fixed"
+            st.how[code] = How.SIGN_FIXED
             st.unsure.discard(code)
             st.note(code, "sign-fixed", f"{fmt_amount(v)} printed without parentheses; line {code} is a "
                                         "deduction, so it is negative")
+    for code, v in list(st.candidates.items()):
+        if report.lines[code].sign == "nonpositive" and v > 0:
+            st.candidates[code] = -v
 
 
 def solve(report: Report, st: State, record_failures: bool = True) -> None:
@@ -124,7 +182,7 @@ def solve(report: Report, st: State, record_failures: bool = True) -> None:
             terms = [total] + [p for _, p in parts]
             unknown = [c for c in terms if st.term(c) is None]
             if not unknown:
-                changed |= _check(st, total, parts, record_failures)
+                _check(st, total, parts, record_failures)
             elif len(unknown) == 1:
                 changed |= _solve_one(report, st, total, parts, unknown[0])
         changed |= _derived(report, st)
@@ -134,49 +192,45 @@ def _sum(st: State, parts) -> int:
     return sum(k * st.term(p) for k, p in parts)
 
 
-def _check(st: State, total: str, parts, record: bool) -> bool:
+def _given_without_parts(st: State, total: str, parts) -> bool:
+    """A total printed over parts that are all empty: the filer gave the total alone (7455 without
+    7425 and 7445). There is nothing to check it against."""
+    return st.values[total] not in (None, 0) and all(st.how[p] == How.BLANK for _, p in parts)
+
+
+def _check(st: State, total: str, parts, record: bool) -> None:
+    """A fully known equation: it holds (settling an uncertain sign), or it fails, and the failure
+    is the prior's finding. Nothing read is changed to make it foot (but an uncertain sign)."""
+    if _given_without_parts(st, total, parts):
+        if total not in st.unchecked:
+            st.unchecked.add(total)
+            st.note(total, "unchecked", f"line {total} is printed without its parts ({_describe(total, parts)} "
+                                        "are empty): not checked")
+        return
     given, computed = st.term(total), _sum(st, parts)
     if given == computed:
         for c in [total] + [p for _, p in parts]:
             if c in st.unsure:          # the total foots with this sign: settled
                 st.unsure.discard(c)
-                st.how[c] = "sign-fixed"
+                st.how[c] = How.SIGN_FIXED
                 st.note(c, "sign-fixed", f"parenthesis unbalanced; the sign that makes line {total} "
                                          f"= {_describe(total, parts)} foot is kept")
-        return False
+        return
     # an uncertain sign that makes it foot
     for code in [total] + [p for _, p in parts]:
         if code in st.unsure:
             st.values[code] = -st.values[code]
             if st.term(total) == _sum(st, parts):
                 st.unsure.discard(code)
-                st.how[code] = "sign-fixed"
+                st.how[code] = How.SIGN_FIXED
                 st.note(code, "sign-fixed", f"sign settled by line {total} = {_describe(total, parts)}")
-                return True
+                return
             st.values[code] = -st.values[code]
-    # a value placed by its row (its code was not beside it) that OCR cut or misread: the total's
-    # arithmetic gives it back when the digits read are part of it or differ in at most two places
-    fixes = []
-    for k, code in [(1, total)] + list(parts):
-        if st.how.get(code) != "code-lost" or st.values[code] is None:
-            continue
-        rest = sum(kk * st.term(p) for kk, p in parts if p != code)
-        want = rest if code == total else (st.term(total) - rest) * k
-        if _ocr_alike(st.values[code], want):
-            fixes.append((code, want))
-    if len(fixes) == 1:
-        code, want = fixes[0]
-        st.note(code, "corrected", f"read as {fmt_amount(st.values[code])}, which does not foot; line {total} = "
-                                   f"{_describe(total, parts)} gives {fmt_amount(want)}, which has the digits read")
-        st.values[code] = want
-        st.how[code] = "reconstructed"
-        return True
     if record and not any(f["line"] == total for f in st.edit_failures):
         st.edit_failures.append({
             "line": total, "kind": "edit-check",
             "message": f"line {total} is {fmt_amount(given)} but {_describe(total, parts)} gives "
                        f"{fmt_amount(computed)} (difference {fmt_amount(given - computed)})"})
-    return False
 
 
 def _ocr_alike(read: int, want: int) -> bool:
@@ -194,30 +248,35 @@ def _describe(total: str, parts) -> str:
 
 
 def _solve_one(report: Report, st: State, total: str, parts, unknown: str) -> bool:
-    if unknown == total:
-        value = _sum(st, parts)
-    else:
+    """The one unknown value of an equation. Its row found empty and the arithmetic giving 0: blank.
+    A candidate is tested with the page's values as an edit check counts them (empty cells as 0);
+    a cell with nothing legible is filled only from known values (never from an empty cell)."""
+    others = [c for c in [total] + [p for _, p in parts] if c != unknown]
+
+    def value_with(term) -> int:
+        if unknown == total:
+            return sum(k * term(p) for k, p in parts)
         coef = next(k for k, p in parts if p == unknown)
-        rest = sum(k * st.term(p) for k, p in parts if p != unknown)
-        value = (st.term(total) - rest) * coef
-    line = report.lines[unknown]
-    if line.sign == "nonpositive" and value > 0:
-        st.note(unknown, "unsettled", f"line {total}'s arithmetic gives {fmt_amount(value)} for deduction "
-                                     f"line {unknown}, which cannot be positive: left unknown")
-        st.how[unknown] = "unreadable"
-        return False
-    if value == 0 and st.how[unknown] == "missing" and unknown in st.empty_rows:
+        return (term(total) - sum(k * term(p) for k, p in parts if p != unknown)) * coef
+
+    if st.how[unknown] == How.MISSING and unknown in st.empty_rows and value_with(st.term) == 0:
         # its row was found with nothing on it, and the arithmetic agrees: blank
-        st.how[unknown] = "blank"
+        st.how[unknown] = How.BLANK
         st.note(unknown, "blank", f"its row holds no amount; line {total} = {_describe(total, parts)} gives 0, "
                                   "so it is blank (or 0)")
         return True
-    # (otherwise a 0 the arithmetic gives is reconstructed, never reported blank: blank means the
-    # row was found holding no mark)
-    st.values[unknown] = value
-    st.how[unknown] = "reconstructed"
-    st.note(unknown, "reconstructed", f"{fmt_amount(value)} from line {total} = {_describe(total, parts)}")
-    return True
+    why = f"line {total} = {_describe(total, parts)}"
+    if unknown in st.candidates:
+        if unknown == total and all(st.how[p] == How.BLANK for _, p in parts):
+            return False              # a total printed without its parts: nothing confirms it
+        uses_blank = any(st.part(c) is None for c in others)
+        return fill(report, st, unknown, value_with(st.term), why, confirm_only=uses_blank)
+    if unknown != total and st.part(total) is None:
+        return False                  # an empty total is no known 0 for its parts
+    if not any(st.part(p) is not None for _, p in parts if p != unknown):
+        return False                  # empty parts beside no printed one say nothing: nothing is made
+    blanks = [c for c in others if st.part(c) is None]
+    return fill(report, st, unknown, value_with(st.term), why + (f" (empty {', '.join(blanks)} as 0)" if blanks else ""))
 
 
 def _derived(report: Report, st: State) -> bool:
@@ -227,24 +286,24 @@ def _derived(report: Report, st: State) -> bool:
         f = report.lines[code].formula
         if f is None or f.op not in ("max", "pct"):
             continue
-        args = [st.term(a) for a in f.args]
         if f.op == "pct":
-            expected = percent_of(args[0], f.rate) if args[0] is not None else None
+            base = st.part(f.args[0])
+            expected = percent_of(base, f.rate) if base is not None else None
+            checkable = st.term(f.args[0])
+            shown = percent_of(checkable, f.rate) if checkable is not None else None
         else:
             # as compute does: a blank operand takes no part in "the greatest of" (blank is not zero)
-            args = [st.term(a) for a in f.args if st.how.get(a) != "blank"]
+            args = [st.term(a) for a in f.args if st.how.get(a) != How.BLANK]
             expected = max(args, default=None) if all(a is not None for a in args) else None
-        if expected is None:
-            continue
+            shown = expected
         if st.term(code) is None:
-            st.values[code] = expected
-            st.how[code] = "reconstructed"
-            st.note(code, "reconstructed", f"{fmt_amount(expected)} from {f.describe()}")
-            changed = True
-        elif st.term(code) != expected and not any(x["line"] == code for x in st.edit_failures):
+            if expected is not None and fill(report, st, code, expected, f.describe()):
+                changed = True
+        elif shown is not None and st.term(code) != shown and not any(x["line"] == code for x in st.edit_failures) \
+                and not (f.op == "pct" and st.how[f.args[0]] == How.BLANK and st.term(code) != 0):
             st.edit_failures.append({"line": code, "kind": "edit-check",
                                      "message": f"line {code} is {fmt_amount(st.term(code))} but {f.describe()} "
-                                                f"gives {fmt_amount(expected)}"})
+                                                f"gives {fmt_amount(shown)}"})
     return changed
 
 
@@ -264,7 +323,7 @@ def place_orphans(report: Report, st: State, reading: Reading, rows_of: dict[str
         later_seen = [r for r in seen_rows if r > after]
         bound = min(later_seen) if later_seen else 10**9
         candidates = [c for c in report.amount_codes
-                      if st.how[c] in ("missing", "unreadable") and after < rows_of[c] < bound
+                      if st.how[c] in (How.MISSING, How.UNREADABLE) and after < rows_of[c] < bound
                       and c.startswith(prefix)]
         where = ", ".join(o.where for o in orphans)
         amounts = ", ".join(fmt_amount(o.value * o.sign) for o in orphans)
@@ -283,7 +342,7 @@ def place_orphans(report: Report, st: State, reading: Reading, rows_of: dict[str
             saved = {c: (st.values[c], st.how[c]) for c in combo}
             for code, o in zip(combo, orphans):
                 st.values[code] = o.value * o.sign
-                st.how[code] = "code-lost"
+                st.how[code] = How.CODE_LOST
             held, failed = _relations_hold(report, st)
             for c, (v, h) in saved.items():
                 st.values[c], st.how[c] = v, h
@@ -294,7 +353,7 @@ def place_orphans(report: Report, st: State, reading: Reading, rows_of: dict[str
         if best > base and len(winners) == 1:
             for code, o in zip(winners[0], orphans):
                 st.values[code] = o.value * o.sign
-                st.how[code] = "code-lost"
+                st.how[code] = How.CODE_LOST
                 st.note(code, "placed", f"{fmt_amount(o.value * o.sign)} ({o.where}) lost its code; line {code} "
                                         "is the only placement in the form's order that the arithmetic confirms")
         else:
@@ -306,97 +365,58 @@ def early_warning_backwards(report: Report, st: State, retail_forex: bool = Fals
     """7495 = rate x 7490 names the line that governs line D, which then equals line D."""
     for code in report.order:
         f = report.lines[code].formula
-        if f is None or f.op != "early_warning" or st.term(code) is None or st.term(f.args[0]) is None:
+        if f is None or f.op != "early_warning" or st.part(code) is None or st.part(f.args[0]) is None:
             continue
-        d, level = st.term(f.args[0]), st.term(code)
+        d, level = st.part(f.args[0]), st.part(code)
         matches = [(line, forex if retail_forex else rate) for line, rate, forex in f.cases
                    if percent_of(d, forex if retail_forex else rate) == level]
         governing = [line for line, _ in matches]
         if len(governing) == 1 and st.term(governing[0]) is None:
             g = governing[0]
-            st.values[g] = d
-            st.how[g] = "reconstructed"
-            st.note(g, "reconstructed", f"{fmt_amount(d)}: line {code} is {fmt_percent(matches[0][1])}% of "
-                    f"line {f.args[0]}, which the form's note gives only when line {g} governs line {f.args[0]}")
+            fill(report, st, g, d, f"line {code}, which is {fmt_percent(matches[0][1])}% of line {f.args[0]}: the "
+                 f"form's note gives that rate only when line {g} governs line {f.args[0]}")
 
 
 def identities(report: Report, st: State) -> bool:
+    """The practice identities fill a value whose cell is unreadable (nothing legible in it),
+    from known values only, flagged as an assumption."""
     changed = False
     for total, parts, note in report.identities:
         terms = [total, *parts]
-        unknown = [c for c in terms if st.term(c) is None]
-        if len(unknown) == 1 and unknown[0] != total and st.how[unknown[0]] == "unreadable":
+        unknown = [c for c in terms if st.part(c) is None]
+        if len(unknown) == 1 and unknown[0] != total and st.how[unknown[0]] == How.UNREADABLE:
             code = unknown[0]
-            value = st.term(total) - sum(st.term(p) for p in parts if p != code)
+            value = st.part(total) - sum(st.part(p) for p in parts if p != code)
             if value < 0:
                 continue
             st.values[code] = value
-            st.how[code] = "reconstructed"
+            st.how[code] = How.RECONSTRUCTED
             st.note(code, "assumed", f"{fmt_amount(value)} by assumption, not by a rule of the form: {note}. "
                                      "Lower confidence: check against the source")
             changed = True
     return changed
 
 
-def confirm_repairs(report: Report, st: State) -> None:
-    """An OCR-repaired reading counts only where the form's arithmetic confirms it: the value the other
-    equations give is the same, or, all such readings put in place together, an edit check that it
-    takes part in holds with every value known and none fails. Otherwise it stays unknown, with a
-    finding that says what was read. (Together, because a column of zeros OCR skipped is read back
-    as one: each alone leaves its total with unknowns.)"""
-    tentative = {}
-    for code, candidate in st.candidates.items():
-        if st.values[code] is not None:
-            if st.values[code] == candidate:
-                st.how[code] = "repaired"
-                st.note(code, "repaired", f"{fmt_amount(candidate)} joined from OCR fragments; confirmed by "
-                                          "the form's arithmetic")
-            else:
-                st.note(code, "repaired", f"read as {fmt_amount(candidate)} (OCR fragments joined), but the "
-                                          f"form's arithmetic gives {fmt_amount(st.values[code])}")
-            continue
-        tentative[code] = candidate
-    for code, candidate in tentative.items():
-        st.values[code] = candidate
-        st.how[code] = "repaired"
-    held, failed = set(), set()
-    for name, terms, ok in checked(report, st):
-        (held if ok else failed).update(c for c in terms if c in tentative)
-    for code, candidate in tentative.items():
-        if code in held and code not in failed:
-            st.note(code, "repaired", f"{fmt_amount(candidate)} read only with OCR's help (a second reading, "
-                                      "a joined number); confirmed by the form's arithmetic")
-        else:
-            st.values[code] = None
-            st.how[code] = "unreadable"
-            st.note(code, "unconfirmed", f"read as {fmt_amount(candidate)} only with OCR's help (a second "
-                                         "reading that disagrees, a number joined from pieces), and the form's "
-                                         "arithmetic does not confirm it; left unknown")
-
-def settle(report: Report, reading: Reading, rows_of: dict[str, int], ocr: bool = False) -> State:
-    """The values the reading supports, each claim held to the invariants of the module doc: a
-    value observed on the page (read, blank, placed) that takes part in an edit check that fails
-    loses its claim, and the reading is settled again without it, until every fully known edit
-    check holds or no observed value is left to doubt in the ones that fail."""
+def settle(report: Report, reading: Reading, rows_of: dict[str, int], mode: str = TEXT) -> State:
+    """The values the reading supports, each claim held to the rules of the module doc. On OCR and
+    on text of unknown origin, a value observed on the page that takes part in an edit check that
+    fails loses its claim, and the reading is settled again without it, until every fully known
+    edit check holds or no observed value is left to doubt in the ones that fail. A text layer's
+    values keep their claims: the failed check is the prior's."""
     doubted: dict[str, str] = {}
-    fixes: dict[str, tuple[int, str]] = {}
     failures: list[dict] = []            # the prior's own edit checks as printed: kept, whatever is doubted
     for _ in range(8):
-        st = _settle(report, reading, rows_of, doubted, fixes)
+        st = _settle(report, reading, rows_of, doubted)
         failures += [f for f in st.edit_failures if not any(g["line"] == f["line"] for g in failures)]
-        new, fixed = _doubts(report, st, doubted, ocr)
-        if not new and not fixed:
+        new = _doubts(report, st, doubted) if mode != TEXT_LAYER else {}
+        if not new:
             break
         doubted.update(new)
-        fixes.update(fixed)
     st.edit_failures = failures
-    # what the page shows for the values doubted: check compares them as printed, said so
-    st.printed = {c: reading.values[c].value for c in doubted
-                  if c in reading.values and reading.values[c].value is not None and st.values.get(c) != reading.values[c].value}
     return st
 
 
-OBSERVED = ("read", "blank", "code-lost", "sign-fixed", "repaired")
+OBSERVED = (How.READ, How.BLANK, How.CODE_LOST, How.SIGN_FIXED, How.REPAIRED)
 
 
 def relations(report: Report, early_warning: bool = False) -> list[tuple[str, tuple[str, ...], object]]:
@@ -423,24 +443,20 @@ def relations(report: Report, early_warning: bool = False) -> list[tuple[str, tu
 
 
 def checked(report: Report, st: State, early_warning: bool = False):
-    """The edit checks whose lines are all known now: (name, lines, whether it holds)."""
+    """The edit checks whose lines are all known now: (name, lines, whether it holds). A total
+    printed without its parts is not checked."""
     for name, terms, holds in relations(report, early_warning):
         vals = {c: st.term(c) for c in terms}
-        if all(v is not None for v in vals.values()):
+        if all(v is not None for v in vals.values()) and name not in st.unchecked:
             yield name, terms, holds(vals)
 
 
-def _doubts(report: Report, st: State, already: dict[str, str], ocr: bool = False):
+def _doubts(report: Report, st: State, already: dict[str, str]) -> dict[str, str]:
     """The observed values that could explain an edit check that fails: those not settled by
-    another check that holds with every one of its values observed (none reconstructed).
-    Returns (doubts, fixes). On a scan, when exactly one of those values, given the value that
-    makes the check hold, differs from what OCR read in the ways OCR misreads (a digit or two, a
-    digit cut off an end), that one is corrected (reconstructed, with a finding) and the rest stand."""
+    another check that holds with every one of its values observed (none reconstructed)."""
     rels = list(checked(report, st))
     settled = {c for name, terms, ok in rels if ok and all(st.how[t] in OBSERVED for t in terms) for c in terms}
     out: dict[str, str] = {}
-    fixes: dict[str, tuple[int, str]] = {}
-    linear = {total: parts for total, parts in _equations(report)}
     failing = [(name, terms) for name, terms, ok in rels if not ok]
     # a failing check with a single value that nothing settles names its culprit; another failing
     # check that holds the same culprit is explained by it, and doubts none of its other values
@@ -454,36 +470,16 @@ def _doubts(report: Report, st: State, already: dict[str, str], ocr: bool = Fals
         suspects = [c for c in observed if c not in settled] or observed
         if set(terms) & culprits:
             suspects = [c for c in suspects if c in culprits]
-        if ocr and name in linear and suspects:
-            parts = linear[name]
-            alike = []
-            for c in suspects:
-                if st.values[c] is None:
-                    continue
-                if c == name:
-                    want = _sum(st, parts)
-                else:
-                    k = next(kk for kk, p in parts if p == c)
-                    want = (st.term(name) - sum(kk * st.term(p) for kk, p in parts if p != c)) * k
-                if _ocr_alike(st.values[c], want):
-                    alike.append((c, want))
-            if len(alike) == 1:
-                c, want = alike[0]
-                fixes[c] = (want, f"OCR read {fmt_amount(st.values[c])}, which does not foot; line {name} = "
-                                  f"{_describe(name, parts)} gives {fmt_amount(want)}, the digits read but for an "
-                                  "OCR slip, and no other value of the check could be misread that way")
-                continue
         for c in suspects:
-            shown = "blank" if st.how[c] == "blank" else fmt_amount(st.values[c])
+            shown = "blank" if st.how[c] == How.BLANK else fmt_amount(st.values[c])
             out.setdefault(c, f"read as {shown}, but the edit check of line {name} fails with it and no other "
                               "check settles it: the page cannot tell which of its values is wrong, so it is "
-                              "left unknown")
-    return out, fixes
+                              "left unconfirmed")
+    return out
 
 
-def _settle(report: Report, reading: Reading, rows_of: dict[str, int], doubted: dict[str, str],
-            fixes: dict[str, tuple[int, str]]) -> State:
-    st = initial_state(report, reading, doubted, fixes)
+def _settle(report: Report, reading: Reading, rows_of: dict[str, int], doubted: dict[str, str]) -> State:
+    st = initial_state(report, reading, doubted)
     # a line the form prints without a code is found by its label: a row seen with nothing on it
     st.empty_rows = {c for c in report.amount_codes if not report.lines[c].coded
                      and rows_of.get(c) in reading.seen_rows and c not in reading.values}
@@ -495,17 +491,23 @@ def _settle(report: Report, reading: Reading, rows_of: dict[str, int], doubted: 
     solve(report, st, record_failures=False)
     if identities(report, st):
         solve(report, st, record_failures=False)
-    confirm_repairs(report, st)
     solve(report, st, record_failures=True)      # what still does not foot is an edit-check failure
     for code in sorted(st.unsure):
         if st.values[code] is not None:
             st.note(code, "unsettled", f"{fmt_amount(st.values[code])}: its sign could not be settled "
-                                       "(an unbalanced parenthesis); left unknown")
+                                       "(an unbalanced parenthesis); left unconfirmed")
+            st.candidates[code] = st.values[code]
             st.values[code] = None
-            st.how[code] = "unreadable"
+            st.how[code] = How.UNCONFIRMED
     for code in report.amount_codes:
-        if st.values[code] is None and st.how[code] in ("missing", "unreadable"):
+        if st.values[code] is None and st.how[code] == How.UNCONFIRMED and code in st.candidates:
             if not any(f["line"] == code for f in st.findings):
-                st.note(code, st.how[code], "not found in the text" if st.how[code] == "missing"
+                st.note(code, "unconfirmed", f"the page shows {fmt_amount(st.candidates[code])}, but a second "
+                                             "witness does not agree and no edit check confirms it: compare by eye")
+        elif st.values[code] is None and st.how[code] in (How.MISSING, How.UNREADABLE):
+            if not any(f["line"] == code for f in st.findings):
+                st.note(code, st.how[code], "not found in the text" if st.how[code] == How.MISSING
                         else "its cell is unreadable")
+    for code in [c for c in st.candidates if st.how[c] != How.UNCONFIRMED]:
+        del st.candidates[code]
     return st

@@ -19,7 +19,7 @@ _LOOKALIKES = str.maketrans("ΑΒΕΗΙΚΜΝΟΡΤΥΧΖАВЕКМНОРСТУ�
 
 # Ordered alternatives: the first that matches at a position wins.
 _TOKEN = re.compile(r"""
-    (?P<bracket>\[\s*(?P<bcode>\d{4}[A-C]?)\s*\])                       # [7010]
+    (?P<bracket>\[\s*(?P<bcode>\d{4}[A-C]?)\s*\])                       # [NNNN]
   | (?P<split>(?<![\d,.])\$?\s?(?P<s3>\d{3})\s(?P<s1>\d)(?![\d,.]))      # 750 0
   | (?<![\w.,])(?P<amount>
         (?P<open>\()?\s?(?:(?P<minus>-)(?=\$?\d))?\$?\s?
@@ -34,7 +34,7 @@ _TOKEN = re.compile(r"""
 
 @dataclass
 class Tok:
-    kind: str              # amount | code | cut | blank | junk | noise
+    kind: str              # amount | code | xcode (another form's) | cut | blank | junk | noise
     text: str
     start: int
     value: int = 0         # amounts: absolute value
@@ -73,7 +73,9 @@ def tokenize(line: str, codes: frozenset[str]) -> list[Tok]:
         pos = m.end()
         before = len(toks)
         if m.group("bracket"):
-            toks.append(Tok("code", m.group(0), m.start(), code=m.group("bcode"), bracketed=True))
+            # a bracketed code of another form (an SEC page's [3760]) is no line of this one
+            kind = "code" if m.group("bcode") in codes else "xcode"
+            toks.append(Tok(kind, m.group(0), m.start(), code=m.group("bcode"), bracketed=True))
         elif m.group("split"):
             joined = m.group("s3") + m.group("s1")
             if joined in codes:
@@ -106,17 +108,23 @@ def _amount(m: re.Match, codes: frozenset[str]) -> Tok:
     opened, closed = bool(m.group("open")), bool(m.group("close"))
     if not grouped and len(digits) == 4 and digits in codes and not (opened or closed or m.group("minus")):
         return Tok("code", digits, m.start(), code=digits)
+    if not grouped and len(digits) == 4 and digits in codes and opened and closed and not m.group("minus") \
+            and not re.search(r"\blines?\b[^()]{0,12}$", m.string[max(0, m.start() - 24):m.start()], re.I):
+        # "(7033)": a line code in parentheses, as some prints and OCR give it; "line D (7490)" cites one
+        return Tok("code", digits, m.start(), code=digits, bracketed=True)
     if closed and not opened and not grouped and int(digits) != 0:
         return Tok("noise", text, m.start())   # "line 8)": the end of a label, not an amount
-    negative = bool(m.group("minus")) or (opened and closed) or bool(m.group("trail"))
+    negative = bool(m.group("minus")) or (opened and closed) or bool(m.group("trail")) \
+        or (m.group("crdr") or "").upper() == "CR"
     value, repaired = int(digits), bool(re.search(r"[,.]\s\d", num))
     cents = m.group("cents")
     if cents and cents != ".00":
         # the form is in whole dollars: a print in cents is rounded half up, and only the arithmetic
         # can confirm that the print meant it
         value, repaired = (int(digits) * 100 + int(cents[1:]) + 50) // 100, True
-    # a credit or debit mark says the sign only by a convention the print does not state: unsure
-    sure = opened == closed and not m.group("crdr")
+    # a credit mark is a negative amount as the print states it (CR, as a trailing minus), a debit
+    # mark a positive one: what the page prints, not a guess the arithmetic may overturn
+    sure = opened == closed
     return Tok("amount", text, m.start(), value=value, sign=-1 if negative else 1,
                sign_sure=sure, grouped=grouped or bool(cents), repaired=repaired)
 

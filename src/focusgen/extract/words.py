@@ -18,7 +18,12 @@ class Word:
     x1: float
     y1: float          # bottom
     conf: float = 100.0    # OCR confidence, 0-100 (a text layer is 100)
-    alt: str | None = None # OCR: a number's second reading (digits only); "" when it found nothing
+    alt: str | None = None # OCR: a number's second Tesseract reading (a number's characters); "" when none
+    alt_conf: float = 0.0  # its confidence, 0-100
+    wit: str | None = None # OCR: the second witness's reading of a number (witness.py); None when none
+    wit_conf: float = 0.0  # its confidence, 0-1 (the least of its digits'); 1.0 for a dash seen by its shape
+    group: int = -1        # OCR: words the witness read as one number (a number cut in pieces) share it
+    skipped: bool = False  # OCR: marks the page reading skipped, read on their own (text is alt)
 
     @property
     def yc(self) -> float:

@@ -8,7 +8,7 @@ key or a malformed formula fails loudly with FormDefinitionError at load time.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from dataclasses import dataclass, field
 from fractions import Fraction
 from decimal import Decimal
@@ -18,14 +18,16 @@ from typing import Any
 
 import yaml
 
+from ..calendar import DueRule, Schedule, ScheduleError
+from .formula import OPS, FormulaError
+
 FORM_FILE = Path(__file__).with_name("cftc.yaml")
 REPORT_KINDS = ("focus-ii", "daily-seg")
-OPS = ("sum", "sub", "max", "pct", "early_warning")
 
 _ROW_KEYS = {"num", "label", "indent", "heading", "note", "lines", "only", "variants", "join"}
 _LINE_KEYS = {"code", "kind", "col", "dollar", "sign", "label", "only", "variants", "coded",
               "target_of", "default", "default_retail_forex", *OPS}
-_STATEMENT_KEYS = {"short", "title", "subtitle", "continued", "rows", "variants", "summary"}
+_STATEMENT_KEYS = {"short", "name", "title", "subtitle", "continued", "rows", "variants", "summary"}
 
 
 class FormDefinitionError(Exception):
@@ -34,27 +36,18 @@ class FormDefinitionError(Exception):
 
 @dataclass(frozen=True)
 class Formula:
-    op: str                                   # sum | sub | max | pct | early_warning
+    op: str                                   # a key of formula.OPS: sum | sub | max | pct | early_warning
     args: tuple[str, ...]                     # the lines it reads, in order
     rate: Fraction | None = None              # pct: per cent
     cases: tuple[tuple[str, Fraction, Fraction], ...] = ()   # early_warning: (line, rate, retail-forex rate)
 
+    @property
+    def operator(self):
+        """Its operator in the one formula table (formula.py): evaluation, description, equations."""
+        return OPS[self.op]
+
     def describe(self) -> str:
-        if self.op == "sum":
-            return " + ".join(self.args)
-        if self.op == "sub":
-            return f"{self.args[0]} - {self.args[1]}"
-        if self.op == "max":
-            return "greatest of " + ", ".join(self.args)
-        if self.op == "pct":
-            return f"{_pct(self.rate)}% of {self.args[0]}, half up"
-        cases = "; ".join(f"{_pct(r)}% of {c} when {c} governs {self.args[0]}" for c, r, _ in self.cases)
-        return f"early warning level: {cases}"
-
-
-def _pct(rate: Fraction | None) -> str:
-    from ..money import fmt_percent
-    return fmt_percent(rate) if rate is not None else "?"
+        return self.operator.describe(self)
 
 
 @dataclass(frozen=True)
@@ -108,7 +101,8 @@ class Statement:
     subtitle: str
     continued: bool             # printed on the page of the statement before it
     rows: tuple[Row, ...]
-    summary: dict[str, str]
+    summary: dict[str, str]     # role (requirement, funds, excess, target, over_target, early_warning) -> line
+    name: str = ""              # how inputs and the posting name it (segregation, secured, cleared_swaps)
 
     @property
     def lines(self) -> list[Line]:
@@ -132,6 +126,15 @@ class Report:
     rules: dict = field(repr=False, default_factory=dict)   # offsets and targets validation enforces
     effective: tuple = (None, None)                  # (from, to) as-of dates this revision covers
     form_names: dict = field(repr=False, default_factory=dict)   # registrant (fcm, bd-fcm) -> form name
+    capital: dict = field(repr=False, default_factory=dict)      # the capital figures' rules (cftc.yaml)
+    schedule: Schedule | None = field(repr=False, default=None)   # its as-of dates and due dates (calendar.py)
+    notices: dict = field(repr=False, default_factory=dict)      # recipients, filing, common content (cftc.yaml)
+    attest: tuple = field(repr=False, default=())                # events no line shows, to attest (cftc.yaml)
+    published: dict = field(repr=False, default_factory=dict)    # the CFTC's published row (cftc.yaml)
+
+    def statement_named(self, name: str) -> Statement | None:
+        """The statement inputs name `name` (segregation, secured, cleared_swaps)."""
+        return next((s for s in self.statements if s.name == name), None)
 
     @property
     def amount_codes(self) -> list[str]:
@@ -157,14 +160,13 @@ def _variant(node: dict, kind: str) -> dict:
         raise FormDefinitionError(f"variants must be keyed by report kind {REPORT_KINDS}: {variants!r}")
     merged = dict(node)
     override = variants.get(kind) or {}
-    if set(override) & OPS_SET:
+    if set(override) & set(OPS):
         for op in OPS:
             merged.pop(op, None)
     merged.update(override)
     return merged
 
 
-OPS_SET = set(OPS)
 
 
 def _included(node: dict, kind: str) -> bool:
@@ -189,31 +191,91 @@ def _formula(raw: dict, where: str) -> Formula | None:
         raise FormDefinitionError(f"{where}: more than one formula ({', '.join(ops)})")
     if not ops:
         return None
-    op = ops[0]
-    spec = raw[op]
-    if op in ("sum", "max"):
-        if not isinstance(spec, list) or len(spec) < 2:
-            raise FormDefinitionError(f"{where}: {op} needs a list of at least two line codes")
-        return Formula(op, tuple(str(c) for c in spec))
-    if op == "sub":
-        if not isinstance(spec, list) or len(spec) != 2:
-            raise FormDefinitionError(f"{where}: sub needs exactly two line codes [a, b] (a - b)")
-        return Formula(op, (str(spec[0]), str(spec[1])))
-    if op == "pct":
-        if not isinstance(spec, dict) or set(spec) != {"of", "rate"}:
-            raise FormDefinitionError(f"{where}: pct needs {{of: code, rate: per cent}}")
-        return Formula(op, (str(spec["of"]),), rate=Fraction(Decimal(str(spec["rate"]))))
-    # early_warning
-    if not isinstance(spec, dict) or set(spec) != {"governs", "cases"} or not spec["cases"]:
-        raise FormDefinitionError(f"{where}: early_warning needs {{governs: code, cases: [...]}}")
-    cases = []
-    for case in spec["cases"]:
-        if not isinstance(case, dict) or set(case) != {"line", "rate", "retail_forex_rate"}:
-            raise FormDefinitionError(f"{where}: each early_warning case needs line, rate, retail_forex_rate")
-        cases.append((str(case["line"]), Fraction(Decimal(str(case["rate"]))),
-                      Fraction(Decimal(str(case["retail_forex_rate"])))))
-    governs = str(spec["governs"])
-    return Formula(op, (governs, *[c[0] for c in cases]), cases=tuple(cases))
+    try:
+        args, rate, cases = OPS[ops[0]].parse(raw[ops[0]], where)
+    except FormulaError as exc:
+        raise FormDefinitionError(str(exc)) from None
+    return Formula(ops[0], args, rate=rate, cases=cases)
+
+
+def _line(lraw: dict, kind: str, skey: str, r: dict, where: str) -> Line:
+    """One line of a row, checked."""
+    lr = _variant(lraw, kind)
+    formula = _formula(lr, where)
+    line_kind = lr.get("kind") or ("computed" if formula else "input")
+    if line_kind not in ("input", "computed", "text"):
+        raise FormDefinitionError(f"{where}: kind {line_kind!r} is not input, computed or text")
+    if (line_kind == "computed") != (formula is not None):
+        raise FormDefinitionError(f"{where}: a computed line needs a formula, other kinds none")
+    if line_kind == "text" and (lr.get("target_of") or lr.get("sign") or "default" in lr):
+        raise FormDefinitionError(f"{where}: a text line carries no amount rules")
+    if lr.get("col", "outer") not in ("inner", "outer"):
+        raise FormDefinitionError(f"{where}: col must be inner or outer")
+    if lr.get("sign") not in (None, "nonpositive", "nonnegative"):
+        raise FormDefinitionError(f"{where}: sign must be nonpositive or nonnegative")
+    line = Line(
+        code=str(lr.get("code") or ""),
+        label=str(lr.get("label") or r.get("label") or ""),
+        kind=line_kind,
+        statement=skey,
+        num=str(r.get("num") or ""),
+        col=lr.get("col", "outer"),
+        dollar=bool(lr.get("dollar", False)),
+        sign=lr.get("sign"),
+        coded=bool(lr.get("coded", True)),
+        formula=formula,
+        target_of=str(lr["target_of"]) if lr.get("target_of") else None,
+        default=_money(lr["default"], where) if "default" in lr else None,
+        default_retail_forex=(_money(lr["default_retail_forex"], where)
+                              if "default_retail_forex" in lr else None),
+    )
+    if not line.label:
+        raise FormDefinitionError(f"{where}: no label")
+    return line
+
+
+def _rows(kind: str, skey: str, sraw: dict, lines: dict[str, Line]) -> list[Row]:
+    """A statement's rows as this report kind prints them; each line is added to `lines`."""
+    rows: list[Row] = []
+    for i, rraw in enumerate(sraw["rows"]):
+        if not isinstance(rraw, dict):
+            raise FormDefinitionError(f"statement {skey} row {i + 1}: not a mapping")
+        unknown = set(rraw) - _ROW_KEYS
+        if unknown:
+            raise FormDefinitionError(f"statement {skey} row {i + 1}: unknown keys {sorted(unknown)}")
+        if not _included(rraw, kind):
+            continue
+        r = _variant(rraw, kind)
+        row_lines = []
+        for lraw in r.get("lines") or []:
+            unknown = set(lraw) - _LINE_KEYS
+            where = f"line {lraw.get('code')!r} ({skey})"
+            if unknown:
+                raise FormDefinitionError(f"{where}: unknown keys {sorted(unknown)}")
+            if not _included(lraw, kind):
+                continue
+            line = _line(lraw, kind, skey, r, where)
+            if not line.code:
+                raise FormDefinitionError(f"statement {skey} row {i + 1}: a line without a code")
+            if line.code in lines:
+                raise FormDefinitionError(f"duplicate line code {line.code} in report {kind}")
+            lines[line.code] = line
+            row_lines.append(line)
+        if r.get("join"):
+            # This report kind prints the row's amounts on the row above (Daily Seg has no
+            # Name(s) lines): the row's own caption is dropped.
+            if not rows or rows[-1].heading or rows[-1].note:
+                raise FormDefinitionError(f"statement {skey} row {i + 1}: join needs a row above")
+            above = rows.pop()
+            row_lines = [*above.lines, *row_lines]
+            r = {"num": above.num, "label": above.label, "indent": above.indent}
+        cols = [ln.col for ln in row_lines if ln.kind != "text"]
+        if len(cols) != len(set(cols)):
+            raise FormDefinitionError(f"statement {skey} row {i + 1}: two amounts in one column")
+        rows.append(Row(num=str(r.get("num") or ""), label=str(r.get("label") or ""),
+                        indent=int(r.get("indent") or 0), heading=str(r.get("heading") or ""),
+                        note=str(r.get("note") or ""), lines=tuple(row_lines)))
+    return rows
 
 
 def _build_report(kind: str, raw: dict) -> Report:
@@ -227,80 +289,11 @@ def _build_report(kind: str, raw: dict) -> Report:
         unknown = set(sraw) - _STATEMENT_KEYS
         if unknown:
             raise FormDefinitionError(f"statement {skey}: unknown keys {sorted(unknown)}")
-        rows = []
-        for i, rraw in enumerate(sraw["rows"]):
-            if not isinstance(rraw, dict):
-                raise FormDefinitionError(f"statement {skey} row {i + 1}: not a mapping")
-            unknown = set(rraw) - _ROW_KEYS
-            if unknown:
-                raise FormDefinitionError(f"statement {skey} row {i + 1}: unknown keys {sorted(unknown)}")
-            if not _included(rraw, kind):
-                continue
-            r = _variant(rraw, kind)
-            row_lines = []
-            for lraw in r.get("lines") or []:
-                unknown = set(lraw) - _LINE_KEYS
-                where = f"line {lraw.get('code')!r} ({skey})"
-                if unknown:
-                    raise FormDefinitionError(f"{where}: unknown keys {sorted(unknown)}")
-                if not _included(lraw, kind):
-                    continue
-                lr = _variant(lraw, kind)
-                code = str(lr.get("code") or "")
-                if not code:
-                    raise FormDefinitionError(f"statement {skey} row {i + 1}: a line without a code")
-                if code in lines:
-                    raise FormDefinitionError(f"duplicate line code {code} in report {kind}")
-                formula = _formula(lr, where)
-                line_kind = lr.get("kind") or ("computed" if formula else "input")
-                if line_kind not in ("input", "computed", "text"):
-                    raise FormDefinitionError(f"{where}: kind {line_kind!r} is not input, computed or text")
-                if (line_kind == "computed") != (formula is not None):
-                    raise FormDefinitionError(f"{where}: a computed line needs a formula, other kinds none")
-                if line_kind == "text" and (lr.get("target_of") or lr.get("sign") or "default" in lr):
-                    raise FormDefinitionError(f"{where}: a text line carries no amount rules")
-                if lr.get("col", "outer") not in ("inner", "outer"):
-                    raise FormDefinitionError(f"{where}: col must be inner or outer")
-                if lr.get("sign") not in (None, "nonpositive", "nonnegative"):
-                    raise FormDefinitionError(f"{where}: sign must be nonpositive or nonnegative")
-                line = Line(
-                    code=code,
-                    label=str(lr.get("label") or r.get("label") or ""),
-                    kind=line_kind,
-                    statement=skey,
-                    num=str(r.get("num") or ""),
-                    col=lr.get("col", "outer"),
-                    dollar=bool(lr.get("dollar", False)),
-                    sign=lr.get("sign"),
-                    coded=bool(lr.get("coded", True)),
-                    formula=formula,
-                    target_of=str(lr["target_of"]) if lr.get("target_of") else None,
-                    default=_money(lr["default"], where) if "default" in lr else None,
-                    default_retail_forex=(_money(lr["default_retail_forex"], where)
-                                          if "default_retail_forex" in lr else None),
-                )
-                if not line.label:
-                    raise FormDefinitionError(f"{where}: no label")
-                lines[code] = line
-                row_lines.append(line)
-            if r.get("join"):
-                # This report kind prints the row's amounts on the row above (Daily Seg has no
-                # Name(s) lines): the row's own caption is dropped.
-                if not rows or rows[-1].heading or rows[-1].note:
-                    raise FormDefinitionError(f"statement {skey} row {i + 1}: join needs a row above")
-                above = rows.pop()
-                row_lines = [*above.lines, *row_lines]
-                r = {"num": above.num, "label": above.label, "indent": above.indent}
-            cols = [ln.col for ln in row_lines if ln.kind != "text"]
-            if len(cols) != len(set(cols)):
-                raise FormDefinitionError(f"statement {skey} row {i + 1}: two amounts in one column")
-            rows.append(Row(num=str(r.get("num") or ""), label=str(r.get("label") or ""),
-                            indent=int(r.get("indent") or 0), heading=str(r.get("heading") or ""),
-                            note=str(r.get("note") or ""), lines=tuple(row_lines)))
+        rows = _rows(kind, skey, sraw, lines)
         summary = {k: str(v) for k, v in (sraw.get("summary") or {}).items()}
         statements.append(Statement(key=skey, short=sraw["short"], title=sraw["title"], subtitle=sraw.get("subtitle", ""),
                                     continued=bool(sraw.get("continued", False)), rows=tuple(rows),
-                                    summary=summary))
+                                    summary=summary, name=str(sraw.get("name") or "")))
     names = spec.get("registrants") or {"bd-fcm": spec["form"]}
     if not isinstance(names, dict) or not set(names) <= REGISTRANTS or not all(isinstance(v, str) for v in names.values()):
         raise FormDefinitionError(f"report {kind}: registrants must map {sorted(REGISTRANTS)} to form names")
@@ -308,19 +301,89 @@ def _build_report(kind: str, raw: dict) -> Report:
                     statements=tuple(statements), cover=spec.get("cover") or {},
                     identities=tuple((str(i["total"]), tuple(map(str, i["parts"])), i["note"])
                                      for i in raw.get("identities", ()) if _included(i, kind)),
-                    alerts=tuple(a for a in raw.get("alerts", ()) if kind in a["report"]),
+                    alerts=tuple(_alert(a) for a in raw.get("alerts", ()) if kind in a["report"]),
+                    notices=_notices(raw.get("notices") or {}),
+                    attest=tuple(_alert(a, attest=True) for a in raw.get("attest", ()) if kind in a["report"]),
+                    published=_published(raw.get("published") or {}, statements),
                     lines=lines,
                     order=_topological(kind, lines),
                     rules=_rules(raw.get("rules") or {}, kind, lines),
-                    effective=_effective(raw.get("effective")))
+                    effective=_effective(raw.get("effective")),
+                    capital=_capital(raw.get("capital") or {}, kind, statements, lines),
+                    schedule=_schedule(spec.get("schedule"), kind))
+    _check_references(report)
+    return report
+
+
+def _schedule(raw, kind: str) -> Schedule | None:
+    """The report kind's dates (`schedule:`: as_of, due, calendar, cite), read by calendar.Schedule."""
+    if raw is None:
+        return None
+    try:
+        return Schedule.parse(raw, f"report {kind} schedule")
+    except ScheduleError as exc:
+        raise FormDefinitionError(str(exc)) from None
+
+
+RECIPIENTS = ("CFTC", "DSRO", "SEC", "FINRA")
+ALERT_KINDS = ("below", "drop", "planned", "withdrawn_over", "withdrawn_beyond")
+
+
+def _alert(raw: dict, attest: bool = False) -> dict:
+    """An alert (or an attestation) with its due rule read by calendar.DueRule; its keys checked."""
+    required = {"id", "cite", "due", "to", "report"} | ({"statement", "event"} if attest else {"line", "rule", "draft"})
+    allowed = required | {"bd_to", "content", "needs", "family", "sec", "event"} | (set() if attest else set(ALERT_KINDS))
+    if not isinstance(raw, dict) or not required <= set(raw) or set(raw) - allowed \
+            or (not attest and sum(k in raw for k in ALERT_KINDS) != 1):
+        raise FormDefinitionError(f"{'attest' if attest else 'alert'} {raw.get('id') if isinstance(raw, dict) else raw!r}: "
+                                  f"needs {', '.join(sorted(required))}" + ("" if attest else f" and one of {', '.join(ALERT_KINDS)}"))
+    if set(raw["to"]) - set(RECIPIENTS) or set(raw.get("bd_to", ())) - set(RECIPIENTS):
+        raise FormDefinitionError(f"alert {raw['id']}: recipients are among {', '.join(RECIPIENTS)}")
+    try:
+        due = DueRule.parse(raw["due"], f"alert {raw['id']} due")
+    except ScheduleError as exc:
+        raise FormDefinitionError(str(exc)) from None
+    return {**raw, "due": due}
+
+
+def _notices(raw: dict) -> dict:
+    """How notices are filed: recipients' names, the channels, common content, the SEC Rule 17a-11
+    paragraph letters by as-of date ([(from, to, {below_minimum, early_warning}, unconfirmed)])."""
+    if set(raw) - {"to", "via", "content", "sec_cites"} or set(raw.get("to", {})) - set(RECIPIENTS):
+        raise FormDefinitionError("notices: to (by recipient), via, content and sec_cites")
+    cites = []
+    for c in raw.get("sec_cites", ()):
+        if set(c) - {"from", "to", "below_minimum", "early_warning", "unconfirmed"}:
+            raise FormDefinitionError(f"notices.sec_cites: {c!r}")
+        span = _effective({k: c[k] for k in ("from", "to") if k in c})
+        cites.append((span[0], span[1], {k: c[k] for k in ("below_minimum", "early_warning") if k in c},
+                      c.get("unconfirmed", "")))
+    return {**raw, "sec_cites": tuple(cites)}
+
+
+def _published(raw: dict, statements: list[Statement]) -> dict:
+    """The CFTC's published row: (heading, source) columns, each source checked."""
+    if not raw:
+        return {}
+    names = {s.name: s for s in statements if s.name}
+    fixed = {"firm", "registered_as", "dsro", "as_of", "adjusted_net_capital", "minimum_net_capital",
+             "excess_adjusted_net_capital", "retail_forex_obligation"}
+    columns = []
+    for heading, source in raw.get("columns", ()):
+        name, _, role = str(source).partition(".")
+        if source not in fixed and not (name in names or role in ("requirement", "funds", "excess", "target")):
+            raise FormDefinitionError(f"published: column {heading!r} reads unknown {source!r}")
+        columns.append((str(heading), str(source)))
+    return {"title": raw.get("title", ""), "registered_as": dict(raw.get("registered_as") or {}),
+            "columns": tuple(columns)}
+
+
+def _check_references(report: Report) -> None:
+    """Every line an alert, identity, cover target or summary names is a line of the report."""
+    kind, lines = report.kind, report.lines
     derived = ("adjusted_net_capital", "excess_adjusted_net_capital", "minimum_net_capital",
-               "early_warning_threshold", "sec_early_warning")
-    kinds = ("below", "drop", "planned", "withdrawn_over")
+               "early_warning_threshold", "sec_early_warning", "net_capital")
     for alert in report.alerts:
-        if set(alert) - {"id", "line", "report", "rule", "cite", "due", "to", "bd_to", "draft", "needs", *kinds} \
-                or sum(k in alert for k in kinds) != 1 or not {"id", "line", "rule", "cite", "due", "to", "draft"} <= set(alert):
-            raise FormDefinitionError(f"alert {alert.get('id')}: needs id, line, rule, cite, due, to, draft and one "
-                                      f"of {', '.join(kinds)}")
         for ref in (alert["line"], alert.get("below")):
             if isinstance(ref, str) and ref.startswith("undermargined."):
                 ref = ref.split(".", 1)[1]
@@ -333,17 +396,59 @@ def _build_report(kind: str, raw: dict) -> Report:
     for target in report.cover.get("targets", ()):
         if target.get("line") not in lines or not lines[target["line"]].target_of:
             raise FormDefinitionError(f"report {kind}: cover target {target.get('line')} is not a target line")
-    for st in statements:
+    for st in report.statements:
         for role, code in st.summary.items():
             if code not in lines:
                 raise FormDefinitionError(f"statement {st.key}: summary {role} names unknown line {code}")
-    return report
+
+
+def _capital(raw: dict, kind: str, statements: list[Statement], lines: dict[str, Line]) -> dict:
+    """The capital block, for a report kind that has its statement ({} for one that has not): the
+    statement, line D (its summary's requirement), the 1.12(b) legs as (line, rate, retail-forex rate)."""
+    if set(raw) - {"statement", "early_warning", "sec_minimum", "sec_early_warning"}:
+        raise FormDefinitionError(f"capital: unknown keys {sorted(set(raw) - {'statement', 'early_warning', 'sec_minimum', 'sec_early_warning'})}")
+    st = next((s for s in statements if s.key == raw.get("statement")), None)
+    if st is None:
+        return {}
+    if "requirement" not in st.summary:
+        raise FormDefinitionError(f"capital: statement {st.key} has no summary requirement (line D)")
+    legs = []
+    rate = lambda v: None if v is None else Fraction(Decimal(str(v)))  # noqa: E731
+    for leg in raw.get("early_warning") or ():
+        keys = {"cite", "label", "rate", "line", "of", "retail_forex_rate", "margin_based_rate", "margin_based",
+                "at_least", "broker_dealer"}
+        if not isinstance(leg, dict) or set(leg) - keys or not {"cite", "label", "rate"} <= set(leg) \
+                or ("line" in leg) == ("of" in leg) or (str(leg.get("line", "")) not in lines and "line" in leg) \
+                or leg.get("of", "minimum_net_capital") != "minimum_net_capital" \
+                or ("margin_based" in leg) != ("margin_based_rate" in leg) \
+                or ("at_least" in leg and str(leg["at_least"]) not in lines):
+            raise FormDefinitionError(f"capital.early_warning: {leg!r} needs cite, label, rate and a line (of {kind}) "
+                                      "or of: minimum_net_capital")
+        legs.append({"cite": str(leg["cite"]), "label": str(leg["label"]), "line": str(leg["line"]) if "line" in leg else None,
+                     "rate": rate(leg["rate"]), "retail_forex_rate": rate(leg.get("retail_forex_rate")),
+                     "margin_based_rate": rate(leg.get("margin_based_rate")), "margin_based": leg.get("margin_based"),
+                     "at_least": str(leg["at_least"]) if "at_least" in leg else None,
+                     "broker_dealer": bool(leg.get("broker_dealer"))})
+    sec = raw.get("sec_minimum") or {}
+    if set(sec) != {"line", "input"}:
+        raise FormDefinitionError("capital.sec_minimum needs line (of the SEC pages) and input")
+    return {"statement": st.key, "requirement": st.summary["requirement"], "early_warning": tuple(legs),
+            "sec_minimum_line": str(sec["line"]), "sec_minimum_input": str(sec["input"]),
+            "sec_early_warning": Fraction(Decimal(str(raw.get("sec_early_warning", "120"))))}
 
 
 def _rules(raw: dict, kind: str, lines: dict[str, Line]) -> dict:
     """The validation rules that apply to this report kind, checked against its lines."""
-    if set(raw) - {"offsets", "targets"}:
-        raise FormDefinitionError(f"rules: unknown {sorted(set(raw) - {'offsets', 'targets'})}")
+    if set(raw) - {"offsets", "targets", "minimums"}:
+        raise FormDefinitionError(f"rules: unknown {sorted(set(raw) - {'offsets', 'targets', 'minimums'})}")
+    minimums = []
+    for m in raw.get("minimums", ()):
+        if set(m) - {"line", "at_least", "cite", "retail_forex", "retail_forex_cite"} or not {"line", "at_least", "cite"} <= set(m):
+            raise FormDefinitionError(f"rules.minimums: {m!r} needs line, at_least and cite")
+        if str(m["line"]) in lines:
+            minimums.append({"line": str(m["line"]), "at_least": Decimal(str(m["at_least"])), "cite": m["cite"],
+                             "retail_forex": Decimal(str(m.get("retail_forex", m["at_least"]))),
+                             "retail_forex_cite": m.get("retail_forex_cite", m["cite"])})
     offsets = []
     for o in raw.get("offsets", ()):
         if set(o) != {"offset", "deficit", "cite"}:
@@ -356,7 +461,8 @@ def _rules(raw: dict, kind: str, lines: dict[str, Line]) -> dict:
     severity = (targets.get("severity") or {}).get(kind)
     if targets and severity not in ("error", "warning"):
         raise FormDefinitionError(f"rules.targets: severity for {kind} must be error or warning")
-    return {"offsets": tuple(offsets), "target_severity": severity, "target_cite": targets.get("cite", "")}
+    return {"offsets": tuple(offsets), "target_severity": severity, "target_cite": targets.get("cite", ""),
+            "minimums": tuple(minimums)}
 
 
 def _effective(raw) -> tuple:
@@ -405,7 +511,8 @@ def _topological(kind: str, lines: dict[str, Line]) -> tuple[str, ...]:
 def load_definition(raw: dict) -> dict[str, Report]:
     """Build and check every report kind from a parsed definition."""
     if not isinstance(raw, dict) or not {"revision", "reports", "statements"} <= set(raw) \
-            or set(raw) - {"revision", "reports", "statements", "identities", "alerts", "effective", "rules"}:
+            or set(raw) - {"revision", "reports", "statements", "identities", "alerts", "effective", "rules", "capital",
+                           "notices", "attest", "published"}:
         raise FormDefinitionError("the definition needs revision, reports and statements (and may have identities)")
     if set(raw["reports"]) != set(REPORT_KINDS):
         raise FormDefinitionError(f"the definition must declare exactly the reports {REPORT_KINDS}")
@@ -476,11 +583,16 @@ class UnsupportedRevision(LookupError):
 
 
 def supported_dates() -> str:
-    spans = []
-    for rev in revisions():
-        start, end = next(iter(rev.values())).effective
-        spans.append(f"{start or 'any date'} to {end or 'today'}" if end or start else "any date")
-    return "; ".join(spans)
+    """The as-of dates some revision covers: one span when the revisions follow on from each other."""
+    spans = sorted((next(iter(rev.values())).effective for rev in revisions()), key=lambda e: (e[0] or date.min))
+    merged: list[list] = []
+    for start, end in spans:
+        if merged and (merged[-1][1] is None or start is None or start <= merged[-1][1] + timedelta(days=1)):
+            merged[-1][1] = None if merged[-1][1] is None or end is None else max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return "; ".join(f"{start or 'any date'} to {end or 'today'}" if end or start else "any date"
+                     for start, end in merged)
 
 
 def report(kind: str, as_of: date | None = None) -> Report:

@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 from typing import Iterator
 
-from ..problems import Problem
+from ..problems import Problem, quote
 from .formats import read_text
 
 
@@ -15,7 +15,7 @@ def records(path: Path, problems: list[Problem], sheet: str | None, field: str) 
     """(where, cells) for each record, the header first; then ("", the file's bytes). A CSV has no sheets."""
     name = str(path)
     if sheet is not None:
-        problems.append(Problem("bad-field", name, f"{field}: a CSV has no sheet {sheet!r}", f"{field}.sheet",
+        problems.append(Problem("bad-field", name, f"{field}: a CSV has no sheet {quote(sheet)}", f"{field}.sheet",
                                 "sheet: only for a workbook"))
         return
     read = read_text(path, problems)

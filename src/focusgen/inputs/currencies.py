@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..money import MAX_FRACTION_DIGITS, exact
-from ..problems import Problem
+from ..problems import Problem, clip, quote
 
 BASE = "USD"
 _CODE = re.compile(r"^[A-Z]{3}$")
@@ -91,9 +91,9 @@ def read_rates(raw: Any, as_of: date | None, file: str, problems: list[Problem])
         key = str(key)
         if key in _KEYS:
             continue
-        where = f"fx.{key}"
+        where = f"fx.{clip(key, 40)}"
         if not _CODE.match(key):
-            problems.append(Problem("bad-fx", file, f"fx: {key!r} is not a currency code", where,
+            problems.append(Problem("bad-fx", file, f"fx: {quote(key)} is not a currency code", where,
                                     "an ISO 4217 code such as EUR, or as_of, source, allow_other_date"))
             continue
         text = str(value).strip() if isinstance(value, (str, int, Decimal)) and not isinstance(value, bool) else None
@@ -104,7 +104,7 @@ def read_rates(raw: Any, as_of: date | None, file: str, problems: list[Problem])
             except InvalidOperation:
                 rate = None
         if rate is None or rate <= 0:
-            problems.append(Problem("bad-rate", file, f"the rate for {key} is {value!r}, not a positive number",
+            problems.append(Problem("bad-rate", file, f"the rate for {key} is {quote(value)}, not a positive number",
                                     where, "dollars per unit, such as \"1.0842\""))
             continue
         if key == BASE and rate != 1:
@@ -115,7 +115,7 @@ def read_rates(raw: Any, as_of: date | None, file: str, problems: list[Problem])
     rates_date = raw.get("as_of")
     allow = raw.get("allow_other_date", False)
     if not isinstance(allow, bool):
-        problems.append(Problem("bad-fx", file, f"fx.allow_other_date: {allow!r} is not true or false",
+        problems.append(Problem("bad-fx", file, f"fx.allow_other_date: {quote(allow)} is not true or false",
                                 "fx.allow_other_date", "true or false"))
         allow = False
     if isinstance(rates_date, str):
@@ -125,7 +125,7 @@ def read_rates(raw: Any, as_of: date | None, file: str, problems: list[Problem])
             rates_date = "bad"
     if not isinstance(rates_date, date):
         problems.append(Problem("bad-fx", file, "fx.as_of is missing or not a date" if rates_date is None or
-                                rates_date == "bad" else f"fx.as_of {rates_date!r} is not a date",
+                                rates_date == "bad" else f"fx.as_of {quote(rates_date)} is not a date",
                                 "fx.as_of", "the date the rates are for, YYYY-MM-DD"))
         rates_date = None
     elif as_of is not None and rates_date != as_of and not allow:

@@ -5,13 +5,14 @@ limits and refusals apply to every file an input names."""
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
 
 import yaml
 
-from ..problems import Problem
+from ..problems import Problem, quote
 from . import yamlsafe
 
 # The largest input file read at all. A trial balance of 100,000 accounts is about 5 MB; anything past
@@ -19,36 +20,36 @@ from . import yamlsafe
 MAX_BYTES = {"yaml": 8 * 2**20, "table": 64 * 2**20}
 
 
-# Set by `--allow-outside-paths` (an environment variable, so batch workers see it too).
-ALLOW_OUTSIDE_ENV = "FOCUSGEN_ALLOW_OUTSIDE_PATHS"
-
-
-def confined(base: Path, given: str, field: str, file: str, problems: list[Problem]) -> Path | None:
+def confined(base: Path, given: str, field: str, file: str, problems: list[Problem],
+             allow_outside: bool = False) -> Path | None:
     """The file an input names (ledger:, trial_balance:, mapping:), relative to the input's folder.
     By default it must stay inside that folder: an absolute path, `..` or a symlink that leads out is
     refused, so an input cannot make focusgen read (and quote) files it was not given."""
     path = base / given
-    if os.environ.get(ALLOW_OUTSIDE_ENV) == "1":
+    if allow_outside:       # --allow-outside-paths (settings.Settings)
         return path
     try:
         inside = path.resolve().is_relative_to(base.resolve()) and not Path(given).is_absolute()
     except (OSError, RuntimeError):       # a symlink loop
         inside = False
     if not inside:
-        problems.append(Problem("path-outside", file, f"{field}: {given!r} leads outside the input's folder",
+        problems.append(Problem("path-outside", file, f"{field}: {quote(given)} leads outside the input's folder",
                                 field, "a file in the input's folder or below it "
                                 "(focusgen build --allow-outside-paths allows others)"))
         return None
     return path
 
 
-def read_bytes(path: Path, problems: list[Problem], limit: int, expected: str = "an input file") -> bytes | None:
+def read_bytes(path: Path, problems: list[Problem], limit: int, expected: str = "an input file",
+               follow: bool = True) -> bytes | None:
     """The bytes of a regular file of at most `limit` bytes, or None with a problem. A FIFO, a device
     (/dev/zero, /dev/urandom), a socket or a directory is refused before anything is read from it:
-    opened non-blocking (a FIFO never waits for a writer) and checked with fstat on the open file."""
+    opened non-blocking (a FIFO never waits for a writer) and checked with fstat on the open file.
+    With follow=False a symbolic link is refused too (opened with O_NOFOLLOW: no race with a check)."""
     name = str(path)
+    nofollow = 0 if follow else os.O_NOFOLLOW
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | nofollow | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         problems.append(Problem("file-not-found", name, "no such file", expected=f"an existing {expected}"))
         return None
@@ -56,6 +57,10 @@ def read_bytes(path: Path, problems: list[Problem], limit: int, expected: str = 
         problems.append(Problem("file-unreadable", name, "is a directory", expected="a file"))
         return None
     except OSError as exc:
+        if nofollow and exc.errno == errno.ELOOP:
+            problems.append(Problem("not-a-regular-file", name, "is a symbolic link",
+                                    expected=f"{expected} (a regular file)"))
+            return None
         problems.append(Problem("file-unreadable", name, f"cannot be read: {exc.strerror}",
                                 expected="a readable file"))
         return None
@@ -141,7 +146,7 @@ def read_yaml(path: Path, problems: list[Problem]) -> tuple[dict | None, bytes]:
                                 where, "valid YAML"))
         return None, data
     for key, first, again in duplicates:
-        problems.append(Problem("duplicate-key", name, f"key {key!r} is given twice (first at yaml line {first})",
+        problems.append(Problem("duplicate-key", name, f"key {quote(key)} is given twice (first at yaml line {first})",
                                 f"yaml line {again}", "each key once"))
     if not isinstance(doc, dict):
         problems.append(Problem("not-a-mapping", name,

@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 from ..form import formdef
 from ..money import MAX_DOLLARS, MAX_FRACTION_DIGITS, AmountError, exact, parse_amount
-from ..problems import Problem
+from ..problems import Problem, clip, quote
 from .currencies import BASE, START, Rates, convert, currency_code, dollars_of
 from .formats import read_yaml
 from .tables import gc_paused, read_table
@@ -103,12 +103,12 @@ def _rules(doc, name: str, kind: str, problems: list[Problem]) -> list[Rule]:
         unknown = set(entry) - {"account", "range", "pattern", "line", "flip", "note"}
         selectors = [k for k in ("account", "range", "pattern") if k in entry]
         if unknown or len(selectors) != 1 or "line" not in entry:
-            problems.append(Problem("bad-mapping", name, f"entry {dict(entry)!r} is not understood", where,
+            problems.append(Problem("bad-mapping", name, f"entry {quote(dict(entry))} is not understood", where,
                                     "exactly one of account, range or pattern; a line; optionally flip, note"))
             continue
         flip = entry.get("flip", False)
         if not isinstance(flip, bool):
-            problems.append(Problem("bad-mapping", name, f"flip: {flip!r} is not true or false", where, "true or false"))
+            problems.append(Problem("bad-mapping", name, f"flip: {quote(flip)} is not true or false", where, "true or false"))
             continue
         raw_line = entry["line"]
         if raw_line is None or (isinstance(raw_line, str) and not raw_line.strip()):
@@ -122,7 +122,7 @@ def _rules(doc, name: str, kind: str, problems: list[Problem]) -> list[Rule]:
             if target is None:
                 owners = formdef.all_codes().get(line)
                 problems.append(Problem("wrong-report-line" if owners else "unknown-line", name,
-                                        f"maps to line {line}, " + (f"a line of {', '.join(owners)}, not {kind}"
+                                        f"maps to line {clip(line, 40)}, " + (f"a line of {', '.join(owners)}, not {kind}"
                                                                     if owners else "which is no line of any form"),
                                         where, f"an input line of the {kind} form"))
                 continue
@@ -143,7 +143,7 @@ def _rules(doc, name: str, kind: str, problems: list[Problem]) -> list[Rule]:
         else:
             bounds = entry["range"]
             if not (isinstance(bounds, list) and len(bounds) == 2):
-                problems.append(Problem("bad-mapping", name, f"range {bounds!r} is not [low, high]", where,
+                problems.append(Problem("bad-mapping", name, f"range {quote(bounds)} is not [low, high]", where,
                                         "range: [\"100000\", \"100999\"]"))
                 continue
             rule = Rule(n, line, flip, low=str(bounds[0]).strip(), high=str(bounds[1]).strip(), where=where)
@@ -295,7 +295,7 @@ def _map(kind: str, tb_path: Path, map_path: Path, problems: list[Problem], rate
             try:
                 balance = balance_of(raw)
             except AmountError as exc:
-                problems.append(Problem("bad-amount", tb_name, f"account {account}: {exc}", where,
+                problems.append(Problem("bad-amount", tb_name, f"account {clip(account, 40)}: {exc}", where,
                                         "an amount such as 1,443,907,046.25 or (52,837,332)"))
                 continue
             known = currencies.get(written_currency)
@@ -304,7 +304,7 @@ def _map(kind: str, tb_path: Path, map_path: Path, problems: list[Problem], rate
                 known = currencies[written_currency] = (code, None if code is None else rates.rate(code))
             currency, rate = known
             if currency is None:
-                problems.append(Problem("bad-currency", tb_name, f"account {account}: currency {written_currency!r} "
+                problems.append(Problem("bad-currency", tb_name, f"account {clip(account, 40)}: currency {quote(written_currency)} "
                                         "is not an ISO 4217 code", where, "a code such as EUR (USD when empty)"))
                 continue
             if rate is None:

@@ -11,32 +11,29 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import os
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
 
-# focusgen uses no pydantic plugin; looking for them scans every installed package's entry points
-# (about 30 ms a process), and one found would run inside the validation of every input.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag  # noqa: E402
-
+from ..problems import quote
 from .currencies import Rates
 
 YAML_KEYS = ("report", "as_of", "period_begin", "submit_date", "firm", "lines", "names", "ledger",
              "retail_forex", "filing_status", "filed_pursuant_to", "carries_customer_accounts",
              "trial_balance", "mapping", "adjusted_net_capital", "variance", "describe",
              "sec_minimum_net_capital", "planned_withdrawals", "undermargined", "withdrawals", "fx", "registrant",
-             "consolidated", "audited_report", "amends", "reason")
+             "consolidated", "audited_report", "amends", "reason", "nfa_requirement_margin_based", "net_capital",
+             "planned_withdrawal_date", "attest", "business_day_reason", "dsro", "retail_forex_obligation",
+             "sec_net_capital", "filed_by")
 
 
 def _iso_date(value: Any) -> date:
     if isinstance(value, date):
         return value
     if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not a date written as YYYY-MM-DD")
+        raise ValueError(f"{quote(value)} is not a date written as YYYY-MM-DD")
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise ValueError(f"{value!r} is not a real calendar date (YYYY-MM-DD)") from None
+        raise ValueError(f"{quote(value)} is not a real calendar date (YYYY-MM-DD)") from None
 
 
 def _text(value: Any) -> Any:
@@ -164,10 +161,25 @@ class Header(BaseModel):
     audited_report: bool = False          # FOCUS II cover, box 42
     amends: Text | None = None            # an amended filing: the original (built JSON or a filed PDF/text)
     reason: Text | None = None            # ... and why it is amended
+    # 1.12(b)(3): NFA's requirement (line C) is computed by its margin-based rule (110% leg when at least line A)
+    nfa_requirement_margin_based: bool = False
+    net_capital: Any = None               # 1.17 net capital (tentative net capital for a 1.10(h) filer): 1.12(g)(1)
+    planned_withdrawal_date: IsoDate | None = None   # the date of planned_withdrawals: the 1.12(g)(2) deadline
+    attest: dict[Text, bool] = {}         # the events of 1.12 no line shows: true confirmed, false it occurred
+    business_day_reason: Text | None = None   # why a daily statement is dated on a day that is not a business day
+    dsro: Text | None = None              # the firm's DSRO, for the CFTC's published row (CME, NFA, ...)
+    retail_forex_obligation: Any = None   # total retail forex obligation, for the CFTC's published row
+    sec_net_capital: Any = None           # a BD-FCM's net capital under SEC Rule 15c3-1 (the posting's summary)
+    filed_by: Text | None = None          # the amended Part II cover's "filed by a/an" box (see cftc revisions)
 
     @property
     def amended(self) -> bool:
         return self.filing_status.strip().upper() == "AMENDED"
+
+    @property
+    def registered_as(self) -> str:
+        """The registrant as filed: the input's, else a dual registrant (the form name's default)."""
+        return self.registrant or "bd-fcm"
 
 
 @dataclass(frozen=True)
@@ -200,6 +212,7 @@ class FilingInput:
     report: Any = None                              # the form revision covering the as-of date
     rates: Rates = field(default_factory=Rates)     # fx rates of a trial balance in several currencies
     amends: Path | None = None                      # the original an amended filing amends (confined)
+    due: Any = None                                 # calendar.Due: when this filing is due (its schedule)
 
     @property
     def kind(self) -> str:

@@ -7,7 +7,9 @@ check of the columns live here, once, whatever the file.
 
 from __future__ import annotations
 
+import functools
 import gc
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -74,10 +76,13 @@ def _read(path, reader, problems, key, note, sheet, field, wanted) -> tuple[list
             continue
         try:
             texts = [_text(c) for c in cells]
+            if not any(t.strip() for t in texts):
+                continue
+            if cells[0].__class__ is Cell and cells[-1].col != len(cells):
+                cells = xlsx.spread(cells)     # a workbook row with gaps: its cells from column A
+                texts = [_text(c) for c in cells]
         except CellError as exc:
             found.append(Problem(exc.code, name, exc.message, where, exc.expected))
-            continue
-        if not any(t.strip() for t in texts):
             continue
         names = [t.strip().lower() for t in texts]
         if not isinstance(cells[0], str) and not (key in names and "amount" in names) and title_rows < 20 \
@@ -94,7 +99,8 @@ def _read(path, reader, problems, key, note, sheet, field, wanted) -> tuple[list
                                  where, f"a header row {', '.join(wanted[:2])} (and optionally "
                                  f"{' and '.join(wanted[2:])})"))
             break
-        twice = sorted({c for c in columns if columns.count(c) > 1})
+        counted = Counter(columns)
+        twice = sorted(c for c, n in counted.items() if n > 1)
         unknown = [c for c in columns if c not in wanted]
         if twice or unknown:
             found.append(Problem("csv-header" if path.suffix.lower() == ".csv" else "table-header", name,
@@ -119,25 +125,30 @@ def _read(path, reader, problems, key, note, sheet, field, wanted) -> tuple[list
 def _rows(records, rows: list[Row], found: list[Problem], name: str, width: int, k: int, a: int,
           n: int | None, c: int | None) -> bytes:
     """The rows after the header (key, amount, note and currency at columns k, a, n, c) into `rows`;
-    the file's bytes. One pass of plain indexing per row: a trial balance has 100,000 of them."""
+    the file's bytes. One pass of plain indexing per row: a trial balance has 100,000 of them. A
+    workbook's row is the cells it stores: indexed directly when they fill the columns from A (the
+    usual row), else each column's cell picked (a sparse row costs its cells, not its width)."""
     data = b""
+    pick = xlsx.pick
     for where, cells in records:
-        first = cells[0] if cells.__class__ is list and cells else None
-        if first.__class__ is Cell and len(cells) >= width:       # a workbook's row (all Cells)
+        first = cells[0] if cells and cells.__class__ in (list, xlsx.Row) else None
+        if first.__class__ is Cell:       # a workbook's row (all Cells)
             if not any([x.kind for x in cells]):
                 continue
-            at = cells[a]
+            get = cells.__getitem__ if len(cells) >= width and cells[width - 1].col == width else \
+                functools.partial(pick, cells)
+            at = get(a)
             where = at.where
             try:
                 amount = at.amount()
-                x = cells[k]
+                x = get(k)
                 key_text = x.raw if x.kind == "s" else x.text()
                 note_text = cur_text = ""
                 if n is not None:
-                    x = cells[n]
+                    x = get(n)
                     note_text = x.raw if x.kind == "s" else x.text()
                 if c is not None:
-                    x = cells[c]
+                    x = get(c)
                     cur_text = x.raw if x.kind == "s" else x.text()
                 rows.append(Row(key_text.strip(), amount, where, note_text.strip(), cur_text.strip()))
             except CellError as exc:

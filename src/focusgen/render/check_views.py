@@ -26,9 +26,11 @@ def print_extraction(e, out: Console) -> None:
         how = e.how[code]
         style = "bold red" if e.lines[code] is None and how in ("missing", "unreadable") else \
             "yellow" if how not in ("read", "blank") else ""
-        table.add_row(code, rep.lines[code].label[:60], _m(e.lines[code]), how, style=style)
+        shown = _m(e.lines[code]) if e.lines[code] is not None or code not in e.candidates else \
+            f"{_m(e.candidates[code])}?"
+        table.add_row(code, rep.lines[code].label[:60], shown, str(how), style=style)
     out.print(table)
-    counts = {h: list(e.how.values()).count(h) for h in sorted(set(e.how.values()))}
+    counts = {str(h): list(e.how.values()).count(h) for h in sorted(set(e.how.values()))}
     out.print("values: " + ", ".join(f"{n} {h}" for h, n in counts.items()))
     for f in e.findings:
         out.print(f"finding [{f['kind']}]{' line ' + f['line'] if f.get('line') else ''}: {literal(f['message'])}")
@@ -50,6 +52,14 @@ def print_comparison(result, out: Console) -> None:
         out.print(table)
     if result.not_compared:
         out.print(f"not compared (unreadable in the prior): {', '.join(result.not_compared)}")
+    if result.by_eye:
+        out.print("compare by eye (the prior seems to show these, but nothing confirms the reading):")
+        table = Table(show_edge=False, pad_edge=False)
+        for col, just in (("Line", "left"), ("Label", "left"), ("Prior shows", "right"), ("Current", "right")):
+            table.add_column(col, justify=just, no_wrap=col != "Label")
+        for d in result.by_eye:
+            table.add_row(d["line"], d["label"][:50], _m(d["prior_shows"]), _m(d["current"]))
+        out.print(table)
     if p.edit_failures:
         out.print("prior filing's own arithmetic (edit checks):")
         for f in p.edit_failures:
@@ -60,6 +70,7 @@ def print_comparison(result, out: Console) -> None:
     out.print(f"compared {result.compared} of {result.considered} lines with an amount ({share})"
               + ("" if result.enough else "; too little of the prior was legible to pass"))
     out.print(f"{len(result.differences)} line(s) differ, {len(result.not_compared)} not compared, "
+              + (f"{len(result.by_eye)} to compare by eye, " if result.by_eye else "") +
               f"{len(p.edit_failures)} edit check failure(s) in the prior")
 
 
@@ -69,7 +80,8 @@ def print_check_summary(results, lonely_current, lonely_prior, unreadable, out: 
         table.add_column(col, no_wrap=True)
     for r in results:
         table.add_row(r.current.report, lit(r.current.as_of), lit(r.current.source.split("/")[-1]),
-                      lit(r.prior.source.split("/")[-1]), str(len(r.differences)), str(len(r.not_compared)),
+                      lit(r.prior.source.split("/")[-1]), str(len(r.differences)),
+                      str(len(r.not_compared)) + (f" +{len(r.by_eye)} by eye" if r.by_eye else ""),
                       "ok" if not r.prior.edit_failures else Text(f"{len(r.prior.edit_failures)} failed", "bold red"))
     for p in lonely_current:
         table.add_row("", "", lit(p.name), Text("no prior", "yellow"), "", "", "")

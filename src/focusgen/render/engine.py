@@ -17,10 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..resources import ASSETS
-
-# Must be set before WeasyPrint (and so Pango and fontconfig) is first imported.
-os.environ["FONTCONFIG_FILE"] = str(ASSETS / "fonts.conf")
+from ..resources import ASSETS, use_bundled_fonts
 
 
 def _import_weasyprint():
@@ -32,6 +29,7 @@ def _import_weasyprint():
     which dlopen() loads directly, so answering "not found" during this one import loads the
     same libraries. The real find_library is restored at once.
     """
+    use_bundled_fonts()         # before WeasyPrint (and so Pango and fontconfig) is first imported
     import ctypes.util
     real = ctypes.util.find_library
     ctypes.util.find_library = lambda name: None

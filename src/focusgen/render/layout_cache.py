@@ -23,8 +23,8 @@ laid out again and replaced:
 - the PDF written from it passes pdfwrite.check_syntax() (pdf.py: else the plan is forgotten and the
   form laid out again).
 A plan that cannot be placed (`placeable: false`) is never kept: the reason is found again by laying
-out. FOCUSGEN_NO_CACHE=1 (or `focusgen build --no-cache`) turns the folder off; without a layout key
-(an unwritable state folder) it is off too. A process also keeps its last few plans in memory (a batch
+out. FOCUSGEN_NO_CACHE=1 (or `focusgen build --no-cache`) turns the folder off (settings.Settings.layout_cache,
+passed down by the caller as use_folder); without a layout key (an unwritable state folder) it is off too. A process also keeps its last few plans in memory (a batch
 worker lays each variant out once).
 
 Whichever way a plan is obtained, the PDF is written from the plan as read back from its JSON, so a
@@ -48,7 +48,6 @@ from .. import __version__
 from ..resources import ASSETS, TEMPLATES
 from .pdfwrite import FORMAT, BadPlan, validate
 
-DISABLE_ENV = "FOCUSGEN_NO_CACHE"
 KEEP_FILES = 256           # the oldest layouts beyond these are removed when one is stored
 MAX_FILE = 64 * 2**20      # a plan is about 200 KB; a file far larger is not one
 KEY_BYTES = 32
@@ -56,10 +55,6 @@ _MEMORY: OrderedDict[str, dict | None] = OrderedDict()
 _MEMORY_SIZE = 8
 # the modules whose code decides a plan or the PDF written from it
 _SOURCES = ("slots.py", "fit.py", "fonts.py", "layout.py", "pdfwrite.py", "pdf.py", "layout_cache.py", "engine.py")
-
-
-def enabled() -> bool:
-    return os.environ.get(DISABLE_ENV, "") in ("", "0")
 
 
 def _xdg(variable: str, default: str) -> Path | None:
@@ -290,14 +285,15 @@ def _prune(where: Path) -> None:
             pass
 
 
-def plan_for(ctx: dict, kinds: dict[str, str]) -> tuple[dict | None, str]:
+def plan_for(ctx: dict, kinds: dict[str, str], use_folder: bool = True) -> tuple[dict | None, str]:
     """The checked plan of this variant and where it came from ("memory", "file" or "laid out"); the
-    plan is None when the variant cannot be placed."""
+    plan is None when the variant cannot be placed. use_folder False (settings.Settings.layout_cache):
+    the cache folder is neither read nor written."""
     wanted = key(ctx, kinds)
     if wanted in _MEMORY:
         _MEMORY.move_to_end(wanted)
         return _MEMORY[wanted], "memory"
-    where = folder() if enabled() else None
+    where = folder() if use_folder else None
     secret_ = secret() if where is not None else None
     path = where / f"{wanted}.json" if where is not None and secret_ is not None else None
     body = _read(path, wanted, secret_) if path is not None else None
@@ -330,11 +326,11 @@ def remember(wanted: str, plan: dict | None) -> None:
         _MEMORY.popitem(last=False)
 
 
-def forget(ctx: dict, kinds: dict[str, str]) -> None:
+def forget(ctx: dict, kinds: dict[str, str], use_folder: bool = True) -> None:
     """Drops a plan whose PDF failed the syntax check: from memory and from the folder."""
     wanted = key(ctx, kinds)
     _MEMORY.pop(wanted, None)
-    where = folder()
+    where = folder() if use_folder else None
     if where is not None:
         try:
             (where / f"{wanted}.json").unlink()

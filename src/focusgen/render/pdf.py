@@ -24,7 +24,6 @@ text that may be long), its box in context() when it has one, and its value in v
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timezone
 from functools import lru_cache
 
@@ -32,13 +31,9 @@ from .. import __version__
 from . import view
 from .fit import Box, fit, nfc
 from .slots import KINDS, Value
-from ..compute import Filing
 from ..money import fmt_amount
-
-from ..resources import ASSETS, TEMPLATES  # noqa: F401  (the packaged files, wherever installed)
-
-# Must be set before WeasyPrint (and so Pango and fontconfig) is first imported, by anyone.
-os.environ["FONTCONFIG_FILE"] = str(ASSETS / "fonts.conf")
+from ..report.model import Filing
+from ..resources import TEMPLATES
 
 CONTENT = 532.8        # pt: the width between the page margins of filing.css (Letter, 0.55in each side)
 TEMPLATE = "filing.html.j2"
@@ -161,8 +156,12 @@ def _prepare(filing: Filing, public: bool) -> Prepared:
         found[name] = Value(text)
         kinds[name] = kind
 
+    # the cover's wording, of the form revision in force on the as-of date (form/revisions)
+    wording = ("sec_title", "title", "subtitle", "instructions", "omb", "pursuant_label")
     ctx: dict = {"winjammer": daily, "public": public, "version": __version__, "form_name": filing.form_name,
-                 "amended": bool(h.amended), "cover": {k: cover[k] for k in ("title", "subtitle") if k in cover}}
+                 "amended": bool(h.amended), "cover": {k: cover[k] for k in wording if k in cover}}
+    # the public copy leaves out the boxes that name a person (the cover's `private`: the contact)
+    private = set(cover.get("private", ())) if public else set()
     if daily:
         banner = view.banner(filing)
         put("banner.end", "text", banner[0][1])
@@ -178,6 +177,8 @@ def _prepare(filing: Filing, public: bool) -> Prepared:
                                                   ("Contact Name", c.name, "firm.contact.name"),
                                                   ("Contact Phone Number", c.phone, "firm.contact.phone"),
                                                   ("Contact Email Address", c.email, "firm.contact.email"))):
+            if field in private:
+                continue
             boxes[f"contact.{i}"] = _box(CONTENT - 16, 2 if i == 0 else 1, _COVER, "bold", most=4)
             texts[f"contact.{i}"] = (text, field)
             ctx["contact"].append([label, f"contact.{i}"])
@@ -195,16 +196,27 @@ def _prepare(filing: Filing, public: bool) -> Prepared:
         boxes["head.firm"] = _box(410, 2, _COVER, "bold", most=4)
         texts["head.firm"] = (h.firm.name, "firm.name")
         ctx["cover"].update(part=list(cover["part"]), amended=cover["amended"] if h.amended else "")
-        ctx["pursuant"] = [[label, box, f"mark.{box}"] for _, label, box in cover.get("pursuant", ())]
+        # the check boxes: a mark slot each, named by its box (by its place where the form gives no box)
+        ctx["pursuant"] = [[label, box, f"mark.{box or f'pursuant.{i}'}"]
+                           for i, (label, box, _) in enumerate(view.pursuant(filing))]
+        filed_by = view.filed_by(filing)
+        ctx["filed_by"] = [[label, box, f"mark.{box or f'filed_by.{i}'}"] for i, (label, box, _) in enumerate(filed_by)]
+        if filed_by:
+            ctx["cover"]["filed_by"] = {"label": cover["filed_by"]["label"],
+                                        "also": list(cover["filed_by"].get("also", ()))}
         values_of = {f.box: f.value for f in view.cover_fields(filing)}
         fields = []
         for label, box, field, *layout in cover.get("fields", ()):
+            if field in private:
+                continue
             width = layout[0] if layout else 100
             place = layout[1] if len(layout) > 1 else ""
             name = f"cover.{box}"
             outer = round(width * 0.999 * CONTENT / 100, 2)
+            # one line, as the form prints them (the amended cover must fit its page too); a longer name
+            # or street takes up to 4 (a variant of its own)
             two = field in ("firm.name", "firm.address.street")
-            boxes[name] = _box(outer - 8 - 43.2, 2 if two else 1, _COVER, "bold", most=4 if two else 3)
+            boxes[name] = _box(outer - 8 - 43.2, 1, _COVER, "bold", most=4 if two else 3)
             where = "firm.address" if field.startswith("firm.address") and isinstance(h.firm.address, str) else field
             texts[name] = (values_of[box], where)
             fields.append({"label": label, "box": box, "slot": name, "width": outer, "place": place, "pct": width})
@@ -213,7 +225,7 @@ def _prepare(filing: Filing, public: bool) -> Prepared:
         focus = view.focus_cover(filing)
         rows = []
         for i, ((name_box, official_box), (text, _, _)) in enumerate(zip(c["boxes"], focus.consolidated)):
-            boxes[f"consolidated.{i}"] = _box(CONTENT - 150, 2, _COVER, "bold", most=4)
+            boxes[f"consolidated.{i}"] = _box(CONTENT - 150, 1, _COVER, "bold", most=4)
             texts[f"consolidated.{i}"] = (text, f"consolidated[{i}].name")
             rows.append([f"consolidated.{i}", name_box, official_box])
         yes, no = cover["carries"]["yes"], cover["carries"]["no"]
@@ -223,12 +235,13 @@ def _prepare(filing: Filing, public: bool) -> Prepared:
             "carries": [[yes[0], yes[1], f"mark.{yes[1]}"], [no[0], no[1], f"mark.{no[1]}"]],
             "audited": [cover["audited"]["label"], cover["audited"]["box"], f"mark.{cover['audited']['box']}"],
             "execution": cover["execution"]}
-        chosen = {box: checked for _, box, checked in view.pursuant(filing)}
+        chosen = {name: checked for (_, _, name), (_, _, checked) in zip(ctx["pursuant"], view.pursuant(filing))}
+        chosen.update({name: checked for (_, _, name), (_, _, checked) in zip(ctx["filed_by"], filed_by)})
         for _, box, checked in focus.carries:
-            chosen[box] = checked
-        chosen[focus.audited[1]] = focus.audited[2]
-        for box, checked in chosen.items():
-            put(f"mark.{box}", "mark", "X" if checked else "")
+            chosen[f"mark.{box}"] = checked
+        chosen[f"mark.{focus.audited[1]}"] = focus.audited[2]
+        for name, checked in chosen.items():
+            put(name, "mark", "X" if checked else "")
     if not public:
         put("asof.long", "date8", view.mmddyyyy(h.as_of))
         put("hash", "hex", filing.input.digest[:12])
@@ -386,15 +399,16 @@ def _epoch(filing: Filing) -> int:
     return int(datetime(as_of.year, as_of.month, as_of.day, tzinfo=timezone.utc).timestamp())
 
 
-def render_pdf(filing: Filing, public: bool = False) -> bytes:
-    """public: the copy posted under Regulation 1.55(o), without the audit footer."""
-    from . import layout_cache, pdfwrite
+def render_pdf(filing: Filing, public: bool = False, layout_cache: bool = True) -> bytes:
+    """public: the copy posted under Regulation 1.55(o), without the audit footer and the contact.
+    layout_cache: keep and reuse layouts in the cache folder (settings.Settings; the same bytes either way)."""
+    from . import layout_cache as cache, pdfwrite
     p = prepare(filing, public)
     if p.unfit:         # build.py refuses such a filing first (text-too-long)
         raise ValueError(f"texts too long for their boxes: {p.unfit}")
     if p.exact:
         for _ in range(2):
-            plan, source = layout_cache.plan_for(p.ctx, p.kinds)
+            plan, source = cache.plan_for(p.ctx, p.kinds, use_folder=layout_cache)
             if plan is None:
                 break
             data = pdfwrite.assemble(plan, p.values, info(filing))
@@ -404,7 +418,7 @@ def render_pdf(filing: Filing, public: bool = False) -> bytes:
             except pdfwrite.BadPDF:
                 if source == "laid out":
                     raise           # the writer's own error, never a cache file's
-                layout_cache.forget(p.ctx, p.kinds)     # a kept plan that writes a bad PDF: laid out again
+                cache.forget(p.ctx, p.kinds, layout_cache)     # a kept plan that writes a bad PDF: laid out again
     return _laid_out(filing, p)
 
 

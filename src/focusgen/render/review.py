@@ -4,8 +4,8 @@ given. All numbers and chart coordinates are computed here; the template only dr
 
 from __future__ import annotations
 
-from ..compute import Filing
 from ..money import fmt_amount
+from ..report.model import Filing
 
 W, H = 500, 150
 LEFT, RIGHT, TOP, BOTTOM = 84, 36, 10, 30
@@ -16,15 +16,15 @@ def _m(v):
     return "" if v is None else fmt_amount(v, "parens")
 
 
-def key_figures(filing: Filing, summary: list[dict]) -> list[dict]:
+def key_figures(filing: Filing, summary: list) -> list[dict]:
     rows = []
     for entry in summary:
-        cells = {role: entry[role] for role in ROLES if role in entry}
-        if "early_warning" in entry:
-            cells = {"requirement": entry["requirement"], "early_warning": entry["early_warning"]}
-        rows.append({"name": entry["name"], "cells": {r: {"line": c["line"], "value": _m(c["value"]),
-                                                         "negative": (c["value"] or 0) < 0}
-                                                     for r, c in cells.items()}})
+        cells = {role: entry.figure(role) for role in ROLES if entry.figure(role) is not None}
+        if entry.early_warning is not None:
+            cells = {"requirement": entry.requirement, "early_warning": entry.early_warning}
+        rows.append({"name": entry.name, "cells": {r: {"line": c.line, "value": _m(c.value),
+                                                      "negative": (c.value or 0) < 0}
+                                                  for r, c in cells.items()}})
     anc = filing.input.adjusted_net_capital
     if anc is not None:
         rows.append({"name": "Adjusted net capital (input)", "cells": {"funds": {"line": "", "value": _m(anc),
@@ -35,12 +35,9 @@ def key_figures(filing: Filing, summary: list[dict]) -> list[dict]:
 def chart(history: list[dict], statement: str) -> dict | None:
     periods = []
     for h in history:
-        entry = next((e for e in h["summary"] if e.get("statement") == statement), None)
-        # earlier JSONs come from disk: take only figures of the shape focusgen writes
-        excess, target = (entry or {}).get("excess"), (entry or {}).get("target") or {}
-        value = lambda d: d.get("value") if isinstance(d, dict) and type(d.get("value")) is int else None  # noqa: E731
-        if isinstance(excess, dict):
-            periods.append((h["as_of"], value(excess), value(target)))
+        entry = next((e for e in h["summary"] if e.statement == statement), None)
+        if entry is not None and entry.excess is not None:
+            periods.append((h["as_of"], entry.excess.value, entry.target.value if entry.target else None))
     values = [v for _, e, t in periods for v in (e, t) if v is not None]
     if not values:
         return None
@@ -69,41 +66,53 @@ def chart(history: list[dict], statement: str) -> dict | None:
             "baseline": f"{H - BOTTOM:.1f}", "periods": n}
 
 
-def pack(filing: Filing, built, history: list[dict]) -> dict:
+def pack(filing: Filing, history: list[dict]) -> dict:
     from .. import __version__
     from . import view
-    summary = history[-1]["summary"] if history else view.summary(filing)
+    summary = history[-1]["summary"] if history else filing.summary
     movements = []
-    if built is not None and built.variance:
+    if filing.variance is not None and filing.variance.lines:
         movements = [dict(m, prior=_m(m["prior"]), current=_m(m["current"]), change=_m(m["change"]))
-                     for m in built.variance[:12]]
+                     for m in filing.variance.lines[:12]]
     charts = []
     for entry in summary:
-        if "excess" in entry:
-            c = chart(history, entry["statement"])
+        if entry.excess is not None:
+            c = chart(history, entry.statement)
             if c:
-                charts.append({"name": entry["name"], "line": entry["excess"]["line"],
-                               "target_line": entry.get("target", {}).get("line"), "chart": c})
+                charts.append({"name": entry.name, "line": entry.excess.line,
+                               "target_line": entry.target.line if entry.target else None, "chart": c})
+    capital = next((e for e in filing.summary if e.early_warning is not None), None)
     return {
         "firm": filing.header.firm.name, "form": filing.form_name,
         "as_of": view.mmddyyyy(filing.header.as_of), "version": __version__,
         "input_hash": filing.input.digest[:12],
         "figures": key_figures(filing, summary),
-        "alerts": [dict(a, amount=_m(a["amount"])) for a in (built.alerts if built else [])],
-        "unchecked": built.unchecked if built else [],
+        "capital": None if capital is None else {"requirement": capital.requirement.line,
+                                                 "early_warning": capital.early_warning.line},
+        "alerts": [dict(a.as_alert(), amount=_m(a.facts["amount"])) for a in filing.alerts],
+        "legs": [dict(leg.model_dump(), amount=_m(leg.amount), base=_m(leg.base))
+                 for e in filing.summary for leg in e.early_warning_legs],
+        "threshold": next((_m(e.early_warning_threshold.value) for e in filing.summary
+                           if e.early_warning_threshold is not None), None),
+        "deadline": None if filing.input.due is None else
+        {"text": str(filing.input.due), "basis": filing.input.due.basis, "cite": filing.report.schedule.cite},
+        "warnings": [w.message for w in filing.input.warnings],
+        "attest": [dict(e, state={True: "confirmed", False: "DENIED: notice due", None: "not confirmed"}[e["confirmed"]])
+                   for e in filing.attest],
+        "unchecked": [u.message for u in filing.unchecked],
         "movements": movements,
-        "prior": None if built is None or built.prior is None else
-        {"source": built.prior.source, "as_of": built.prior.as_of},
+        "prior": None if filing.variance is None else
+        {"source": filing.variance.prior_source, "as_of": filing.variance.prior_as_of},
         "thresholds": {"percent": str(filing.header.variance.percent),
                        "dollars": fmt_amount(filing.header.variance.dollars)},
         "charts": charts,
         "currencies": _currencies(filing),
-        "amendment": _amendment(built),
+        "amendment": _amendment(filing),
     }
 
 
-def _amendment(built) -> dict | None:
-    a = getattr(built, "amendment", None)
+def _amendment(filing: Filing) -> dict | None:
+    a = filing.amendment
     if a is None:
         return None
     show = lambda v: v if isinstance(v, str) else _m(v)  # noqa: E731
@@ -116,8 +125,7 @@ def _currencies(filing: Filing) -> dict | None:
     converted line's parts with their rates, so every converted figure ties to its source."""
     from decimal import Decimal
 
-    from ..close import currency
-    doc = currency.document(filing)
+    doc = filing.currencies
     if doc is None:
         return None
     statements = [dict(st, filed={k: _m(v) for k, v in st["filed"].items()},

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from ..compute import Filing
+from ..report.model import Filing
 from .review import pack
 
 
-def render_review(filing: Filing, built, history: list[dict]) -> tuple[str, bytes]:
+def render_review(filing: Filing, history: list[dict]) -> tuple[str, bytes]:
     from .pdf import _environment, html_to_pdf
     env = _environment()
-    html = env.get_template("review.html.j2").render(p=pack(filing, built, history))
+    html = env.get_template("review.html.j2").render(p=pack(filing, history))
     as_of = filing.header.as_of
     epoch = int(datetime(as_of.year, as_of.month, as_of.day, tzinfo=timezone.utc).timestamp())
     return html, html_to_pdf(html, epoch, form_stylesheet=False)

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from . import view
 from .terminal import lit, literal
-from ..compute import Filing
+from ..report.model import Filing
 from ..money import fmt_amount
 
 
@@ -32,25 +32,27 @@ def print_summary(filing: Filing, console: Console) -> None:
     table.add_column("Excess (deficiency)", justify="right", no_wrap=True, min_width=15)
     table.add_column("Target", justify="right", no_wrap=True, min_width=13)
     table.add_column("Over (under) target", justify="right", no_wrap=True, min_width=15)
-    for entry in view.summary(filing):
-        if "early_warning" in entry:
-            table.add_row(f"{entry['name']}, line D [{entry['requirement']['line']}]",
-                          _money(entry["requirement"]["value"]), "", "")
-            table.add_row(f"  early warning level [{entry['early_warning']['line']}]",
-                          _money(entry["early_warning"]["value"]), "", "")
-            if entry.get("early_warning_threshold", {}).get("value") is not None:
-                table.add_row("  notice threshold [1.12(b)]",
-                              _money(entry["early_warning_threshold"]["value"]), "", "")
-            if "minimum_net_capital" in entry:
-                table.add_row("  minimum [7490 or SEC 3760]",
-                              _money(entry["minimum_net_capital"]["value"]), "", "")
+    for entry in filing.summary:
+        if entry.early_warning is not None:
+            table.add_row(f"{entry.name}, line D [{entry.requirement.line}]", _money(entry.requirement.value), "", "")
+            table.add_row(f"  early warning level [{entry.early_warning.line}]", _money(entry.early_warning.value),
+                          "", "")
+            if entry.early_warning_threshold is not None and entry.early_warning_threshold.value is not None:
+                table.add_row("  notice threshold [1.12(b)]", _money(entry.early_warning_threshold.value), "", "")
+                for leg in entry.early_warning_legs:      # the greatest of these
+                    table.add_row(f"    {leg.cite.removeprefix('1.12')} {leg.rate}% of {leg.of.removeprefix('line ')}",
+                                  _money(leg.amount), "", "")
+            if entry.minimum_net_capital is not None:
+                cap = filing.report.capital
+                table.add_row(f"  minimum [{cap['requirement']} or SEC {cap['sec_minimum_line']}]",
+                              _money(entry.minimum_net_capital.value), "", "")
             continue
-        excess = entry["excess"]
-        name = Text(f"{entry['name']} [{excess['line']}]")
-        if excess["value"] is not None and excess["value"] < 0:
+        excess = entry.excess
+        name = Text(f"{entry.name} [{excess.line}]")
+        if excess.value is not None and excess.value < 0:
             name.append(" DEFICIENCY", style=RED)
-        table.add_row(name, _money(excess["value"]), _money(entry.get("target", {}).get("value")),
-                      _money(entry.get("over_target", {}).get("value")))
+        table.add_row(name, _money(excess.value), _money(entry.target.value if entry.target else None),
+                      _money(entry.over_target.value if entry.over_target else None))
     console.print(table)
 
 
@@ -70,12 +72,11 @@ def print_batch_summary(outcomes, console: Console) -> None:
             continue
         parts = []
         for entry in o.summary:
-            figure = entry.get("excess") or entry.get("requirement")
-            value = figure["value"]
-            if value is not None:
-                parts.append(Text.assemble(f"{entry['name']} ", _money(value)))
+            figure = entry.excess or entry.requirement
+            if figure.value is not None:
+                parts.append(Text.assemble(f"{entry.name} ", _money(figure.value)))
         if o.alerts:
-            parts.append(Text.assemble((f"{len(o.alerts)} alert(s)", RED), ": " + ", ".join(a["id"] for a in o.alerts)))
+            parts.append(Text.assemble((f"{len(o.alerts)} alert(s)", RED), ": " + ", ".join(a.code for a in o.alerts)))
         if o.changed is not None:
             parts.append(Text(f"AMENDED: {o.changed} line(s) changed (see its JSON or review pack)"))
         table.add_row(lit(o.input.name), "built", Text("; ").join(parts))
@@ -92,24 +93,38 @@ def print_notes(filing: Filing, console: Console) -> None:
     for code, value in filing.input.defaults.items():
         console.print(f"default: line {code} ({filing.report.lines[code].label}) was not given; the form's "
                       f"default ${value:,} was used")
+    due = filing.input.due
+    if due is not None:
+        console.print(f"due: {due} ({filing.report.schedule.cite})", markup=False, highlight=False)
     for w in filing.input.warnings:
         console.print(Text.assemble(("warning", "bold yellow"), f"[{w.code}]: {literal(w.message)}"))
+    for entry in filing.summary:
+        for leg in entry.early_warning_legs:
+            if leg.note:
+                console.print(Text.assemble(("note", "bold"), f": {leg.cite}: {leg.note}"))
 
 
-def print_alerts(alerts: list[dict], unchecked: list[str], console: Console) -> None:
-    for a in alerts:
-        console.print(Text.assemble(("ALERT", RED), f" {a['rule']}: {a['message']}. Calls for: ",
-                                    (a["notice"], "bold"), "."))
-    if not alerts:
+def print_alerts(filing: Filing, console: Console) -> None:
+    for a in filing.alerts:
+        console.print(Text.assemble(("ALERT", RED), f" {a.facts['rule']}: {a.message}. Calls for: ",
+                                    (a.facts["notice"], "bold"), "."))
+        if a.facts.get("unconfirmed"):
+            console.print(Text.assemble(("warning", "bold yellow"), f"[unconfirmed-citation]: {a.facts['unconfirmed']}"))
+    open_events = [e for e in filing.attest if e["confirmed"] is None]
+    if open_events:
+        console.print(f"not attested ({len(open_events)} events of 1.12 no line shows; give attest: in the input): "
+                      + ", ".join(e["id"] for e in open_events), style="dim", markup=False, highlight=False)
+    if not filing.alerts:
         console.print("No regulatory alert.")
-    if unchecked:
+    if filing.unchecked:
         console.print("not checked (their inputs are not given): "
-                      + "; ".join(u.replace(": not checked, the input gives no", " needs") for u in unchecked),
-                      style="dim")
+                      + "; ".join(u.message.replace(": not checked, the input gives no", " needs")
+                                  for u in filing.unchecked), style="dim")
 
 
-def print_variance(moved: list[dict], prior, console: Console, percent=None, dollars=None) -> None:
-    console.print(f"Movements against {literal(prior.source)} (as of {literal(prior.as_of)}), largest first"
+def print_variance(moved: list[dict], source: str, as_of: str | None, console: Console, percent=None,
+                   dollars=None) -> None:
+    console.print(f"Movements against {literal(source)} (as of {literal(as_of)}), largest first"
                   + (f"; flagged: at least {percent}% and ${dollars:,}" if percent is not None else ""),
                   markup=False)
     if not moved:

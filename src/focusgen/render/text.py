@@ -1,6 +1,6 @@
 """WinJammer-style text: a banner, each statement titled as on the form, each line with its
-number/letter, label, value and [code]. Negatives carry a minus sign, as WinJammer prints them;
-a blank line prints no value at all (not 0).
+number/letter, label, value and [code]. Negatives carry a minus sign on a Daily Seg, as WinJammer prints
+them, and parentheses on FOCUS II, as the SEC form prints them; a blank line prints no value at all (not 0).
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import textwrap
 
 from . import view
-from ..compute import Filing
+from ..report.model import Filing
 from ..money import fmt_amount
 
 WIDTH = 128
@@ -16,12 +16,12 @@ LABEL_W = 78            # label area; amounts start after it
 CELL_W = 25             # "  1,443,907,046 [7010] "
 
 
-def _cell(cell: view.Cell | None) -> str:
+def _cell(cell: view.Cell | None, negatives: str = "minus") -> str:
     if cell is None:
         return " " * CELL_W
     # a line the form prints without a code (Daily Seg 12 A/B/C) prints none: 8715A is focusgen's key
     code = f"[{cell.line.code}]" if cell.line.coded else ""
-    return f"{fmt_amount(cell.value):>17} {code:<7}"
+    return f"{fmt_amount(cell.value, negatives):>17} {code:<7}"
 
 
 def _wrap(text: str, width: int, first: str = "", rest: str | None = None) -> list[str]:
@@ -30,7 +30,7 @@ def _wrap(text: str, width: int, first: str = "", rest: str | None = None) -> li
                          break_on_hyphens=False) or [first.rstrip()]
 
 
-def _row(rv: view.RowView) -> list[str]:
+def _row(rv: view.RowView, negatives: str = "minus") -> list[str]:
     r = rv.row
     if rv.kind == "heading":
         return ["", *_wrap(r.heading, WIDTH)]
@@ -47,7 +47,7 @@ def _row(rv: view.RowView) -> list[str]:
     if rv.inner is None and rv.outer is None:
         return lines
     last = lines[-1].ljust(LABEL_W)
-    lines[-1] = (last + " " + _cell(rv.inner) + _cell(rv.outer)).rstrip()
+    lines[-1] = (last + " " + _cell(rv.inner, negatives) + _cell(rv.outer, negatives)).rstrip()
     return lines
 
 
@@ -79,11 +79,19 @@ def _cover(filing: Filing) -> list[str]:
         return out
     fc = view.focus_cover(filing)
     if fc is not None:
-        out = [*([fc.amended, ""] if fc.amended else []), *_wrap(f"{cover['title']} {fc.part[0]} [{fc.part[1]}]", WIDTH)]
-    out.append(cover.get("subtitle", ""))
+        out = [*([fc.amended, ""] if fc.amended else []), *([cover["sec_title"], ""] if cover.get("sec_title") else []),
+               *_wrap(f"{cover['title']} {fc.part[0]} [{fc.part[1]}]", WIDTH)]
+    for key in ("instructions", "omb"):
+        if cover.get(key):
+            out.append(cover[key])
     out.append("")
-    chosen = [f"{label} [{box}]" for label, box, checked in view.pursuant(filing) if checked]
-    out.append(f"Rule being filed pursuant to: {', '.join(chosen)}")
+
+    def box(label, number, checked):
+        return f"{'[X]' if checked else '[ ]'} {label}" + (f" [{number}]" if number else "")
+    if view.filed_by(filing):
+        out += [cover["filed_by"]["label"], *("    " + box(*b) for b in view.filed_by(filing)),
+                *("    " + box(label, "", False) for label in cover["filed_by"].get("also", ())), ""]
+    out += [cover.get("pursuant_label", ""), *("    " + box(*b) for b in view.pursuant(filing))]
     for f in view.cover_fields(filing):
         out.append(f"{f.label}: {f.value} [{f.box}]")
     if fc is None:
@@ -119,5 +127,5 @@ def render_text(filing: Filing) -> str:
             if section.subtitle:
                 out += _wrap(section.subtitle, WIDTH)
             for rv in section.rows:
-                out += _row(rv)
+                out += _row(rv, "minus" if filing.report.kind == "daily-seg" else "parens")
     return "\n".join(out) + "\n"

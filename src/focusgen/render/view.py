@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..compute import Filing
+from ..report.model import Filing
 from ..form.formdef import Line, Row
 from ..money import fmt_percent
 
@@ -158,16 +158,29 @@ class CoverField:
     place: str = ""         # "right": alone at the right of its row
 
 
-def cover_fields(filing: Filing) -> list[CoverField]:
-    """The FOCUS II cover's boxes, as the form definition lays them out."""
+def cover_fields(filing: Filing, public: bool = False) -> list[CoverField]:
+    """The FOCUS II cover's boxes, as the form definition lays them out; the public copy leaves out the
+    boxes that name a person (the cover's `private`: the contact)."""
     h = filing.header
     found = []
+    private = set(filing.report.cover.get("private", ())) if public else set()
     for label, box, field, *layout in filing.report.cover.get("fields", ()):
+        if field in private:
+            continue
         value = _field(h, field)
         if isinstance(value, date):
             value = mmddyy(value)
         found.append(CoverField(label, box, value or "", *layout))
     return found
+
+
+def filed_by(filing: Filing) -> list[tuple[str, str, bool]]:
+    """The amended cover's "filed by a/an" boxes: (label, box, checked); the input's filed_by, or the first."""
+    spec = filing.report.cover.get("filed_by")
+    if not spec:
+        return []
+    chosen = filing.header.filed_by or spec["options"][0][0]
+    return [(label, box, key == chosen) for key, label, box, *_ in spec["options"]]
 
 
 def pursuant(filing: Filing) -> list[tuple[str, str, bool]]:
@@ -212,25 +225,3 @@ def focus_cover(filing: Filing) -> FocusCover | None:
         carries=((yes[0], yes[1], h.carries_customer_accounts), (no[0], no[1], not h.carries_customer_accounts)),
         carries_label=carries["label"], audited=(audited["label"], audited["box"], h.audited_report),
         execution=cover["execution"])
-
-
-def summary(filing: Filing) -> list[dict]:
-    """Each statement's key figures: excess (deficiency), target, over (under) target; capital."""
-    found = []
-    for st in filing.report.statements:
-        if not st.summary:
-            continue
-        entry = {"statement": st.key, "name": st.short, "title": st.title}
-        for role, code in st.summary.items():
-            entry[role] = {"line": code, "value": filing.values[code]}
-        if "early_warning" in entry:
-            # the threshold of the 1.12(b) notice, beside line 7495 as the form's note prints it
-            from ..close.alerts import thresholds
-            derived = thresholds(filing)
-            entry["early_warning_threshold"] = {"line": "CFTC Regulation 1.12(b)",
-                                                "value": derived["early_warning_threshold"]}
-            if derived["minimum_net_capital"] != filing.values.get("7490"):
-                entry["minimum_net_capital"] = {"line": "greater of 7490 and SEC 3760",
-                                                "value": derived["minimum_net_capital"]}
-        found.append(entry)
-    return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..compute import Filing
+from .model import Filing
 from ..money import fmt_amount, fmt_percent
 
 
@@ -17,16 +17,8 @@ def explain(filing: Filing, code: str, coef: int = 1) -> dict:
     fi = filing.input
     if line.formula is not None:
         f = line.formula
-        node["rule"] = f.describe()
-        if f.op == "sum":
-            node["parts"] = [explain(filing, a) for a in f.args]
-        elif f.op == "sub":
-            node["parts"] = [explain(filing, f.args[0]), explain(filing, f.args[1], -1)]
-        elif f.op in ("max", "pct"):
-            node["parts"] = [explain(filing, a) for a in f.args]
-        else:   # early warning: the governing line of line D and the rate the form's note gives it
-            node["parts"] = [explain(filing, a) for a in f.args]
-            node["rule"] += "; retail forex rates" if fi.header.retail_forex else ""
+        node["rule"] = f.describe() + f.operator.note(f, fi.header.retail_forex)
+        node["parts"] = [explain(filing, a, sign) for sign, a in f.operator.parts(f)]
         node["how"] = "computed"
         return node
     if code in fi.percents:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..compute import Filing, compute_values
+from .values import compute_values
+from .model import Filing
 from ..inputs.currencies import BASE, START, convert, dollars_of, summed
 from ..money import exact, to_dollars
 

@@ -1,1 +1,0 @@
-"""Month-end close: explain, variance, alerts and the audit manifest."""

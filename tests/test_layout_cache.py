@@ -152,6 +152,55 @@ def test_one_layout_per_variant_not_per_period_firm_or_amount(tmp_path, cache, r
     assert len(plans(cache)) == 2
 
 
+def _amended_cover(tmp_path: Path, name: str, as_of: str, extra: str = "") -> Path:
+    """The example FOCUS II moved to another month (the cover in force on that date), with `extra`."""
+    year, month, _ = as_of.split("-")
+    return edited(tmp_path, name, **{"as_of: 2020-11-30": f"as_of: {as_of}",
+                                     "period_begin: 2020-11-01": f"period_begin: {year}-{month}-01{extra}"})
+
+
+def test_the_cover_in_force_and_the_public_copy_come_out_of_variants_and_slots(tmp_path, cache, run):
+    """Issue 23 through issue 21's machinery: the amended cover (from 10/06/2021) is a variant of its own,
+    its 'filed by' and 'pursuant to' marks slots; the public copy (no contact) is a variant of each report.
+    Each is placed exactly where laying it out puts it, the same bytes with the cache empty, warm or off."""
+    november = _amended_cover(tmp_path, "2021-11", "2021-11-30")
+    december = _amended_cover(tmp_path, "2021-12", "2021-12-31", "\nfiled_by: broker-dealer-msbsp\n"
+                              "filed_pursuant_to: special-request")
+    daily = INPUTS / "daily-seg-2017-12-26.yaml"
+    for path in (november, december, INPUTS / "2020-11.yaml", daily):
+        for public in (False, True):
+            f = filing(path=path)
+            placed = assert_placed_as_laid_out(f, public)
+            text = pdf_text(placed)
+            person = "Alexander Baptiste" if path == daily else "STEVEN N LOMBARDO"
+            assert (person in text) != public and ("525-3425" in text or "994-6223" in text) != public
+            if path != daily:
+                assert ("OMB Number: 3235-0123" in text) == (path in (november, december))
+                assert ("Rule 17a-11" in text) == (path not in (november, december))
+    amended = pdf.context(filing(path=november))
+    assert amended != pdf.context(filing()) and amended == pdf.context(filing(path=december))  # the marks are slots
+    # the marks as given: 1) and 1) on 11/30/21 (the defaults), 3) and 3) on 12/31/21
+    for path, marked in ((november, ("1) Broker-dealer not", "1) Rule 17a-5(a)")),
+                         (december, ("3) Broker-dealer registered as an MSBSP", "3) Special request by DEA"))):
+        lines = pdf_text(pdf.render_pdf(filing(path=path))).splitlines()
+        checked = [line for line in lines if line.startswith("X ")]
+        assert [c[2:].startswith(m) for c, m in zip(checked, marked)] == [True, True], checked
+    # the same bytes with the cache empty, warm and off (in this process and a fresh one)
+    for path in (november, december, daily):
+        stem = path.stem
+        for state, extra in (("empty", ()), ("warm", ()), ("off", ("--no-cache",))):
+            if state == "empty":
+                layout_cache._MEMORY.clear()
+                for plan in plans(cache):
+                    plan.unlink()
+            assert run("build", path, "--out", tmp_path / state / stem, "--format", "pdf,public", "--quiet",
+                       *extra)[0] == 0
+        assert outputs(tmp_path / "empty" / stem) == outputs(tmp_path / "warm" / stem) \
+            == outputs(tmp_path / "off" / stem), stem
+    build_process(december, tmp_path / "process", tmp_path / "other", "--format", "pdf,public")
+    assert outputs(tmp_path / "process") == outputs(tmp_path / "empty" / "2021-12")
+
+
 def test_the_variant_is_what_the_pages_show_besides_slots():
     base = filing()
     ctx = pdf.context(base)

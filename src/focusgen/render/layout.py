@@ -240,7 +240,7 @@ def _lay_out(html: str, placeholders: dict[str, str], epoch: int) -> dict:
                 != ("none", "none", "normal", "normal", "none", "none"):
             # kerning, ligatures or spacing would make a value's glyph positions depend on its text
             raise Unplaceable(f"slot {name} is kerned, ligated, spaced, transformed or decorated (filing.css "
-                              "sets [data-fg-slot] {{ font-kerning: none; font-variant-ligatures: none }})")
+                              "sets .sl {{ font-kerning: none; font-variant-ligatures: none }})")
         stream.stream.append(_Sentinel())
         start = len(stream.stream)
         real(stream, box, *args, **kwargs)
@@ -261,29 +261,47 @@ def _lay_out(html: str, placeholders: dict[str, str], epoch: int) -> dict:
     widths = {f.hash: f.widths for f in doc.fonts.values()}
     texts = {f.hash: f.to_unicode for f in doc.fonts.values()}
 
-    def obj(ref) -> object:
-        m = _REF.match(ref if isinstance(ref, bytes) else str(ref).encode())
-        if m is None:
-            raise Unplaceable("an unexpected reference")
-        return pdf.objects[int(m.group(1))]
-
-    pages, states = [], {}
     glyphs: dict[str, dict[str, list]] = {name: {} for name in faces}
+    pages, states = _read_pages(pdf, pydyf, placeholders, faces, glyphs, widths, texts)
+    if pdf.catalog.get("Names") or pdf.catalog.get("AcroForm") or pdf.catalog.get("OpenAction"):
+        raise Unplaceable("a document with names, forms or actions")
+
+    def tree(items) -> list:
+        return [[title, page, x, y, tree(children)] for title, (page, x, y), children, _ in items]
+
+    return {"format": FORMAT, "placeable": True, "producer": f"WeasyPrint {weasyprint.__version__}",
+            "lang": doc.metadata.lang or None, "pages": pages, "states": states,
+            "fonts": {name: {"face": face, "glyphs": glyphs[name]} for name, face in faces.items()},
+            "outlines": tree(outlines)}
+
+
+def _obj(pdf, ref) -> object:
+    m = _REF.match(ref if isinstance(ref, bytes) else str(ref).encode())
+    if m is None:
+        raise Unplaceable("an unexpected reference")
+    return pdf.objects[int(m.group(1))]
+
+
+def _read_pages(pdf, pydyf, placeholders: dict[str, str], faces: dict, glyphs: dict, widths: dict,
+                texts: dict) -> tuple[list, dict]:
+    """Each page WeasyPrint wrote: its size and its content as static runs (base64) and slots; the
+    graphics states the pages use; the glyphs the static content draws (into `glyphs`)."""
+    pages, states = [], {}
     for kid in pdf.page_references:
-        page = obj(kid)
+        page = _obj(pdf, kid)
         if set(page) - {"Type", "Parent", "MediaBox", "Contents", "Resources", "TrimBox", "BleedBox"}:
             raise Unplaceable(f"a page with {sorted(set(page) - {'Type', 'Parent', 'MediaBox'})}")
         left, top, right, bottom = (float(v) for v in page["MediaBox"])
         if (left, top) != (0, 0):
             raise Unplaceable("a page with bleed")
-        resources = obj(page["Resources"])
+        resources = _obj(pdf, page["Resources"])
         for key, value in resources.items():
             if key == "ExtGState":
                 for gs, entries in value.items():
                     states[gs] = {k: v for k, v in entries.items()}
             elif key not in ("ColorSpace", "Font") and value:
                 raise Unplaceable(f"pages use {key} resources")
-        stream = obj(page["Contents"])
+        stream = _obj(pdf, page["Contents"])
         items = stream.stream
         if any(isinstance(i, _Sentinel) for i in items):
             raise Unplaceable("a slot was not drawn")
@@ -302,16 +320,7 @@ def _lay_out(html: str, placeholders: dict[str, str], epoch: int) -> dict:
             if isinstance(part, str):
                 _static_glyphs(base64.b64decode(part), glyphs, widths, texts)
         pages.append({"size": [right, bottom], "content": parts})
-    if pdf.catalog.get("Names") or pdf.catalog.get("AcroForm") or pdf.catalog.get("OpenAction"):
-        raise Unplaceable("a document with names, forms or actions")
-
-    def tree(items) -> list:
-        return [[title, page, x, y, tree(children)] for title, (page, x, y), children, _ in items]
-
-    return {"format": FORMAT, "placeable": True, "producer": f"WeasyPrint {weasyprint.__version__}",
-            "lang": doc.metadata.lang or None, "pages": pages, "states": states,
-            "fonts": {name: {"face": face, "glyphs": glyphs[name]} for name, face in faces.items()},
-            "outlines": tree(outlines)}
+    return pages, states
 
 
 def _static_glyphs(data: bytes, glyphs: dict, widths: dict, texts: dict) -> None:

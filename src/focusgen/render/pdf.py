@@ -141,21 +141,30 @@ def prepare(filing: Filing, public: bool = False) -> Prepared:
     return prepared
 
 
+class _Slots:
+    """What a filing's preparation gathers: the text boxes (their geometry), the text each box shows
+    (with the input field it comes from), and each slot's value and kind."""
+
+    def __init__(self) -> None:
+        self.boxes: dict[str, dict] = {}
+        self.texts: dict[str, tuple[str, str]] = {}      # box -> (its text, the input field it shows)
+        self.found: dict[str, Value] = {}
+        self.kinds: dict[str, str] = {}
+
+    def put(self, name: str, kind: str, text: str) -> None:
+        self.found[name] = Value(text)
+        self.kinds[name] = kind
+
+    def box(self, name: str, spec: dict, text: str | None, field: str) -> None:
+        self.boxes[name] = spec
+        self.texts[name] = (text, field)
+
+
 def _prepare(filing: Filing, public: bool) -> Prepared:
-    from .fit import TooLong, exact as exact_text
-    rep = filing.report
     h = filing.header
-    daily = rep.kind == "daily-seg"
-    cover = rep.cover
-    boxes: dict[str, dict] = {}
-    texts: dict[str, tuple[str, str]] = {}           # box -> (its text, the input field it shows)
-    found: dict[str, Value] = {}
-    kinds: dict[str, str] = {}
-
-    def put(name: str, kind: str, text: str) -> None:
-        found[name] = Value(text)
-        kinds[name] = kind
-
+    daily = filing.report.kind == "daily-seg"
+    cover = filing.report.cover
+    s = _Slots()
     # the cover's wording, of the form revision in force on the as-of date (form/revisions)
     wording = ("sec_title", "title", "subtitle", "instructions", "omb", "pursuant_label")
     ctx: dict = {"winjammer": daily, "public": public, "version": __version__, "form_name": filing.form_name,
@@ -163,90 +172,110 @@ def _prepare(filing: Filing, public: bool) -> Prepared:
     # the public copy leaves out the boxes that name a person (the cover's `private`: the contact)
     private = set(cover.get("private", ())) if public else set()
     if daily:
-        banner = view.banner(filing)
-        put("banner.end", "text", banner[0][1])
-        put("banner.last", "text", banner[3][1])
-        boxes["banner.firm"] = _box(CONTENT - 62, 1, 8, most=3)
-        texts["banner.firm"] = (h.firm.name, "firm.name")
-        boxes["wj.status"] = _box(CONTENT, 1, 11, "bold", leading=16, most=3)
-        texts["wj.status"] = (h.filing_status, "filing_status")
-        ctx["banner_last"] = "Submit Date" if h.submit_date else "As of"
-        ctx["contact"] = []
-        c = h.firm.contact
-        for i, (label, text, field) in enumerate((("Name of Company", h.firm.name, "firm.name"),
-                                                  ("Contact Name", c.name, "firm.contact.name"),
-                                                  ("Contact Phone Number", c.phone, "firm.contact.phone"),
-                                                  ("Contact Email Address", c.email, "firm.contact.email"))):
-            if field in private:
-                continue
-            boxes[f"contact.{i}"] = _box(CONTENT - 16, 2 if i == 0 else 1, _COVER, "bold", most=4)
-            texts[f"contact.{i}"] = (text, field)
-            ctx["contact"].append([label, f"contact.{i}"])
-        ctx["targets"] = []
-        for choice in view.residual_interest_targets(filing):
-            options = []
-            for j, (wording, value) in enumerate(choice.options):
-                name = f"target.{choice.line}.{j}"
-                boxes[name] = _box(180, 1, _ROW, leading=9.6, anchor="right")
-                texts[name] = (value, f"lines.{choice.line}")
-                options.append([wording, name])
-            ctx["targets"].append({"title": choice.title, "line": choice.line, "options": options})
+        _daily_cover(filing, s, ctx, private)
     else:
-        put("asof.short", "date6", view.mmddyy(h.as_of))
-        boxes["head.firm"] = _box(410, 2, _COVER, "bold", most=4)
-        texts["head.firm"] = (h.firm.name, "firm.name")
-        ctx["cover"].update(part=list(cover["part"]), amended=cover["amended"] if h.amended else "")
-        # the check boxes: a mark slot each, named by its box (by its place where the form gives no box)
-        ctx["pursuant"] = [[label, box, f"mark.{box or f'pursuant.{i}'}"]
-                           for i, (label, box, _) in enumerate(view.pursuant(filing))]
-        filed_by = view.filed_by(filing)
-        ctx["filed_by"] = [[label, box, f"mark.{box or f'filed_by.{i}'}"] for i, (label, box, _) in enumerate(filed_by)]
-        if filed_by:
-            ctx["cover"]["filed_by"] = {"label": cover["filed_by"]["label"],
-                                        "also": list(cover["filed_by"].get("also", ()))}
-        values_of = {f.box: f.value for f in view.cover_fields(filing)}
-        fields = []
-        for label, box, field, *layout in cover.get("fields", ()):
-            if field in private:
-                continue
-            width = layout[0] if layout else 100
-            place = layout[1] if len(layout) > 1 else ""
-            name = f"cover.{box}"
-            outer = round(width * 0.999 * CONTENT / 100, 2)
-            # one line, as the form prints them (the amended cover must fit its page too); a longer name
-            # or street takes up to 4 (a variant of its own)
-            two = field in ("firm.name", "firm.address.street")
-            boxes[name] = _box(outer - 8 - 43.2, 1, _COVER, "bold", most=4 if two else 3)
-            where = "firm.address" if field.startswith("firm.address") and isinstance(h.firm.address, str) else field
-            texts[name] = (values_of[box], where)
-            fields.append({"label": label, "box": box, "slot": name, "width": outer, "place": place, "pct": width})
-        ctx["cover_fields"] = fields
-        c = cover["consolidated"]
-        focus = view.focus_cover(filing)
-        rows = []
-        for i, ((name_box, official_box), (text, _, _)) in enumerate(zip(c["boxes"], focus.consolidated)):
-            boxes[f"consolidated.{i}"] = _box(CONTENT - 150, 1, _COVER, "bold", most=4)
-            texts[f"consolidated.{i}"] = (text, f"consolidated[{i}].name")
-            rows.append([f"consolidated.{i}", name_box, official_box])
-        yes, no = cover["carries"]["yes"], cover["carries"]["no"]
-        ctx["focus"] = {
-            "consolidated_label": c["label"], "official_use": c["official_use"], "consolidated": rows,
-            "carries_label": cover["carries"]["label"],
-            "carries": [[yes[0], yes[1], f"mark.{yes[1]}"], [no[0], no[1], f"mark.{no[1]}"]],
-            "audited": [cover["audited"]["label"], cover["audited"]["box"], f"mark.{cover['audited']['box']}"],
-            "execution": cover["execution"]}
-        chosen = {name: checked for (_, _, name), (_, _, checked) in zip(ctx["pursuant"], view.pursuant(filing))}
-        chosen.update({name: checked for (_, _, name), (_, _, checked) in zip(ctx["filed_by"], filed_by)})
-        for _, box, checked in focus.carries:
-            chosen[f"mark.{box}"] = checked
-        chosen[f"mark.{focus.audited[1]}"] = focus.audited[2]
-        for name, checked in chosen.items():
-            put(name, "mark", "X" if checked else "")
+        _focus_cover(filing, s, ctx, private)
     if not public:
-        put("asof.long", "date8", view.mmddyyyy(h.as_of))
-        put("hash", "hex", filing.input.digest[:12])
-    convention = "minus" if daily else "parens"
-    given = {str(k): v for k, v in h.describe.items()}
+        s.put("asof.long", "date8", view.mmddyyyy(h.as_of))
+        s.put("hash", "hex", filing.input.digest[:12])
+    pages = _pages(filing, s, "minus" if daily else "parens")
+    exact, unfit = _fit(s)
+    lifts = _lift(pages, s.boxes)
+    if not daily:
+        _cover_rows(ctx["cover_fields"], s.boxes)
+    ctx["pages"] = pages
+    ctx["boxes"] = s.boxes
+    ctx["stylesheet"] = _stylesheet(s.boxes, ctx.get("cover_fields", []), lifts)
+    for f in ctx.get("cover_fields", []):
+        f["class"] = f"cw{str(f['width']).replace('.', '_')}"
+    return Prepared(ctx, s.found, s.kinds, exact, unfit)
+
+
+def _daily_cover(filing: Filing, s: _Slots, ctx: dict, private: set) -> None:
+    """WinJammer's banner and filing page, and the Daily Seg cover: the contact and the targets."""
+    h = filing.header
+    banner = view.banner(filing)
+    s.put("banner.end", "text", banner[0][1])
+    s.put("banner.last", "text", banner[3][1])
+    s.box("banner.firm", _box(CONTENT - 62, 1, 8, most=3), h.firm.name, "firm.name")
+    s.box("wj.status", _box(CONTENT, 1, 11, "bold", leading=16, most=3), h.filing_status, "filing_status")
+    ctx["banner_last"] = "Submit Date" if h.submit_date else "As of"
+    ctx["contact"] = []
+    c = h.firm.contact
+    for i, (label, text, field) in enumerate((("Name of Company", h.firm.name, "firm.name"),
+                                              ("Contact Name", c.name, "firm.contact.name"),
+                                              ("Contact Phone Number", c.phone, "firm.contact.phone"),
+                                              ("Contact Email Address", c.email, "firm.contact.email"))):
+        if field in private:
+            continue
+        s.box(f"contact.{i}", _box(CONTENT - 16, 2 if i == 0 else 1, _COVER, "bold", most=4), text, field)
+        ctx["contact"].append([label, f"contact.{i}"])
+    ctx["targets"] = []
+    for choice in view.residual_interest_targets(filing):
+        options = []
+        for j, (wording, value) in enumerate(choice.options):
+            name = f"target.{choice.line}.{j}"
+            s.box(name, _box(180, 1, _ROW, leading=9.6, anchor="right"), value, f"lines.{choice.line}")
+            options.append([wording, name])
+        ctx["targets"].append({"title": choice.title, "line": choice.line, "options": options})
+
+
+def _focus_cover(filing: Filing, s: _Slots, ctx: dict, private: set) -> None:
+    """The FOCUS II page head and cover: its boxes, the consolidated names, the check boxes (a mark slot
+    each, named by its box, or by its place where the form gives no box)."""
+    h = filing.header
+    cover = filing.report.cover
+    s.put("asof.short", "date6", view.mmddyy(h.as_of))
+    s.box("head.firm", _box(410, 2, _COVER, "bold", most=4), h.firm.name, "firm.name")
+    ctx["cover"].update(part=list(cover["part"]), amended=cover["amended"] if h.amended else "")
+    pursuant = view.pursuant(filing)
+    ctx["pursuant"] = [[label, box, f"mark.{box or f'pursuant.{i}'}"] for i, (label, box, _) in enumerate(pursuant)]
+    filed_by = view.filed_by(filing)
+    ctx["filed_by"] = [[label, box, f"mark.{box or f'filed_by.{i}'}"] for i, (label, box, _) in enumerate(filed_by)]
+    if filed_by:
+        ctx["cover"]["filed_by"] = {"label": cover["filed_by"]["label"],
+                                    "also": list(cover["filed_by"].get("also", ()))}
+    values_of = {f.box: f.value for f in view.cover_fields(filing)}
+    fields = []
+    for label, box, field, *layout in cover.get("fields", ()):
+        if field in private:
+            continue
+        width = layout[0] if layout else 100
+        place = layout[1] if len(layout) > 1 else ""
+        name = f"cover.{box}"
+        outer = round(width * 0.999 * CONTENT / 100, 2)
+        # one line, as the form prints them (the amended cover must fit its page too); a longer name or
+        # street takes up to 4 (a variant of its own)
+        two = field in ("firm.name", "firm.address.street")
+        where = "firm.address" if field.startswith("firm.address") and isinstance(h.firm.address, str) else field
+        s.box(name, _box(outer - 8 - 43.2, 1, _COVER, "bold", most=4 if two else 3), values_of[box], where)
+        fields.append({"label": label, "box": box, "slot": name, "width": outer, "place": place, "pct": width})
+    ctx["cover_fields"] = fields
+    c = cover["consolidated"]
+    focus = view.focus_cover(filing)
+    rows = []
+    for i, ((name_box, official_box), (text, _, _)) in enumerate(zip(c["boxes"], focus.consolidated)):
+        s.box(f"consolidated.{i}", _box(CONTENT - 150, 1, _COVER, "bold", most=4), text, f"consolidated[{i}].name")
+        rows.append([f"consolidated.{i}", name_box, official_box])
+    yes, no = cover["carries"]["yes"], cover["carries"]["no"]
+    ctx["focus"] = {
+        "consolidated_label": c["label"], "official_use": c["official_use"], "consolidated": rows,
+        "carries_label": cover["carries"]["label"],
+        "carries": [[yes[0], yes[1], f"mark.{yes[1]}"], [no[0], no[1], f"mark.{no[1]}"]],
+        "audited": [cover["audited"]["label"], cover["audited"]["box"], f"mark.{cover['audited']['box']}"],
+        "execution": cover["execution"]}
+    chosen = {name: checked for (_, _, name), (_, _, checked) in zip(ctx["pursuant"], pursuant)}
+    chosen.update({name: checked for (_, _, name), (_, _, checked) in zip(ctx["filed_by"], filed_by)})
+    for _, box, checked in focus.carries:
+        chosen[f"mark.{box}"] = checked
+    chosen[f"mark.{focus.audited[1]}"] = focus.audited[2]
+    for name, checked in chosen.items():
+        s.put(name, "mark", "X" if checked else "")
+
+
+def _pages(filing: Filing, s: _Slots, convention: str) -> list:
+    """The statement pages: rows with their amounts (a slot each), name fields and describe texts."""
+    given = {str(k): v for k, v in filing.header.describe.items()}
     names = filing.names
     pages = []
     for page in view.pages(filing):
@@ -262,26 +291,29 @@ def _prepare(filing: Filing, public: bool) -> Prepared:
                         slot_name = f"L{cell.line.code}"
                         entry["cells"].append({"col": col, "code": cell.line.code, "coded": cell.line.coded,
                                                "dollar": cell.line.dollar, "slot": slot_name})
-                        put(slot_name, "amount", fmt_amount(cell.value, convention))
+                        s.put(slot_name, "amount", fmt_amount(cell.value, convention))
                 if rv.text:
                     code = rv.text[0].code
-                    name = f"name.{code}"
-                    boxes[name] = _box(165.6, 2, _ROW, leading=9.6, most=8)
-                    texts[name] = (names[code], f"names.{code}")
-                    entry["name"] = {"code": code, "slot": name}
+                    s.box(f"name.{code}", _box(165.6, 2, _ROW, leading=9.6, most=8), names[code], f"names.{code}")
+                    entry["name"] = {"code": code, "slot": f"name.{code}"}
                 if "(describe:)" in r.label and r.lines:
                     code = r.lines[0].code
-                    name = f"describe.{code}"
-                    boxes[name] = _box(230.4, 2, _ROW, leading=9.6, most=6)
-                    texts[name] = (given.get(code, ""), f"describe.{code}")
-                    entry["describe"] = name
+                    s.box(f"describe.{code}", _box(230.4, 2, _ROW, leading=9.6, most=6), given.get(code, ""),
+                          f"describe.{code}")
+                    entry["describe"] = f"describe.{code}"
                 rows.append(entry)
             sections.append({"title": section.title, "subtitle": section.subtitle, "rows": rows})
         pages.append(sections)
+    return pages
 
-    exact, unfit, lifts = True, [], set()
-    for name, (text, field) in texts.items():
-        spec = boxes[name]
+
+def _fit(s: _Slots) -> tuple[bool, list[tuple[str, str]]]:
+    """Each text into its box (fit.py), a slot per line; whether every line can be placed glyph for
+    glyph, and the texts too long for their boxes."""
+    from .fit import TooLong, exact as exact_text
+    exact, unfit = True, []
+    for name, (text, field) in s.texts.items():
+        spec = s.boxes[name]
         try:
             fitted = fit(box_of(spec), nfc(text or ""))
         except TooLong:
@@ -290,11 +322,17 @@ def _prepare(filing: Filing, public: bool) -> Prepared:
         lines = fitted.lines if fitted else ("",) * spec["lines"]
         spec["lines"] = spec["rows"] = len(lines)
         for i, line in enumerate(lines):
-            found[f"{name}#{i}"] = Value(line, fitted.size if fitted and fitted.shrunk else None)
-            kinds[f"{name}#{i}"] = "line"
+            s.found[f"{name}#{i}"] = Value(line, fitted.size if fitted and fitted.shrunk else None)
+            s.kinds[f"{name}#{i}"] = "line"
             if line and not exact_text(line, spec["face"]):
                 exact = False
-    for sections in pages:                     # a row's amounts on its first line, below any text box
+    return exact, unfit
+
+
+def _lift(pages: list, boxes: dict) -> set:
+    """A row's amounts on its first line, below any text box: the lifts the rows need."""
+    lifts = set()
+    for sections in pages:
         for section in sections:
             for entry in section["rows"]:
                 lift = 1
@@ -305,31 +343,29 @@ def _prepare(filing: Filing, public: bool) -> Prepared:
                 if lift > 1:
                     entry["lift"] = f"up{lift}"
                     lifts.add(lift)
-    if not daily:                              # the cover's boxes side by side: one height per row
-        row: list[str] = []
-        used = 0.0
+    return lifts
 
-        def flush() -> None:
-            tallest = max((boxes[n]["lines"] for n in row), default=1)
-            for n in row:
-                boxes[n]["rows"] = tallest
-            row.clear()
-        for f in ctx["cover_fields"]:
-            if f["place"] or used + f["pct"] > 100.001:
-                flush()
-                used = 0.0
-            row.append(f["slot"])
-            used += f["pct"]
-            if f["place"]:
-                flush()
-                used = 0.0
-        flush()
-    ctx["pages"] = pages
-    ctx["boxes"] = boxes
-    ctx["stylesheet"] = _stylesheet(boxes, ctx.get("cover_fields", []), lifts)
-    for f in ctx.get("cover_fields", []):
-        f["class"] = f"cw{str(f['width']).replace('.', '_')}"
-    return Prepared(ctx, found, kinds, exact, unfit)
+
+def _cover_rows(fields: list, boxes: dict) -> None:
+    """The cover's boxes side by side: one height per row (the tallest of its boxes)."""
+    row: list[str] = []
+    used = 0.0
+
+    def flush() -> None:
+        tallest = max((boxes[n]["lines"] for n in row), default=1)
+        for n in row:
+            boxes[n]["rows"] = tallest
+        row.clear()
+    for f in fields:
+        if f["place"] or used + f["pct"] > 100.001:
+            flush()
+            used = 0.0
+        row.append(f["slot"])
+        used += f["pct"]
+        if f["place"]:
+            flush()
+            used = 0.0
+    flush()
 
 
 def context(filing: Filing, public: bool = False) -> dict:

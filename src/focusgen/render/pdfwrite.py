@@ -233,6 +233,72 @@ def _line(values: dict, part: dict) -> tuple[str, float]:
     return value.text, (value.size if value.size is not None else part["size"])
 
 
+def _stream(data: bytes, extra: bytes = b"") -> bytes:
+    packed = zlib.compress(data, 6)     # zlib's default level: a third of level 9's time, 3% larger
+    return b"<<" + extra + b"/Filter /FlateDecode/Length %d>>\nstream\n" % len(packed) + packed + b"\nendstream"
+
+
+def _slot_ops(part: dict, values: dict, fonts_: dict, widths: dict, texts: dict, used: dict) -> bytes:
+    """The content that draws one slot's value (its graphics state, then its text at its anchor), noting
+    each glyph it uses, its width and its text; nothing for an empty value without a state."""
+    state = base64.b64decode(part["state"])
+    text, size = _line(values, part)
+    if not text:
+        return state
+    name = part["font"]
+    face = fonts.face(fonts_[name]["face"])
+    table, glyph_text = widths[name], texts[name]
+    gids, total = [], 0
+    for c in text:
+        gid = face.cmap[ord(c)]
+        if gid not in table:
+            table[gid] = face.width1000(gid, size)
+        glyph_text.setdefault(gid, c)
+        used[name].add(gid)
+        gids.append(gid)
+        total += table[gid]
+    advance = total * size / 1000
+    x = part["x"] - (advance if part["anchor"] == "right" else advance / 2 if part["anchor"] == "center" else 0)
+    ops = b"\n".join((b"BT", b"1 0 0 -1 " + _num(x) + b" " + _num(part["y"]) + b" Tm",
+                      b"/" + name.encode("ascii") + b" " + _num(size) + b" Tf",
+                      b"[<" + struct.pack(f">{len(gids)}H", *gids).hex().encode("ascii") + b">] TJ", b"ET"))
+    return state + b"\n" + ops if state else ops
+
+
+def _font(name: str, face_name: str, gids: list[int], widths: dict[int, int], texts: dict[int, str], add) -> bytes:
+    """One font's objects (the subset program, descriptor, CID font, ToUnicode, Type0): its resource entry."""
+    face = fonts.face(face_name)
+    chars = {ord(texts[g]): g for g in gids}
+    program = face.subset(gids, chars)
+    tag = fonts.subset_tag(face_name, gids)
+    base = f"/{tag}+{face.name.rsplit('.', 1)[0]}".encode("ascii")
+    file_ref = add(_stream(program, b"/Length1 %d" % len(program)))
+    scale = 1000 / face.upem
+    bbox = b" ".join(b"%d" % round(v * scale) for v in face.bbox)
+    descriptor = add(b"<</Type /FontDescriptor/FontName " + base + b"/FontFamily " + _string(fonts.FAMILY)
+                     + b"/Flags 4/FontBBox [" + bbox + b"]/ItalicAngle 0/Ascent %d/Descent %d/CapHeight %d"
+                     % (round(face.ascent * scale), round(face.descent * scale), round(face.cap_height * scale))
+                     + b"/StemV 80/StemH 80/FontFile2 %d 0 R>>" % file_ref)
+    w = b" ".join(b"%d [%d]" % (g, widths[g]) for g in gids)
+    cid = add(b"<</Type /Font/Subtype /CIDFontType2/BaseFont " + base
+              + b"/CIDSystemInfo <</Registry (Adobe)/Ordering (Identity)/Supplement 0>>/CIDToGIDMap /Identity"
+              + b"/FontDescriptor %d 0 R/W [" % descriptor + w + b"]>>")
+    cmap = [b"/CIDInit /ProcSet findresource begin", b"12 dict begin", b"begincmap",
+            b"/CIDSystemInfo <</Registry (Adobe)/Ordering (UCS)/Supplement 0>> def",
+            b"/CMapName /Adobe-Identity-UCS def", b"/CMapType 2 def",
+            b"1 begincodespacerange", b"<0000> <ffff>", b"endcodespacerange"]
+    for i in range(0, len(gids), 100):
+        batch = gids[i:i + 100]
+        cmap.append(b"%d beginbfchar" % len(batch))
+        cmap += [b"<%04x> <%s>" % (g, texts[g].encode("utf-16-be").hex().encode("ascii")) for g in batch]
+        cmap.append(b"endbfchar")
+    cmap += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
+    to_unicode = add(_stream(b"\n".join(cmap)))
+    return b"/" + name.encode("ascii") + b" %d 0 R" % add(
+        b"<</Type /Font/Subtype /Type0/BaseFont " + base + b"/Encoding /Identity-H/DescendantFonts [%d 0 R]" % cid
+        + b"/ToUnicode %d 0 R>>" % to_unicode)
+
+
 def assemble(plan: dict, values: dict, info: dict[str, str]) -> bytes:
     """The PDF of a validated `plan` with each slot showing values[name] (slots.Value); `info` is the
     document information (Title, Author, Creator, CreationDate, ModDate)."""
@@ -249,10 +315,6 @@ def assemble(plan: dict, values: dict, info: dict[str, str]) -> bytes:
         objects.append(body)
         return len(objects)
 
-    def stream(data: bytes, extra: bytes = b"") -> bytes:
-        packed = zlib.compress(data, 6)     # zlib's default level: a third of level 9's time, 3% larger
-        return b"<<" + extra + b"/Filter /FlateDecode/Length %d>>\nstream\n" % len(packed) + packed + b"\nendstream"
-
     page_numbers = []
     for page in plan["pages"]:
         chunks = []
@@ -260,69 +322,16 @@ def assemble(plan: dict, values: dict, info: dict[str, str]) -> bytes:
             if isinstance(part, str):
                 chunks.append(base64.b64decode(part))
                 continue
-            state = base64.b64decode(part["state"])
-            text, size = _line(values, part)
-            if not text:
-                if state:
-                    chunks.append(state)
-                continue
-            name = part["font"]
-            face = fonts.face(fonts_[name]["face"])
-            table, glyph_text = widths[name], texts[name]
-            gids, total = [], 0
-            for c in text:
-                gid = face.cmap[ord(c)]
-                if gid not in table:
-                    table[gid] = face.width1000(gid, size)
-                glyph_text.setdefault(gid, c)
-                used[name].add(gid)
-                gids.append(gid)
-                total += table[gid]
-            advance = total * size / 1000
-            x = part["x"] - (advance if part["anchor"] == "right" else advance / 2 if part["anchor"] == "center" else 0)
-            ops = b"\n".join((b"BT", b"1 0 0 -1 " + _num(x) + b" " + _num(part["y"]) + b" Tm",
-                              b"/" + name.encode("ascii") + b" " + _num(size) + b" Tf",
-                              b"[<" + struct.pack(f">{len(gids)}H", *gids).hex().encode("ascii") + b">] TJ", b"ET"))
-            chunks.append(state + b"\n" + ops if state else ops)
-        content = add(stream(b"\n".join(chunks)))
+            drawn = _slot_ops(part, values, fonts_, widths, texts, used)
+            if drawn:
+                chunks.append(drawn)
+        content = add(_stream(b"\n".join(chunks)))
         w, h = page["size"]
         page_numbers.append(add(b"<</Type /Page/Parent 2 0 R/MediaBox [0 0 " + _num(w) + b" " + _num(h)
                                 + b"]/Contents %d 0 R/Resources 3 0 R>>" % content))
 
-    font_refs = []
-    for name in sorted(fonts_):
-        face_name = fonts_[name]["face"]
-        face = fonts.face(face_name)
-        gids = sorted(used[name])
-        chars = {ord(texts[name][g]): g for g in gids}
-        program = face.subset(gids, chars)
-        tag = fonts.subset_tag(face_name, gids)
-        base = f"/{tag}+{face.name.rsplit('.', 1)[0]}".encode("ascii")
-        file_ref = add(stream(program, b"/Length1 %d" % len(program)))
-        scale = 1000 / face.upem
-        bbox = b" ".join(b"%d" % round(v * scale) for v in face.bbox)
-        descriptor = add(b"<</Type /FontDescriptor/FontName " + base + b"/FontFamily " + _string(fonts.FAMILY)
-                         + b"/Flags 4/FontBBox [" + bbox + b"]/ItalicAngle 0/Ascent %d/Descent %d/CapHeight %d"
-                         % (round(face.ascent * scale), round(face.descent * scale), round(face.cap_height * scale))
-                         + b"/StemV 80/StemH 80/FontFile2 %d 0 R>>" % file_ref)
-        w = b" ".join(b"%d [%d]" % (g, widths[name][g]) for g in gids)
-        cid = add(b"<</Type /Font/Subtype /CIDFontType2/BaseFont " + base
-                  + b"/CIDSystemInfo <</Registry (Adobe)/Ordering (Identity)/Supplement 0>>/CIDToGIDMap /Identity"
-                  + b"/FontDescriptor %d 0 R/W [" % descriptor + w + b"]>>")
-        cmap = [b"/CIDInit /ProcSet findresource begin", b"12 dict begin", b"begincmap",
-                b"/CIDSystemInfo <</Registry (Adobe)/Ordering (UCS)/Supplement 0>> def",
-                b"/CMapName /Adobe-Identity-UCS def", b"/CMapType 2 def",
-                b"1 begincodespacerange", b"<0000> <ffff>", b"endcodespacerange"]
-        for i in range(0, len(gids), 100):
-            batch = gids[i:i + 100]
-            cmap.append(b"%d beginbfchar" % len(batch))
-            cmap += [b"<%04x> <%s>" % (g, texts[name][g].encode("utf-16-be").hex().encode("ascii")) for g in batch]
-            cmap.append(b"endbfchar")
-        cmap += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
-        to_unicode = add(stream(b"\n".join(cmap)))
-        font_refs.append(b"/" + name.encode("ascii") + b" %d 0 R" % add(
-            b"<</Type /Font/Subtype /Type0/BaseFont " + base + b"/Encoding /Identity-H/DescendantFonts [%d 0 R]" % cid
-            + b"/ToUnicode %d 0 R>>" % to_unicode))
+    font_refs = [_font(name, fonts_[name]["face"], sorted(used[name]), widths[name], texts[name], add)
+                 for name in sorted(fonts_)]
 
     states = b"".join(b"/" + k.encode("ascii") + b" <<" + b"".join(b"/" + p.encode("ascii") + b" " + _num(v)
                                                                    for p, v in sorted(s.items())) + b">>"
@@ -441,6 +450,31 @@ def check_syntax(data: bytes, content: bool = True) -> None:
     """Reads `data` strictly as the PDF this module writes: BadPDF if anything is not as it must be.
     content=False leaves out the pages' content (a build's written PDF: its static content passed
     validate() and its slots are drawn here)."""
+    offsets, xref_at, at = _xref(data)
+    trailer = re.compile(rb"trailer\n").match(data, at)
+    if trailer is None:
+        raise BadPDF("trailer")
+    tdict, end = _parse(data, trailer.end())
+    if data[end:] != b"\nstartxref\n%d\n%%%%EOF\n" % xref_at:
+        raise BadPDF("after the trailer")
+    objects, refs = _objects(data, offsets, content)
+    if not isinstance(tdict, dict) or tdict.get(b"/Size") != float(len(offsets) + 1) \
+            or not isinstance(tdict.get(b"/ID"), list):
+        raise BadPDF("trailer entries")
+    for key in (b"/Root", b"/Info"):
+        if not (isinstance(tdict.get(key), tuple) and tdict[key][0] == "ref"):
+            raise BadPDF(f"trailer {key.decode()}")
+        refs.append(tdict[key])
+    for _, n, gen in refs:
+        if gen != 0 or n not in objects:
+            raise BadPDF(f"a reference to object {n}, which does not exist")
+    if content:
+        _check_pages(objects, tdict)
+
+
+def _xref(data: bytes) -> tuple[list[int], int, int]:
+    """The header, the end and the cross-reference table: each object's offset, where the table is, and
+    where it ends."""
     if not data.startswith(b"%PDF-1.7\n") or not data.endswith(b"%%EOF\n"):
         raise BadPDF("header or end of file")
     m = re.search(rb"startxref\n(\d+)\n%%EOF\n$", data)
@@ -459,14 +493,24 @@ def check_syntax(data: bytes, content: bool = True) -> None:
             raise BadPDF(f"cross-reference entry {n}")
         offsets.append(int(entry.group(1)))
         at = entry.end()
-    trailer = re.compile(rb"trailer\n").match(data, at)
-    if trailer is None:
-        raise BadPDF("trailer")
-    tdict, end = _parse(data, trailer.end())
-    if data[end:] != b"\nstartxref\n%d\n%%%%EOF\n" % xref_at:
-        raise BadPDF("after the trailer")
+    return offsets, xref_at, at
+
+
+def _objects(data: bytes, offsets: list[int], content: bool) -> tuple[dict[int, object], list[tuple]]:
+    """Every object where the table says, parsed (streams of a direct length, inflated when `content`),
+    and every reference they hold."""
     refs: list[tuple] = []
     objects: dict[int, object] = {}
+
+    def walk(v):
+        if isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+        elif isinstance(v, tuple) and v[0] == "ref":
+            refs.append(v)
     for n, offset in enumerate(offsets, 1):
         start = re.compile(rb"%d 0 obj\n" % n).match(data, offset)
         if start is None:
@@ -489,29 +533,12 @@ def check_syntax(data: bytes, content: bool = True) -> None:
         elif not data.startswith(b"\nendobj\n", at):
             raise BadPDF(f"object {n} does not end")
         objects[n] = value
-
-        def walk(v):
-            if isinstance(v, dict):
-                for x in v.values():
-                    walk(x)
-            elif isinstance(v, list):
-                for x in v:
-                    walk(x)
-            elif isinstance(v, tuple) and v[0] == "ref":
-                refs.append(v)
         walk(value)
-    if not isinstance(tdict, dict) or tdict.get(b"/Size") != float(count) or not isinstance(tdict.get(b"/ID"), list):
-        raise BadPDF("trailer entries")
-    for key in (b"/Root", b"/Info"):
-        if not (isinstance(tdict.get(key), tuple) and tdict[key][0] == "ref"):
-            raise BadPDF(f"trailer {key.decode()}")
-        refs.append(tdict[key])
-    for _, n, gen in refs:
-        if gen != 0 or n not in objects:
-            raise BadPDF(f"a reference to object {n}, which does not exist")
-    if not content:
-        return
-    # every page's content is of the vocabulary (fonts and states from the page's resources)
+    return objects, refs
+
+
+def _check_pages(objects: dict[int, object], tdict: dict) -> None:
+    """Every page's content is of the vocabulary (fonts and states from the page's resources)."""
     root = objects[tdict[b"/Root"][1]]
     pages = objects[root[b"/Pages"][1]] if isinstance(root, dict) and isinstance(root.get(b"/Pages"), tuple) else None
     if not isinstance(pages, dict) or pages.get(b"/Type") != ("name", b"/Pages"):

@@ -16,6 +16,7 @@ if [[ "${1:-}" == "--test" ]]; then
     extras="[test]"
     packages+=(poppler-utils)       # pdftoppm: the tests make a scanned filing with it
     packages+=(chromium)            # a real browser for the public posting's index page (test_disclose.py)
+    packages+=(qpdf)                # qpdf --check: every PDF the tests make is read by a strict parser too
 fi
 
 missing=()

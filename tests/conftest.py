@@ -11,9 +11,11 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).with_name("fixtures")
 INPUTS = ROOT / "inputs"
 
-# Form layouts are cached in a folder of the tests' own (removed at the end), never the user's.
+# Form layouts are cached in a folder of the tests' own (removed at the end), never the user's; so is
+# the layout key that binds them to their user (layout_cache.py).
 _CACHE = tempfile.mkdtemp(prefix="focusgen-test-cache-")
 os.environ["XDG_CACHE_HOME"] = _CACHE
+os.environ["XDG_STATE_HOME"] = os.path.join(_CACHE, "state")
 os.environ.pop("FOCUSGEN_NO_CACHE", None)
 atexit.register(shutil.rmtree, _CACHE, True)
 
@@ -95,3 +97,19 @@ def run(tmp_path, capsys):
         captured = capsys.readouterr()
         return status, captured.out, captured.err
     return _run
+
+
+@pytest.fixture(autouse=True)
+def _every_pdf_read_strictly(monkeypatch):
+    """Every PDF a build renders in any test is read by qpdf --check too (pdfutil.strict)."""
+    from pdfutil import strict
+    import focusgen.render as render
+    real = render.render_outputs
+
+    def checked(*args, **kwargs):
+        files = real(*args, **kwargs)
+        for path, data in files.items():
+            if path.suffix == ".pdf":
+                strict(data)
+        return files
+    monkeypatch.setattr(render, "render_outputs", checked)

@@ -88,7 +88,7 @@ def test_focus_ii_has_every_page_and_the_cover(built):
     text = pdf_text(data)
     assert len(page_images(data, dpi=10)) == 7
     for expected in ("BROKER OR DEALER", "HSBC SECURITIES (USA) INC.", "11/30/20", "8-41562", "19585",
-                     "452 FIFTH AVENUE\xa0 20", "NEW YORK CITY\xa0 21", "NY\xa0 22", "10018\xa0 23", "PART II 11",
+                     "452 FIFTH AVENUE 20", "NEW YORK CITY 21", "NY 22", "10018 23", "PART II 11",
                      "EXECUTION:", "CHECK HERE IF RESPONDENT IS FILING AN AUDITED REPORT 42", "OFFICIAL USE", "11/01/20", "STEVEN N LOMBARDO",
                      "(212) 525-3425", "Rule 17a-5(a)", "CARRY ITS OWN CUSTOMER ACCOUNTS",
                      "Name(s): HARRIS TRUST 7510", "(5) Other NFA Requirement, enter 150% of Line C (7475).",

@@ -96,7 +96,7 @@ def _worker_init(warm: bool) -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})    # blocked while it was started
     if warm:
         from .render import pdf as render_pdf
-        render_pdf._template()
+        render_pdf.warm()
 
 
 def _serve(conn, warm: bool) -> None:

@@ -85,6 +85,15 @@ def _check_drawable(filing, path: Path) -> None:
                                  "which print any character)"))
     if found:
         raise InputProblems(found)
+    # a text its box on the form cannot hold even on its most lines at the smallest print (render/fit.py)
+    from .render.fit import SMALLEST
+    from .render.pdf import unfit
+    found = [Problem("text-too-long", str(path), f"{where} does not fit its box on the PDF's form, even set at "
+                     f"{SMALLEST:g} pt on the lines the box can take", where,
+                     "a shorter text (or --format txt,json, which print any length)")
+             for where, _ in unfit(filing)]
+    if found:
+        raise InputProblems(found)
 
 
 def build(path: Path, out_dir: Path, formats: tuple[str, ...], meta: Path | None = None,

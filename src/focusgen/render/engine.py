@@ -113,4 +113,5 @@ def html_to_pdf(html: str, epoch: int = 0, form_stylesheet: bool = True) -> byte
     """Any HTML through the locked-down pipeline (also what the security tests exercise).
     form_stylesheet=False for documents that carry their own styles (the review pack)."""
     with source_date(epoch):
-        return document(html, form_stylesheet).write_pdf()
+        # pdf_identifier=True: the trailer's /ID is a digest of the objects (the same bytes, the same /ID)
+        return document(html, form_stylesheet).write_pdf(pdf_identifier=True)

@@ -36,11 +36,12 @@ from .words import Word
 # --- columns and sides ---------------------------------------------------------------------
 
 def find_columns(rows: list[Row]) -> list[float]:
-    """Amount columns: where the right edges of formatted amounts on coded rows line up."""
+    """Amount columns: where the right edges of formatted amounts (separators, a "$", CR or DR) on
+    coded rows line up."""
     # only rows that carry a line code: a note's "$1,000,000" makes no column
     # (a print without thousands separators: numbers of four digits or more line up as well)
     edges = sorted(t.x1 for r in rows if any(c.kind == "code" for c in r.toks)
-                   for t in r.toks if t.kind == "amount" and (t.tok.grouped or t.tok.value >= 1000))
+                   for t in r.toks if t.kind == "amount" and (t.tok.grouped or t.tok.marked or t.tok.value >= 1000))
     if not edges:
         return []
     tol = 0.6 * median(r.h for r in rows)
@@ -53,8 +54,9 @@ def find_columns(rows: list[Row]) -> list[float]:
     return [median(c) for c in clusters if len(c) >= 2]
 
 def mark_amounts(rows: list[Row], columns: list[float], ocr: bool) -> None:
-    """Which amount tokens are amounts (not label text): formatted ones, those in an amount column
-    or right against a bracketed code; a lone dash in a column is the accountant's nil (0)."""
+    """Which amount tokens are amounts (not label text): formatted ones (separators, a "$", CR or
+    DR: "$ 2 DR" is money wherever it stands), those in an amount column or right against a
+    bracketed code; a lone dash in a column is the accountant's nil (0)."""
     for r in rows:
         tol = 0.6 * r.h
         for i, t in enumerate(r.toks):
@@ -73,7 +75,7 @@ def mark_amounts(rows: list[Row], columns: list[float], ocr: bool) -> None:
             aligned = any(abs(t.x1 - c) <= tol for c in columns)
             nxt = r.toks[i + 1] if i + 1 < len(r.toks) else None
             tight = nxt is not None and nxt.kind == "code" and nxt.tok.bracketed and nxt.x0 - t.x1 <= 1.2 * r.h
-            t.real = t.tok.grouped or aligned or tight
+            t.real = t.tok.grouped or t.tok.marked or aligned or tight
 
 def amount_side(rows: list[Row]) -> str:
     """'before' when amounts stand before their codes, 'after' when after."""
@@ -234,11 +236,14 @@ class GridReader:
                 return True
         if side == "after":
             # after the code comes its label: a number of four digits or more past the label's last
-            # word is no label text ("line 6" is; 1443907046 printed without separators is not)
+            # word is no label text ("line 6" is; 1443907046 printed without separators is not, nor
+            # a number set apart from the label by leaders or space, "amount ....  2 DR")
             label_end = max((w.x1 for w in r.words if lo <= w.x0 and w.x1 <= hi and
-                             sum(ch.isalpha() for ch in w.text) >= 2 and not any(ch.isdigit() for ch in w.text)),
+                             sum(ch.isalpha() for ch in w.text) >= 2 and not any(ch.isdigit() for ch in w.text)
+                             and w.text.strip(".,:;").upper() not in ("CR", "DR")),
                             default=code.x1)
-            if any(t.kind == "amount" and t.x0 >= label_end and t.tok.value >= 1000 for t in seg):
+            if any(t.kind == "amount" and t.x0 >= label_end and (t.tok.value >= 1000 or t.x0 - label_end >= 2 * r.h)
+                   for t in seg):
                 return True
         for m in r.marks:             # OCR: ink in the cell that no amount or code accounts for (a faint 0
             # read as "Boa", a dash read as nothing)
@@ -270,10 +275,13 @@ class GridReader:
             if r2.page != r.page or abs(r2.y - last_y) > 1.8 * pitch or pairs2 or \
                     any(id(t) in self.claimed for t in r2.toks):
                 return None          # another line's row (its own code, or the amount it took)
-            if self._form_caption(r2):
-                return None          # a title or heading: the label does not run past it
+            continues = self._continues(r2, code)
+            if not continues and self._form_caption(r2):
+                # a title or heading: the label does not run past it; an amount on it is someone's,
+                # so the cell is not known empty
+                return (None, None, False) if left2 else None
             last_y = r2.y
-            label_ok = label_ok and self._continues(r2, code)
+            label_ok = label_ok and continues
             if left2:
                 return (left2[0], left2, label_ok and len(left2) == 1)
             if self._column_debris(r2):

@@ -77,6 +77,47 @@ def mark_amounts(rows: list[Row], columns: list[float], ocr: bool) -> None:
             tight = nxt is not None and nxt.kind == "code" and nxt.tok.bracketed and nxt.x0 - t.x1 <= 1.2 * r.h
             t.real = t.tok.grouped or t.tok.marked or aligned or tight
 
+def hemmed(rows: list[Row], columns: list[float]) -> None:
+    """On a scan, a number is whole only when nothing else is inked in its cell: ink beside it that
+    no code, other amount or "$" accounts for (a stamp or a tick over the rest of the number, a
+    digit or a sign the reading lost) may hide a part of it, so it is a candidate only. The cell of
+    an amount in a column runs from the left edge of the widest amount in that column to the column;
+    elsewhere, ink within a space of either end of the number counts."""
+    lefts: dict[float, float] = {}
+    for r in rows:
+        for t in r.toks:
+            if t.kind == "amount" and t.real:
+                for c in columns:
+                    if abs(t.x1 - c) <= 0.6 * r.h:
+                        lefts[c] = min(lefts.get(c, t.x0), t.x0)
+    for r in rows:
+        if not r.marks:
+            continue
+        own = [(t.x0, t.x1) for t in r.toks if t.kind == "code" or (t.kind == "amount" and t.real)]
+        own += [(w.x0, w.x1) for w in r.words if w.text.strip() in ("$", "S", "|", "$|", "|$")
+                or _boxed(w.text, w.x1 - w.x0, r.h)]
+        for t in r.toks:
+            if t.kind != "amount" or not t.real or t.repaired:
+                continue
+            col = next((c for c in columns if abs(t.x1 - c) <= 0.6 * r.h), None)
+            lo, hi = (lefts[col] - 0.5 * r.h, col + 0.5 * r.h) if col is not None else \
+                (t.x0 - 1.0 * r.h, t.x1 + 1.0 * r.h)
+            for m in r.marks:
+                if m[2] <= lo or m[0] >= hi or (t.x0 - 1 <= m[0] and m[2] <= t.x1 + 1):
+                    continue
+                if any(a - 1 <= m[0] and m[2] <= b + 1 for a, b in own):
+                    continue
+                t.repaired = True
+                break
+
+
+def _boxed(text: str, width: float, h: float) -> bool:
+    """A word in brackets as wide as a line code: a code OCR garbled ("[82]", "[8:::=:]")."""
+    text = text.strip()
+    return len(text) >= 3 and text[0] in "[({|" and text[-1] in "])}|" and width >= 2 * h \
+        and len(re.sub(r"\D", "", text)) <= 4
+
+
 def amount_side(rows: list[Row]) -> str:
     """'before' when amounts stand before their codes, 'after' when after."""
     before = after = 0
@@ -117,6 +158,8 @@ class GridReader:
         rows = rows[start:]
         columns = self.columns = find_columns(rows)
         mark_amounts(rows, columns, ocr)
+        if ocr:
+            hemmed(rows, columns)
         side = amount_side(rows)
         pitch = median([b.y - a.y for a, b in zip(rows, rows[1:]) if a.page == b.page and b.y > a.y] or [12.0])
 

@@ -77,6 +77,41 @@ def mark_amounts(rows: list[Row], columns: list[float], ocr: bool) -> None:
             tight = nxt is not None and nxt.kind == "code" and nxt.tok.bracketed and nxt.x0 - t.x1 <= 1.2 * r.h
             t.real = t.tok.grouped or t.tok.marked or aligned or tight
 
+def flowing_columns(rows: list[Row]) -> dict[int, float]:
+    """Pages printed in two flowing columns (newspaper style: a listing down the left half, then down
+    the right half), each line's code before its label: page -> the x where the right column
+    begins. Such a page has its codes-before-labels at two places across the row, each holding
+    three or more, far apart, with the left listing's amounts between them. (Two listings side by
+    side whose codes stand after their amounts are one listing of wider rows: not split.)"""
+    out: dict[int, float] = {}
+    for page in sorted({r.page for r in rows}):
+        starts = []
+        for r in rows:
+            if r.page != page:
+                continue
+            for i, t in enumerate(r.toks):
+                if t.kind != "code":
+                    continue
+                after = [w for w in r.words if t.x1 - 0.5 <= w.x0 <= t.x1 + 3 * r.h]
+                if any(sum(ch.isalpha() for ch in w.text) >= 2 for w in after):
+                    starts.append((t.x0, r.h))
+        if len(starts) < 6:
+            continue
+        xs = sorted(x for x, _ in starts)
+        h = median(hh for _, hh in starts)
+        gaps = [(b - a, k) for k, (a, b) in enumerate(zip(xs, xs[1:]))]
+        gap, k = max(gaps)
+        left, right = xs[:k + 1], xs[k + 1:]
+        if gap < 20 * h or len(left) < 3 or len(right) < 3 or right[-1] - right[0] > 4 * h or left[-1] - left[0] > 4 * h:
+            continue
+        split = right[0] - 0.5 * h
+        amounts_between = sum(1 for r in rows if r.page == page for t in r.toks
+                              if t.kind == "amount" and left[0] + 10 * h < t.x1 <= split)
+        if amounts_between >= 2:
+            out[page] = split
+    return out
+
+
 def hemmed(rows: list[Row], columns: list[float]) -> None:
     """On a scan, a number is whole only when nothing else is inked in its cell: ink beside it that
     no code, other amount or "$" accounts for (a stamp or a tick over the rest of the number, a
@@ -150,6 +185,11 @@ class GridReader:
         rows = build_rows(pages)
         for r in rows:
             place_tokens(r, ocr, self.codes)
+        splits = flowing_columns(rows)
+        if splits:
+            rows = build_rows(pages, splits)
+            for r in rows:
+                place_tokens(r, ocr, self.codes)
         if marks:
             rows = _with_marks(rows, marks)
         self.firm = _firm(rows)

@@ -45,16 +45,10 @@ EXAMPLES = [
 SAMPLE = sample(text=25, ocrtext=8, whole=2) + SCANS + EXAMPLES
 
 # Cases that fail on the extraction of today: id -> the failure (see /work/notes/docgen-failures.md).
-KNOWN: dict[str, str] = {
-    # found when docgen was merged into the extract branch (issue 22), not fixed there: see its report
-    "scan-daily-seg-60001-300dpi-clean": "two flowing columns, codes on a wrapped label's first row and "
-                                         "amounts without separators on its last: amounts paired with "
-                                         "the wrong code and cells called blank",
-    "scan-daily-seg-60002-200dpi-stamp": "a RECEIVED stamp hides most of 7315's amount: both witnesses "
-                                         "read the 9 that shows",
-    "scan-daily-seg-60004-240dpi-photo": "a phone photo of a drawn Daily Seg whose titles OCR damaged: "
-                                         "taken for a FOCUS II (the report kind claimed wrongly)",
-}
+KNOWN: dict[str, str] = {}
+# Fixed on the extract branch (issue 22), kept in SCANS: 60001 (two flowing columns: read a column
+# after the other), 60002 (a stamp over most of 7315: a number with other ink in its cell is a
+# candidate only), 60004 (a photo whose only legible title both kinds print: refused, kind unknown).
 
 
 def _params():

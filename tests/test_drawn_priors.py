@@ -41,6 +41,7 @@ EXAMPLES = [
     Spec("whole-ocrtext", "focus-ii", 1037),    # codes in parentheses after labels taken for amounts
     Spec("text", "daily-seg", 100001),          # "$ 2 DR" claimed blank
     Spec("text", "focus-ii", 100046),           # a bare 472 on a wrapped label's last row claimed blank
+    Spec("text", "daily-seg", 300014),          # an amount 7070 that is also a line code: its cell called blank
 ]
 SAMPLE = sample(text=25, ocrtext=8, whole=2) + SCANS + EXAMPLES
 

@@ -60,6 +60,13 @@ def mark_amounts(rows: list[Row], columns: list[float], ocr: bool) -> None:
     for r in rows:
         tol = 0.6 * r.h
         for i, t in enumerate(r.toks):
+            if t.kind == "code" and not t.tok.bracketed and t.tok.code.isdigit() and \
+                    any(abs(t.x1 - c) <= tol for c in columns) and sum(1 for o in r.toks if o.kind == "code") >= 2:
+                # a bare four-digit amount that happens to be a line code ("[8710]  7070"), standing in
+                # an amount column on a row that has its own code: an amount
+                t.tok = Tok("amount", t.tok.text, t.tok.start, value=int(t.tok.code), end=t.tok.end)
+                t.real = True
+                continue
             if t.kind in ("blank", "junk") and t.tok.text in ("-", "--", "—", "–", "~", "=") and \
                     any(abs(t.x1 - c) <= tol for c in columns):
                 # a lone dash in an amount column: the accountant's nil, printed as a mark; what
@@ -102,7 +109,8 @@ def flowing_columns(rows: list[Row]) -> dict[int, float]:
         gaps = [(b - a, k) for k, (a, b) in enumerate(zip(xs, xs[1:]))]
         gap, k = max(gaps)
         left, right = xs[:k + 1], xs[k + 1:]
-        if gap < 20 * h or len(left) < 3 or len(right) < 3 or right[-1] - right[0] > 4 * h or left[-1] - left[0] > 4 * h:
+        if gap < 20 * h or len(left) < 3 or len(right) < 3 or right[-1] - right[0] > 4 * h \
+                or left[-1] - left[0] > 4 * h:
             continue
         split = right[0] - 0.5 * h
         amounts_between = sum(1 for r in rows if r.page == page for t in r.toks

@@ -120,6 +120,18 @@ def flowing_columns(rows: list[Row]) -> dict[int, float]:
     return out
 
 
+def credit_marks(rows: list[Row]) -> None:
+    """On a scan of a print that marks its amounts CR and DR, an amount read without its mark may
+    have lost it (OCR misread or dropped the letters): its sign is unsure (the arithmetic may settle
+    it; otherwise it is not claimed)."""
+    amounts = [t for r in rows for t in r.toks if t.kind == "amount" and t.real]
+    if sum(1 for t in amounts if re.search(r"(?:CR|DR)$", t.tok.text, re.I)) < 3:
+        return
+    for t in amounts:
+        if t.tok.value and not re.search(r"(?:CR|DR)$", t.tok.text, re.I):
+            t.tok.sign_sure = False
+
+
 def hemmed(rows: list[Row], columns: list[float]) -> None:
     """On a scan, a number is whole only when nothing else is inked in its cell: ink beside it that
     no code, other amount or "$" accounts for (a stamp or a tick over the rest of the number, a
@@ -208,6 +220,7 @@ class GridReader:
         mark_amounts(rows, columns, ocr)
         if ocr:
             hemmed(rows, columns)
+            credit_marks(rows)
         side = amount_side(rows)
         pitch = median([b.y - a.y for a, b in zip(rows, rows[1:]) if a.page == b.page and b.y > a.y] or [12.0])
 
@@ -256,7 +269,9 @@ class GridReader:
                     continue
                 if a is not None:
                     self._put(out, code, a, "read", r.where)
-                elif debris:
+                elif debris or left or (self.ocr and not self.columns):
+                    # not known empty: an amount no code took stands on the row (it may be this
+                    # cell's), or a scan where no amount column was found (where the cell is is unknown)
                     self._put_state(out, code, Obs(None, "unreadable", where=r.where))
                 else:
                     self._put_state(out, code, Obs(None, "blank", where=r.where))

@@ -26,7 +26,7 @@ _TOKEN = re.compile(r"""
         (?P<num>\d{1,3}(?:\s?[,.]\s?\d{3}(?!\d))+|\d+|[oO](?=\s*(?:\)|\[|$)))  # "1,137 ,433", "678, 797": one
         (?P<cents>\.\d{2}(?![\d,]))?                                      # "1,443,907,046.00": cents
         (?:\s?(?P<close>\)))?
-        (?:(?P<trail>-)(?![\d-])|\s(?P<crdr>CR|DR|Cr|Dr)\b)?)                    # "4,057,550-", "12,345 CR"
+        (?:(?P<trail>-)(?![\d-])|\s+(?P<crdr>CR|DR|Cr|Dr)\b)?)                   # "4,057,550-", "12,345  CR"
   | (?P<blank>(?:[-—–·•](?:\s?[-—–·•.])*|\(\s*\)))                        # leaders, an empty "( )"
   | (?P<junk>[^\sA-Za-z0-9$()\[\]:,.;'"&/%#-]+)                          # residue such as Ψ or _
 """, re.VERBOSE)

@@ -42,6 +42,7 @@ EXAMPLES = [
     Spec("text", "daily-seg", 100001),          # "$ 2 DR" claimed blank
     Spec("text", "focus-ii", 100046),           # a bare 472 on a wrapped label's last row claimed blank
     Spec("text", "daily-seg", 300014),          # an amount 7070 that is also a line code: its cell called blank
+    Spec("text", "focus-ii", 320040),           # 7040's amount on its label's last row taken by 7045 below it
     Spec("scan", "daily-seg", 310001, 240, "clean"),  # "2,170,000   CR": the CR a wide gap away lost, claimed positive
     Spec("scan", "daily-seg", 310007, 120, "photo"),  # no amount column found, amounts after codes: cells called blank
 ]

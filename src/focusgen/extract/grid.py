@@ -348,8 +348,9 @@ class GridReader:
                              sum(ch.isalpha() for ch in w.text) >= 2 and not any(ch.isdigit() for ch in w.text)
                              and w.text.strip(".,:;").upper() not in ("CR", "DR")),
                             default=code.x1)
-            if any(t.kind == "amount" and t.x0 >= label_end and (t.tok.value >= 1000 or t.x0 - label_end >= 2 * r.h)
-                   for t in seg):
+            past = sorted((t for t in seg if t.x0 >= label_end), key=lambda t: t.x0)
+            if any(t.kind == "amount" and t.tok.value >= 1000 for t in past) or \
+                    (past and past[0].kind == "amount" and past[0].x0 - label_end >= 2 * r.h):
                 return True
         for m in r.marks:             # OCR: ink in the cell that no amount or code accounts for (a faint 0
             # read as "Boa", a dash read as nothing)
@@ -389,10 +390,25 @@ class GridReader:
             last_y = r2.y
             label_ok = label_ok and continues
             if left2:
+                if step < 0 and self._above_is_open(cells, nb, pitch):
+                    return (None, None, False)   # the amount may end the label of the empty cell above
                 return (left2[0], left2, label_ok and len(left2) == 1)
             if self._column_debris(r2):
                 return (None, None, False)      # something unreadable in the amount column below
         return None
+
+    def _above_is_open(self, cells, nb: int, pitch: float) -> bool:
+        """Rows above row nb, up to the nearest row with a code, read as one wrapped label whose code
+        has no amount: an amount on row nb may be that code's as much as the one below."""
+        last_y = cells[nb][0].y
+        for j in range(nb - 1, max(-1, nb - 5), -1):
+            r, pairs, left = cells[j]
+            if r.page != cells[nb][0].page or abs(last_y - r.y) > 1.8 * pitch or left:
+                return False
+            if pairs:
+                return any(a is None and c.tok.code not in self.text_codes for c, a, _ in pairs)
+            last_y = r.y
+        return False
 
     def _form_caption(self, r: Row, min_len: int = 12, titles: bool = True) -> bool:
         """The row is the form's own wording: a title, heading, caption or note (no line's cell is on it)."""

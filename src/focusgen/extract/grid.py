@@ -60,10 +60,12 @@ def mark_amounts(rows: list[Row], columns: list[float], ocr: bool) -> None:
     for r in rows:
         tol = 0.6 * r.h
         for i, t in enumerate(r.toks):
-            if t.kind == "code" and not t.tok.bracketed and t.tok.code.isdigit() and \
-                    any(abs(t.x1 - c) <= tol for c in columns) and sum(1 for o in r.toks if o.kind == "code") >= 2:
-                # a bare four-digit amount that happens to be a line code ("[8710]  7070"), standing in
-                # an amount column on a row that has its own code: an amount
+            if not ocr and t.kind == "code" and not t.tok.bracketed and t.tok.code.isdigit() and \
+                    any(abs(t.x1 - c) <= tol for c in columns) and \
+                    any(o.kind == "code" and o.tok.bracketed for o in r.toks):
+                # a text layer: a bare four-digit amount that happens to be a line code ("[8710]
+                # 7070"), standing in an amount column on a row whose own code is in brackets (on a
+                # scan a code's brackets may be lost: never)
                 t.tok = Tok("amount", t.tok.text, t.tok.start, value=int(t.tok.code), end=t.tok.end)
                 t.real = True
                 continue

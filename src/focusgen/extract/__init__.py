@@ -257,14 +257,35 @@ def titles_found(text: str) -> dict[str, list[str]]:
     return found
 
 
-def detect_kind(text: str) -> str:
+def detect_kind(text: str) -> str | None:
     """The report kind from what only the form prints: WinJammer's banner line `Form: Daily Seg ...`
-    and the statement titles as each kind prints them (Daily Seg: "Daily Segregation - ..."; FOCUS
-    II: "STATEMENT OF SEGREGATION REQUIREMENTS ..."). Never from free text: a firm named DAILY SEG
-    CAPITAL LLC does not make a FOCUS II a Daily Seg."""
+    (or `Form: FOCUS ...`) and the statement titles as each kind prints them (Daily Seg: "Daily
+    Segregation - ..."; FOCUS II: "STATEMENT OF SEGREGATION REQUIREMENTS ..."). A title both kinds
+    print (the Daily Seg prints the FOCUS II's cleared swaps title under its own) is evidence of
+    neither; with no title of one kind only, the line codes only one kind has decide. Never from
+    free text: a firm named DAILY SEG CAPITAL LLC does not make a FOCUS II a Daily Seg. None when
+    nothing tells (extract refuses: the kind is never guessed)."""
     found = titles_found(text)
-    daily = len(found["daily-seg"]) + 2 * bool(re.search(r"^\s*Form\s*:\s*Daily\s*Seg", text, re.I | re.M))
-    return "daily-seg" if daily > len(found["focus-ii"]) else "focus-ii"
+    printed = {k: _printed_titles(k) for k in formdef.REPORT_KINDS}
+    own = {k: [t for t in found[k] if not any(_title_key(t) in printed[o] for o in printed if o != k)]
+           for k in found}
+    daily = len(own["daily-seg"]) + 2 * bool(re.search(r"^\s*Form\s*:\s*Daily\s*Seg", text, re.I | re.M))
+    focus = len(own["focus-ii"]) + 2 * bool(re.search(r"^\s*Form\s*:\s*FOCUS", text, re.I | re.M))
+    if daily == focus:
+        present = set(re.findall(r"(?<!\d)(\d{4})(?!\d)", text))
+        codes = {k: set(formdef.report(k).lines) for k in formdef.REPORT_KINDS}
+        daily = len(present & (codes["daily-seg"] - codes["focus-ii"]))
+        focus = len(present & (codes["focus-ii"] - codes["daily-seg"]))
+    if daily == focus:
+        return None
+    return "daily-seg" if daily > focus else "focus-ii"
+
+
+def _printed_titles(kind: str) -> set[str]:
+    """The keys of every title and subtitle the kind prints."""
+    rep = formdef.report(kind)
+    return {_title_key(t) for st in rep.statements for t in (st.title, st.subtitle) if t} | \
+        {_title_key(rep.cover.get("title", ""))}
 
 
 # A document is a filing of its kind only if the form shows through: at least one statement title
@@ -380,6 +401,14 @@ def extract_text(pages: list[str], source: str, method: str, boxes: tuple | None
     (boxes: a PDF's words and OCR marks per page, from its text layer or OCR), by position (grid.py)."""
     text = "\n".join(pages)
     kind = detect_kind(text)
+    if kind is None:
+        shown = sorted({t for ts in titles_found(text).values() for t in ts})
+        if shown:
+            raise _problem(Path(source), "report-kind-unknown",
+                           f"shows only titles both report kinds print ({'; '.join(t[:60] for t in shown)}) "
+                           "and no line code of one kind only: which report it is cannot be told",
+                           "a FOCUS II or Daily Seg filing whose own statement titles or banner are legible")
+        kind = "focus-ii"          # no title at all: refused below as not a filing
     titles, n_titles, codes, n_codes = form_found(text, kind)
 
     def refuse(values: int):

@@ -36,11 +36,12 @@ from .words import Word
 # --- columns and sides ---------------------------------------------------------------------
 
 def find_columns(rows: list[Row]) -> list[float]:
-    """Amount columns: where the right edges of formatted amounts on coded rows line up."""
+    """Amount columns: where the right edges of formatted amounts (separators, a "$", CR or DR) on
+    coded rows line up."""
     # only rows that carry a line code: a note's "$1,000,000" makes no column
     # (a print without thousands separators: numbers of four digits or more line up as well)
     edges = sorted(t.x1 for r in rows if any(c.kind == "code" for c in r.toks)
-                   for t in r.toks if t.kind == "amount" and (t.tok.grouped or t.tok.value >= 1000))
+                   for t in r.toks if t.kind == "amount" and (t.tok.grouped or t.tok.marked or t.tok.value >= 1000))
     if not edges:
         return []
     tol = 0.6 * median(r.h for r in rows)
@@ -53,11 +54,21 @@ def find_columns(rows: list[Row]) -> list[float]:
     return [median(c) for c in clusters if len(c) >= 2]
 
 def mark_amounts(rows: list[Row], columns: list[float], ocr: bool) -> None:
-    """Which amount tokens are amounts (not label text): formatted ones, those in an amount column
-    or right against a bracketed code; a lone dash in a column is the accountant's nil (0)."""
+    """Which amount tokens are amounts (not label text): formatted ones (separators, a "$", CR or
+    DR: "$ 2 DR" is money wherever it stands), those in an amount column or right against a
+    bracketed code; a lone dash in a column is the accountant's nil (0)."""
     for r in rows:
         tol = 0.6 * r.h
         for i, t in enumerate(r.toks):
+            if not ocr and t.kind == "code" and not t.tok.bracketed and t.tok.code.isdigit() and \
+                    any(abs(t.x1 - c) <= tol for c in columns) and \
+                    any(o.kind == "code" and o.tok.bracketed for o in r.toks):
+                # a text layer: a bare four-digit amount that happens to be a line code ("[8710]
+                # 7070"), standing in an amount column on a row whose own code is in brackets (on a
+                # scan a code's brackets may be lost: never)
+                t.tok = Tok("amount", t.tok.text, t.tok.start, value=int(t.tok.code), end=t.tok.end)
+                t.real = True
+                continue
             if t.kind in ("blank", "junk") and t.tok.text in ("-", "--", "—", "–", "~", "=") and \
                     any(abs(t.x1 - c) <= tol for c in columns):
                 # a lone dash in an amount column: the accountant's nil, printed as a mark; what
@@ -73,7 +84,96 @@ def mark_amounts(rows: list[Row], columns: list[float], ocr: bool) -> None:
             aligned = any(abs(t.x1 - c) <= tol for c in columns)
             nxt = r.toks[i + 1] if i + 1 < len(r.toks) else None
             tight = nxt is not None and nxt.kind == "code" and nxt.tok.bracketed and nxt.x0 - t.x1 <= 1.2 * r.h
-            t.real = t.tok.grouped or aligned or tight
+            t.real = t.tok.grouped or t.tok.marked or aligned or tight
+
+def flowing_columns(rows: list[Row]) -> dict[int, float]:
+    """Pages printed in two flowing columns (newspaper style: a listing down the left half, then down
+    the right half), each line's code before its label: page -> the x where the right column
+    begins. Such a page has its codes-before-labels at two places across the row, each holding
+    three or more, far apart, with the left listing's amounts between them. (Two listings side by
+    side whose codes stand after their amounts are one listing of wider rows: not split.)"""
+    out: dict[int, float] = {}
+    for page in sorted({r.page for r in rows}):
+        starts = []
+        for r in rows:
+            if r.page != page:
+                continue
+            for i, t in enumerate(r.toks):
+                if t.kind != "code":
+                    continue
+                after = [w for w in r.words if t.x1 - 0.5 <= w.x0 <= t.x1 + 3 * r.h]
+                if any(sum(ch.isalpha() for ch in w.text) >= 2 for w in after):
+                    starts.append((t.x0, r.h))
+        if len(starts) < 6:
+            continue
+        xs = sorted(x for x, _ in starts)
+        h = median(hh for _, hh in starts)
+        gaps = [(b - a, k) for k, (a, b) in enumerate(zip(xs, xs[1:]))]
+        gap, k = max(gaps)
+        left, right = xs[:k + 1], xs[k + 1:]
+        if gap < 20 * h or len(left) < 3 or len(right) < 3 or right[-1] - right[0] > 4 * h \
+                or left[-1] - left[0] > 4 * h:
+            continue
+        split = right[0] - 0.5 * h
+        amounts_between = sum(1 for r in rows if r.page == page for t in r.toks
+                              if t.kind == "amount" and left[0] + 10 * h < t.x1 <= split)
+        if amounts_between >= 2:
+            out[page] = split
+    return out
+
+
+def credit_marks(rows: list[Row]) -> None:
+    """On a scan of a print that marks its amounts CR and DR, an amount read without its mark may
+    have lost it (OCR misread or dropped the letters): its sign is unsure (the arithmetic may settle
+    it; otherwise it is not claimed)."""
+    amounts = [t for r in rows for t in r.toks if t.kind == "amount" and t.real]
+    if sum(1 for t in amounts if re.search(r"(?:CR|DR)$", t.tok.text, re.I)) < 3:
+        return
+    for t in amounts:
+        if t.tok.value and not re.search(r"(?:CR|DR)$", t.tok.text, re.I):
+            t.tok.sign_sure = False
+
+
+def hemmed(rows: list[Row], columns: list[float]) -> None:
+    """On a scan, a number is whole only when nothing else is inked in its cell: ink beside it that
+    no code, other amount or "$" accounts for (a stamp or a tick over the rest of the number, a
+    digit or a sign the reading lost) may hide a part of it, so it is a candidate only. The cell of
+    an amount in a column runs from the left edge of the widest amount in that column to the column;
+    elsewhere, ink within a space of either end of the number counts."""
+    lefts: dict[float, float] = {}
+    for r in rows:
+        for t in r.toks:
+            if t.kind == "amount" and t.real:
+                for c in columns:
+                    if abs(t.x1 - c) <= 0.6 * r.h:
+                        lefts[c] = min(lefts.get(c, t.x0), t.x0)
+    for r in rows:
+        if not r.marks:
+            continue
+        own = [(t.x0, t.x1) for t in r.toks if t.kind == "code" or (t.kind == "amount" and t.real)]
+        own += [(w.x0, w.x1) for w in r.words if w.text.strip() in ("$", "S", "|", "$|", "|$")
+                or _boxed(w.text, w.x1 - w.x0, r.h)]
+        for t in r.toks:
+            if t.kind != "amount" or not t.real or t.repaired:
+                continue
+            col = next((c for c in columns if abs(t.x1 - c) <= 0.6 * r.h), None)
+            lo, hi = (lefts[col] - 0.5 * r.h, col + 0.5 * r.h) if col is not None else \
+                (t.x0 - 1.0 * r.h, t.x1 + 1.0 * r.h)
+            for m in r.marks:
+                if m[2] <= lo or m[0] >= hi or (t.x0 - 1 <= m[0] and m[2] <= t.x1 + 1):
+                    continue
+                if any(a - 1 <= m[0] and m[2] <= b + 1 for a, b in own):
+                    continue
+                t.repaired = True
+                break
+
+
+def _boxed(text: str, width: float, h: float) -> bool:
+    """A word in brackets as wide as a line code: a code OCR garbled ("[82]", "[8:::=:]")."""
+    text = text.strip()
+    return len(text) >= 3 and text[0] in "[({|" and text[-1] in "])}|" and width >= 2 * h \
+        and len(re.sub(r"\D", "", text)) <= 4
+
 
 def amount_side(rows: list[Row]) -> str:
     """'before' when amounts stand before their codes, 'after' when after."""
@@ -107,6 +207,11 @@ class GridReader:
         rows = build_rows(pages)
         for r in rows:
             place_tokens(r, ocr, self.codes)
+        splits = flowing_columns(rows)
+        if splits:
+            rows = build_rows(pages, splits)
+            for r in rows:
+                place_tokens(r, ocr, self.codes)
         if marks:
             rows = _with_marks(rows, marks)
         self.firm = _firm(rows)
@@ -115,6 +220,9 @@ class GridReader:
         rows = rows[start:]
         columns = self.columns = find_columns(rows)
         mark_amounts(rows, columns, ocr)
+        if ocr:
+            hemmed(rows, columns)
+            credit_marks(rows)
         side = amount_side(rows)
         pitch = median([b.y - a.y for a, b in zip(rows, rows[1:]) if a.page == b.page and b.y > a.y] or [12.0])
 
@@ -163,7 +271,9 @@ class GridReader:
                     continue
                 if a is not None:
                     self._put(out, code, a, "read", r.where)
-                elif debris:
+                elif debris or left or (self.ocr and not self.columns):
+                    # not known empty: an amount no code took stands on the row (it may be this
+                    # cell's), or a scan where no amount column was found (where the cell is is unknown)
                     self._put_state(out, code, Obs(None, "unreadable", where=r.where))
                 else:
                     self._put_state(out, code, Obs(None, "blank", where=r.where))
@@ -234,11 +344,15 @@ class GridReader:
                 return True
         if side == "after":
             # after the code comes its label: a number of four digits or more past the label's last
-            # word is no label text ("line 6" is; 1443907046 printed without separators is not)
+            # word is no label text ("line 6" is; 1443907046 printed without separators is not, nor
+            # a number set apart from the label by leaders or space, "amount ....  2 DR")
             label_end = max((w.x1 for w in r.words if lo <= w.x0 and w.x1 <= hi and
-                             sum(ch.isalpha() for ch in w.text) >= 2 and not any(ch.isdigit() for ch in w.text)),
+                             sum(ch.isalpha() for ch in w.text) >= 2 and not any(ch.isdigit() for ch in w.text)
+                             and w.text.strip(".,:;").upper() not in ("CR", "DR")),
                             default=code.x1)
-            if any(t.kind == "amount" and t.x0 >= label_end and t.tok.value >= 1000 for t in seg):
+            past = sorted((t for t in seg if t.x0 >= label_end), key=lambda t: t.x0)
+            if any(t.kind == "amount" and t.tok.value >= 1000 for t in past) or \
+                    (past and past[0].kind == "amount" and past[0].x0 - label_end >= 2 * r.h):
                 return True
         for m in r.marks:             # OCR: ink in the cell that no amount or code accounts for (a faint 0
             # read as "Boa", a dash read as nothing)
@@ -270,15 +384,33 @@ class GridReader:
             if r2.page != r.page or abs(r2.y - last_y) > 1.8 * pitch or pairs2 or \
                     any(id(t) in self.claimed for t in r2.toks):
                 return None          # another line's row (its own code, or the amount it took)
-            if self._form_caption(r2):
-                return None          # a title or heading: the label does not run past it
+            continues = self._continues(r2, code)
+            if not continues and self._form_caption(r2):
+                # a title or heading: the label does not run past it; an amount on it is someone's,
+                # so the cell is not known empty
+                return (None, None, False) if left2 else None
             last_y = r2.y
-            label_ok = label_ok and self._continues(r2, code)
+            label_ok = label_ok and continues
             if left2:
+                if step < 0 and self._above_is_open(cells, nb, pitch):
+                    return (None, None, False)   # the amount may end the label of the empty cell above
                 return (left2[0], left2, label_ok and len(left2) == 1)
             if self._column_debris(r2):
                 return (None, None, False)      # something unreadable in the amount column below
         return None
+
+    def _above_is_open(self, cells, nb: int, pitch: float) -> bool:
+        """Rows above row nb, up to the nearest row with a code, read as one wrapped label whose code
+        has no amount: an amount on row nb may be that code's as much as the one below."""
+        last_y = cells[nb][0].y
+        for j in range(nb - 1, max(-1, nb - 5), -1):
+            r, pairs, left = cells[j]
+            if r.page != cells[nb][0].page or abs(last_y - r.y) > 1.8 * pitch or left:
+                return False
+            if pairs:
+                return any(a is None and c.tok.code not in self.text_codes for c, a, _ in pairs)
+            last_y = r.y
+        return False
 
     def _form_caption(self, r: Row, min_len: int = 12, titles: bool = True) -> bool:
         """The row is the form's own wording: a title, heading, caption or note (no line's cell is on it)."""

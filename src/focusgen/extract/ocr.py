@@ -317,6 +317,10 @@ def _only_digits(text: str | None) -> str:
     return re.sub(r"\D", "", text or "")
 
 
+_OPENERS = ("[", "{", "(", "|")
+_CLOSERS = ("]", "}", ")", "|")
+
+
 def _groups(words_px: list[tuple], xh: float) -> list[list[int]]:
     """Numbers the page reading cut in pieces: words with digits side by side on a row, nearer than
     a capital's height (a cut at a separator), read by the witness as one. Codes and item numbers
@@ -334,10 +338,13 @@ def _groups(words_px: list[tuple], xh: float) -> list[list[int]]:
         row.sort(key=lambda i: words_px[i][1][1])
         for i in row:
             text, x0 = words_px[i][1][0], words_px[i][1][1]
-            joinable = text and not _not_an_amount(text) and text not in DASHLIKE
+            # a piece of a number begins with a digit or a separator; a word that opens a bracket
+            # after a number is a code OCR garbled ("[82]" for [8690]), never the number's rest
+            joinable = text and not _not_an_amount(text) and text not in DASHLIKE and not text.startswith(_OPENERS)
             prev = groups[-1][-1] if groups else None
             if joinable and prev is not None and prev in row and words_px[prev][1][0] \
                     and not _not_an_amount(words_px[prev][1][0]) and words_px[prev][1][0] not in DASHLIKE \
+                    and not words_px[prev][1][0].endswith(_CLOSERS) \
                     and 0 <= x0 - words_px[prev][1][3] <= xh:
                 groups[-1].append(i)
             else:
@@ -441,9 +448,15 @@ def _marks(ink) -> tuple[list[tuple], float]:
 
 
 def _unread(marks: list[tuple], words: list[Word], xh: float) -> list[tuple]:
-    """Groups of marks no word covers, joined along a row: what OCR skipped (a lone 0, a dash)."""
-    left = [m for m in marks if not any(w.x0 - 2 <= m[0] and m[2] <= w.x1 + 2 and w.y0 - 2 <= m[1] and m[3] <= w.y1 + 2
-                                        for w in words)]
+    """Groups of marks no word covers, joined along a row: what OCR skipped (a lone 0, a dash). A
+    mark a word's box holds at least half of is that word's (at 150 dpi Tesseract's box of a long
+    number may end in the middle of its last digit: that digit is no mark of its own)."""
+    def covered(m: tuple, w: Word) -> bool:
+        if not (w.y0 - 2 <= m[1] and m[3] <= w.y1 + 2):
+            return False
+        inside = min(m[2], w.x1 + 2) - max(m[0], w.x0 - 2)
+        return inside >= 0.5 * max(1, m[2] - m[0])
+    left = [m for m in marks if not any(covered(m, w) for w in words)]
     groups: list[list] = []
     for m in sorted(left, key=lambda m: (m[1] + m[3]) / 2):
         yc = (m[1] + m[3]) / 2

@@ -84,6 +84,9 @@ class Row:
     spans: list = field(default_factory=list)      # (start, end, word) of each word in text
     toks: list = field(default_factory=list)       # placed tokens
     marks: list = field(default_factory=list)      # OCR: boxes of ink on the row (characters or not)
+    col: int = 0             # a page in two flowing columns: 0 the left, 1 the right (build_rows)
+    x_from: float = -1e9     # where the row's column begins and ends
+    x_to: float = 1e9
 
     @property
     def where(self) -> str:
@@ -174,27 +177,41 @@ def _fragments(toks: list[PTok], text: str, h: float) -> list[PTok]:
 
 # --- rows -----------------------------------------------------------------------------------------
 
-def build_rows(pages: list[list[Word]]) -> list[Row]:
+def build_rows(pages: list[list[Word]], splits: dict[int, float] | None = None) -> list[Row]:
+    """Rows of words whose vertical centres agree, page by page. splits: pages printed in two
+    flowing columns (page number -> the x where the right column begins): the left column's rows,
+    then the right column's, as the text flows."""
     rows: list[Row] = []
     for p, words in enumerate(pages, 1):
         words = [w for w in words if w.text.strip() and w.h > 0]
         if not words:
             continue
         mh = median(w.h for w in words)
-        current: list[list] = []        # [mean y, words, sum of y]
-        for w in sorted(words, key=lambda w: w.yc):
-            yc = w.yc
-            if current and abs(yc - current[-1][0]) <= 0.45 * mh:
-                row = current[-1]
-                row[1].append(w)
-                row[2] += yc
-                row[0] = row[2] / len(row[1])
-            else:
-                current.append([yc, [w], yc])
-        for k, (y, ws, _) in enumerate(current, 1):
-            ws.sort(key=lambda w: w.x0)
-            rows.append(Row(p, k, y, median(w.h for w in ws), ws))
+        split = (splits or {}).get(p)
+        blocks = [(words, -1e9, 1e9)] if split is None else \
+            [([w for w in words if w.x0 < split], -1e9, split), ([w for w in words if w.x0 >= split], split, 1e9)]
+        k = 0
+        for col, (block, x_from, x_to) in enumerate(blocks):
+            for y, ws in _lines(block, mh):
+                k += 1
+                rows.append(Row(p, k, y, median(w.h for w in ws), ws, col=col, x_from=x_from, x_to=x_to))
     return rows
+
+
+def _lines(words: list[Word], mh: float) -> list[tuple[float, list[Word]]]:
+    current: list[list] = []        # [mean y, words, sum of y]
+    for w in sorted(words, key=lambda w: w.yc):
+        yc = w.yc
+        if current and abs(yc - current[-1][0]) <= 0.45 * mh:
+            row = current[-1]
+            row[1].append(w)
+            row[2] += yc
+            row[0] = row[2] / len(row[1])
+        else:
+            current.append([yc, [w], yc])
+    for c in current:
+        c[1].sort(key=lambda w: w.x0)
+    return [(y, ws) for y, ws, _ in current]
 
 
 _ENTITY = re.compile(r"\b(?:INC|INCORPORATED|LLC|L\.L\.C|CORP|CORPORATION|LP|L\.P|LTD|LIMITED|CO|COMPANY|N\.A|PLC|"
@@ -230,20 +247,24 @@ def _with_marks(rows: list[Row], marks: list) -> list[Row]:
     for page in sorted({r.page for r in rows} | {i + 1 for i, m in enumerate(marks) if m}):
         page_rows = [r for r in rows if r.page == page]
         left = []
+        cols = sorted({(r.col, r.x_from, r.x_to) for r in page_rows}) or [(0, -1e9, 1e9)]
         for m in marks[page - 1] or []:
-            yc = (m[1] + m[3]) / 2
-            row = next((r for r in page_rows if abs(yc - r.y) <= 0.6 * r.h), None)
+            yc, xc = (m[1] + m[3]) / 2, (m[0] + m[2]) / 2
+            row = next((r for r in page_rows if abs(yc - r.y) <= 0.6 * r.h and r.x_from <= xc < r.x_to), None)
             (row.marks if row is not None else left).append(m)
         h = median([r.h for r in page_rows] or [8.0])
         bare: list[Row] = []
         for m in sorted(left, key=lambda m: m[1]):
-            yc = (m[1] + m[3]) / 2
-            if bare and abs(yc - bare[-1].y) <= 0.5 * h:
-                bare[-1].marks.append(m)
+            yc, xc = (m[1] + m[3]) / 2, (m[0] + m[2]) / 2
+            col = next((c for c in cols if c[1] <= xc < c[2]), cols[0])
+            same = [b for b in bare if b.col == col[0]]
+            if same and abs(yc - same[-1].y) <= 0.5 * h:
+                same[-1].marks.append(m)
             else:
-                bare.append(Row(page, 0, yc, h, [], marks=[m]))
+                bare.append(Row(page, 0, yc, h, [], marks=[m], col=col[0], x_from=col[1], x_to=col[2]))
+        # in the order the text flows: a column after the other, each from the top
         merged = sorted(page_rows + [b for b in bare if max(x[3] - x[1] for x in b.marks) >= 0.15 * h],
-                        key=lambda r: r.y)
+                        key=lambda r: (r.col, r.y))
         for k, r in enumerate(merged, 1):
             r.index = k
         out += merged

@@ -26,7 +26,7 @@ _TOKEN = re.compile(r"""
         (?P<num>\d{1,3}(?:\s?[,.]\s?\d{3}(?!\d))+|\d+|[oO](?=\s*(?:\)|\[|$)))  # "1,137 ,433", "678, 797": one
         (?P<cents>\.\d{2}(?![\d,]))?                                      # "1,443,907,046.00": cents
         (?:\s?(?P<close>\)))?
-        (?:(?P<trail>-)(?![\d-])|\s(?P<crdr>CR|DR|Cr|Dr)\b)?)                    # "4,057,550-", "12,345 CR"
+        (?:(?P<trail>-)(?![\d-])|\s+(?P<crdr>CR|DR|Cr|Dr)\b)?)                   # "4,057,550-", "12,345  CR"
   | (?P<blank>(?:[-—–·•](?:\s?[-—–·•.])*|\(\s*\)))                        # leaders, an empty "( )"
   | (?P<junk>[^\sA-Za-z0-9$()\[\]:,.;'"&/%#-]+)                          # residue such as Ψ or _
 """, re.VERBOSE)
@@ -43,6 +43,7 @@ class Tok:
     code: str = ""         # codes: the code; cut: the digits that survive
     bracketed: bool = False
     grouped: bool = False  # the amount has thousands separators
+    marked: bool = False   # the amount carries a money mark: a "$" before it, CR or DR after it
     end: int = 0
     gap: bool = False      # text other than white space was skipped right before this token
     free: bool = False     # (reader) an orphan amount that may still pair with a code below it
@@ -126,7 +127,8 @@ def _amount(m: re.Match, codes: frozenset[str]) -> Tok:
     # mark a positive one: what the page prints, not a guess the arithmetic may overturn
     sure = opened == closed
     return Tok("amount", text, m.start(), value=value, sign=-1 if negative else 1,
-               sign_sure=sure, grouped=grouped or bool(cents), repaired=repaired)
+               sign_sure=sure, grouped=grouped or bool(cents), repaired=repaired,
+               marked="$" in text or bool(m.group("crdr")))
 
 
 def _merge_cut_codes(toks: list[Tok], codes: frozenset[str]) -> list[Tok]:
@@ -136,7 +138,7 @@ def _merge_cut_codes(toks: list[Tok], codes: frozenset[str]) -> list[Tok]:
         if (t.kind == "amount" and not t.grouped and out and out[-1].kind == "amount" and out[-1].grouped
                 and len(t.text) in (1, 2, 3) and t.text.isdigit()
                 and any(c.startswith(t.text) for c in codes) and t.text not in ("0",)):
-            out.append(Tok("cut", t.text, t.start, code=t.text))
+            out.append(Tok("cut", t.text, t.start, code=t.text, end=t.end))
         else:
             out.append(t)
     return out

@@ -80,16 +80,13 @@ class State:
 
 
 def _equations(report: Report) -> list[tuple[str, list[tuple[int, str]]]]:
-    """total = sum(coef * part) for every sum and difference of the form."""
+    """total = sum(coef * part) for every linear formula of the form, as the formula table states them
+    (form/formula.py: Op.equations)."""
     eqs = []
     for code in report.order:
         f = report.lines[code].formula
-        if f is None:
-            continue
-        if f.op == "sum":
-            eqs.append((code, [(1, a) for a in f.args]))
-        elif f.op == "sub":
-            eqs.append((code, [(1, f.args[0]), (-1, f.args[1])]))
+        if f is not None:
+            eqs.extend(f.operator.equations(f, code))
     return eqs
 
 
@@ -420,26 +417,18 @@ OBSERVED = (How.READ, How.BLANK, How.CODE_LOST, How.SIGN_FIXED, How.REPAIRED)
 
 
 def relations(report: Report, early_warning: bool = False) -> list[tuple[str, tuple[str, ...], object]]:
-    """Every edit check of the form: (name, the lines it takes, holds(values) -> bool). The early
-    warning level's check (one of its rates) only with early_warning: it confirms a placement but
-    cannot tell which value is wrong."""
-    out = []
-    for total, parts in _equations(report):
-        terms = (total,) + tuple(p for _, p in parts)
-        out.append((total, terms, lambda v, t=total, ps=tuple(parts): v[t] == sum(k * v[p] for k, p in ps)))
+    """Every edit check of the form: (name, the lines it takes, holds(values) -> bool), as the formula
+    table states them (form/formula.py: Op.relation). The early warning level's check (one of its
+    rates) only with early_warning: it confirms a placement but cannot tell which value is wrong."""
+    linear, other = [], []
     for code in report.order:
         f = report.lines[code].formula
         if f is None:
             continue
-        if f.op == "pct":
-            out.append((code, (code, f.args[0]), lambda v, c=code, f=f: v[c] == percent_of(v[f.args[0]], f.rate)))
-        elif f.op == "max":
-            out.append((code, (code,) + tuple(f.args), lambda v, c=code, f=f: v[c] == max(v[a] for a in f.args)))
-        elif f.op == "early_warning" and early_warning:
-            out.append((code, (code, f.args[0]), lambda v, c=code, f=f: v[c] in
-                        {percent_of(v[f.args[0]], r) for _, r, _ in f.cases} |
-                        {percent_of(v[f.args[0]], fr) for _, _, fr in f.cases}))
-    return out
+        rel = f.operator.relation(f, code, early_warning)
+        if rel is not None:     # the sums and differences first, then the one-way relations
+            (linear if f.operator.equations(f, code) else other).append((code, *rel))
+    return linear + other
 
 
 def checked(report: Report, st: State, early_warning: bool = False):

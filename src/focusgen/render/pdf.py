@@ -381,7 +381,11 @@ def values(filing: Filing, ctx: dict) -> tuple[dict[str, Value], dict[str, str],
 
 
 def unfit(filing: Filing) -> list[tuple[str, str]]:
-    """(input field, its box) of each text that does not fit its box even at the smallest print."""
+    """(input field, its box) of each text that does not fit its box even at the smallest print. A
+    report with a template of its own (the SIDR's, laid out with its values at each build) has no
+    boxes of fixed size."""
+    if filing.report.template != TEMPLATE:
+        return []
     return prepare(filing).unfit
 
 

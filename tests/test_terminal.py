@@ -82,7 +82,7 @@ def test_a_terminal_changes_nothing_but_the_looks(work, name):
 def test_ctrl_c_in_a_batch_at_a_terminal(work, tmp_path):
     inputs = tmp_path / "many"
     inputs.mkdir()
-    for i in range(12):
+    for i in range(80):         # a build is placed in ~0.1 s now: enough of them for the key to land mid-batch
         shutil.copy(INPUTS / "2020-11.yaml", inputs / f"f{i:02d}.yaml")
     ran = run(["build", inputs, "--out", tmp_path / "o", "--jobs", "2"], cwd=work,
               interrupt_when=b"building")

@@ -388,7 +388,7 @@ class GridReader:
             if not continues and self._form_caption(r2):
                 # a title or heading: the label does not run past it; an amount on it is someone's,
                 # so the cell is not known empty
-                return (None, None, False) if left2 or self._amount_on(cells, nb, step) else None
+                return (None, None, False) if left2 or (self.ocr and self._amount_on(cells, nb, step)) else None
             last_y = r2.y
             label_ok = label_ok and continues
             if left2:
@@ -401,7 +401,8 @@ class GridReader:
 
     def _amount_on(self, cells, nb: int, step: int) -> bool:
         """An amount no code took on the rows from nb on (up to the next row with a code, on the
-        page): the cell before them is not known empty."""
+        page): on a scan, where a code may be lost, the cell before them is not known empty (on a text
+        layer every code is there, and such an amount is another line's)."""
         for j in range(nb, nb + 5 * step, step):
             if not 0 <= j < len(cells) or cells[j][0].page != cells[nb][0].page or cells[j][1]:
                 return False

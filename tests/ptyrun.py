@@ -54,6 +54,9 @@ def run(argv: list[str], cwd=None, cols: int = 80, rows: int = 40, pipe_stdout: 
     def controlling_terminal():
         os.setsid()
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+        # as a shell starts a foreground program: Ctrl-C at its default, whatever the test process
+        # inherited (an ignored SIGINT stays ignored across exec, and Python then installs no handler)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
 
     proc = subprocess.Popen([*FOCUSGEN, *map(str, argv)], cwd=cwd, env=environment, stdin=slave,
                             stdout=subprocess.PIPE if pipe_stdout else slave, stderr=slave,

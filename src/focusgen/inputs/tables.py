@@ -49,16 +49,23 @@ def is_table(path: Path) -> bool:
     return path.suffix.lower() in FORMATS
 
 
+def _reader(path: Path, problems: list[Problem], field: str):
+    """The reader of a table file's format (FORMATS), or None with an `unknown-format` problem."""
+    reader = FORMATS.get(path.suffix.lower())
+    if reader is None:
+        problems.append(Problem("unknown-format", str(path), f"{path.suffix or 'no suffix'} is not a table format",
+                                field, f"one of {', '.join(sorted(FORMATS))}"))
+    return reader
+
+
 def read_table(path: Path, problems: list[Problem], key: str = "line", note: str = "label",
                currency: bool = False, sheet: str | None = None, field: str = "ledger",
                extra: str | None = None) -> tuple[list[Row], bytes]:
     """The rows of a table file and its bytes (for the manifest's hash); `extra`: one more column the
     table must have, its text kept in each Row's `extra`."""
     name = str(path)
-    reader = FORMATS.get(path.suffix.lower())
+    reader = _reader(path, problems, field)
     if reader is None:
-        problems.append(Problem("unknown-format", name, f"{path.suffix or 'no suffix'} is not a table format",
-                                field, f"one of {', '.join(sorted(FORMATS))}"))
         return [], b""
     wanted = [key, "amount", note] + (["currency"] if currency else []) + ([extra] if extra else [])
     with gc_paused():
@@ -227,10 +234,8 @@ def read_columns(path: Path, problems: list[Problem], columns: tuple[str, ...], 
     (in a workbook, after at most 20 title rows of text only). Every problem is appended: a header without
     a required column, an unknown or repeated column, a CSV row of another width."""
     name = str(path)
-    reader = FORMATS.get(path.suffix.lower())
+    reader = _reader(path, problems, field)
     if reader is None:
-        problems.append(Problem("unknown-format", name, f"{path.suffix or 'no suffix'} is not a table format",
-                                field, f"one of {', '.join(sorted(FORMATS))}"))
         return [], b""
     header_code = "csv-header" if path.suffix.lower() == ".csv" else "table-header"
     found: list[Problem] = []

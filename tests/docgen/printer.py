@@ -22,6 +22,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from foreign.printer import wrap      # the foreign prints' word wrap, the same for drawn prints
+
 from .arith import BLANK
 from .layout import Layout, money
 from .rows import Cell, PRow, form_rows
@@ -70,18 +72,6 @@ class Print:
     size: tuple
     shapes: list = field(default_factory=list)      # (page, kind, coords)
     lost: set = field(default_factory=set)          # coded lines printed without their code
-
-
-def wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    lines, cur = [], ""
-    for word in text.split():
-        trial = f"{cur} {word}".strip()
-        if stringWidth(trial, font, size) > width and cur:
-            lines.append(cur)
-            cur = word
-        else:
-            cur = trial
-    return lines + ([cur] if cur else [])
 
 
 def _date(d, style: str) -> str:

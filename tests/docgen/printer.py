@@ -32,9 +32,12 @@ FONTS = Path(__file__).resolve().parents[2] / "templates" / "assets" / "fonts"
 
 
 def _register() -> None:
-    if "LibSans" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("LibSans", str(FONTS / "LiberationSans-Regular.ttf")))
-        pdfmetrics.registerFont(TTFont("LibSans-Bold", str(FONTS / "LiberationSans-Bold.ttf")))
+    """Each face on its own: tests/foreign registers "LibSans" alone, and which of the two printers
+    runs first in a process depends on the order the test files run in (one process or many)."""
+    registered = pdfmetrics.getRegisteredFontNames()
+    for name, file in (("LibSans", "LiberationSans-Regular.ttf"), ("LibSans-Bold", "LiberationSans-Bold.ttf")):
+        if name not in registered:
+            pdfmetrics.registerFont(TTFont(name, str(FONTS / file)))
 
 
 @dataclass

@@ -100,6 +100,23 @@ def run(tmp_path, capsys):
 
 
 @pytest.fixture(autouse=True)
+def _ctrl_c_left_as_found():
+    """No test may leave Ctrl-C changed for the tests after it (ignored, handled elsewhere or blocked):
+    the children they start inherit an ignored or blocked SIGINT, and the terminal tests' Ctrl-C then
+    fails in the whole suite only. The test that changes it errors here, and Ctrl-C is put back."""
+    import signal
+    handler = signal.getsignal(signal.SIGINT)
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    yield
+    now, now_mask = signal.getsignal(signal.SIGINT), signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    if now != handler or now_mask != mask:
+        signal.signal(signal.SIGINT, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        pytest.fail(f"this test left Ctrl-C changed: handler {now!r} (was {handler!r}), "
+                    f"blocked {sorted(now_mask)} (were {sorted(mask)})")
+
+
+@pytest.fixture(autouse=True)
 def _every_pdf_read_strictly(monkeypatch):
     """Every PDF a build renders in any test is read by qpdf --check too (pdfutil.strict)."""
     from pdfutil import strict

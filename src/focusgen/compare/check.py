@@ -54,7 +54,7 @@ class Comparison:
                           "method": self.prior.method},
                 "differences": self.differences, "not_compared": self.not_compared,
                 "compare_by_eye": self.by_eye,
-                "prior_edit_checks": list(self.prior.edit_failures),
+                "prior_edit_checks": [f.as_found() for f in self.prior.edit_failures],
                 "notes": self.notes,
                 "summary": {"differences": len(self.differences), "not_compared": len(self.not_compared),
                             "compare_by_eye": len(self.by_eye),

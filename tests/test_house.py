@@ -359,3 +359,18 @@ def test_how_is_an_enumeration():
                     found += [f"{rel}:{node.lineno}: {e.value!r}" for e in elts
                               if isinstance(e, ast.Constant) and e.value in claims]
     assert found == []
+
+
+def test_one_formula_table():
+    """A formula is interpreted by its operator in form/formula.py alone (evaluation, description,
+    explanation, equations, edit check, reading backwards): no module outside form/ asks which operator
+    a formula has (`.op == "max"`) to do the operator's work itself."""
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        if _room(path) == "form":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Compare) and any(isinstance(side, ast.Attribute) and side.attr == "op"
+                                                     for side in [node.left, *node.comparators]):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node)}")
+    assert found == []

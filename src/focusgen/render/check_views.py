@@ -69,7 +69,7 @@ def print_comparison(result, out: Console) -> None:
         for f in p.edit_failures:
             out.print(f"  FAILED {f.message}", style="bold red")
     for note in result.notes:
-        out.print(f"note: {literal(note)}")
+        out.print(f"note: {literal(note.message)}")
     share = f"{100 * result.compared // result.considered}%" if result.considered else "none"
     out.print(f"compared {result.compared} of {result.considered} lines with an amount ({share})"
               + ("" if result.enough else "; too little of the prior was legible to pass"))

@@ -12,11 +12,12 @@ Holds: words.py (words with boxes: a text layer, Tesseract's TSV), ocr.py (a sca
 read) and witness.py (the second, independent reading of every number on a scan), rows.py (rows and
 tokens by position), grid.py (columns and codes paired by position), tokens.py (amounts and codes in
 messy text), reader.py (text read by the form's labels and order), repair.py (the form's arithmetic and
-the claims), how.py (what a claim is), and here the entry point and what tells a filing's kind, date
-and firm.
+the claims), how.py (which claims extraction makes, and Found: the codes of its findings, each a
+problems.Finding of severity note, `where` the line it is about), and here the entry point and what
+tells a filing's kind, date and firm.
 
-May import: form/ (the lines and their arithmetic), report/ (the JSON schema, for focusgen's own JSON),
-inputs/formats (bounded file reading), money, problems. Never compare/, render/ or anything above.
+May import: form/ (the lines and their arithmetic), report/ (the JSON schema, for focusgen's own JSON;
+how.How, the claims), inputs/formats (bounded file reading), money, problems. Never compare/, render/ or anything above.
 
 To add a layout or a kind of document: teach the stage that meets it (words, rows, pairing, the line
 reader) and add drawn documents of the class to the tests; a claim (`how`) new to extraction goes in

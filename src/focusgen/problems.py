@@ -137,12 +137,12 @@ def Problem(code: str, file: str, message: str, where: str = "", expected: str =
 
 
 def Note(code: str, message: str, line: str | None = None, **facts) -> Finding:
-    """What extraction found, or an edit check of a prior that fails: a Finding of severity note,
+    """A note: what extraction found (its code one of extract/how.Found), an edit check of a prior that
+    fails, or what a comparison notes (check-other-date, check-other-firm). A Finding of severity note,
     `where` the line code it is about ("" for one about no line: a page, an amount placed nowhere),
-    `facts` what its kind adds (a ghost's place on the page, "where"). Its code is its kind, one of
-    extract/how.Found. Its message is kept whole, as extraction has always given it (an amount placed
-    nowhere names every place it was seen): bounded by the document read (extract's limits on pages and
-    characters), not by MAX_FIELD."""
+    `facts` what its kind adds (a ghost's place on the page, "where"). Its message is kept whole, as
+    extraction and check have always given it (an amount placed nowhere names every place it was seen):
+    bounded by the document read (extract's limits on pages and characters), not by MAX_FIELD."""
     found = Finding(str(code), message=message, where=line or "", severity=NOTE, facts=facts)
     object.__setattr__(found, "message", str(message))
     return found

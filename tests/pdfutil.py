@@ -62,7 +62,7 @@ def assert_placed_as_laid_out(f, public=False):
     the same values out puts it, with the same text layer."""
     from focusgen.render import layout_cache, pdf
     p = pdf.prepare(f, public)
-    assert p.exact and layout_cache.plan_for(p.ctx, p.kinds)[0] is not None      # placed, not laid out
+    assert p.exact and layout_cache.plan_for(p.ctx, p.kinds, pdf.lay_out_variant)[0] is not None      # placed, not laid out
     placed, laid_out = pdf.render_pdf(f, public), pdf.render_pdf_laid_out(f, public)
     assert pdf_text(placed) == pdf_text(laid_out)
     a, b = char_boxes(placed), char_boxes(laid_out)

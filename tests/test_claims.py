@@ -71,8 +71,8 @@ def test_a_text_layer_print_that_does_not_foot_keeps_every_value(tmp_path, run):
     for code in ("7070", "7080", "7090", "7120", "7130", "7180", "7190"):
         if values[code] is not None:
             assert e.how[code] == "read" and e.lines[code] == values[code], code
-    assert any(f["line"] == "7180" for f in e.edit_failures)
-    assert not any(f["kind"] == "doubted" for f in e.findings)
+    assert any(f.where == "7180" for f in e.edit_failures)
+    assert not any(f.code == "doubted" for f in e.findings)
     status, out, _ = run("check", INPUTS / "2020-11.yaml", "--against", path, "--json")
     assert status == 1 and json.loads(out)["prior_edit_checks"]
 
@@ -88,7 +88,7 @@ def test_a_total_printed_without_its_parts_is_read_never_made_zero(tmp_path):
         path.write_bytes(print_filing(filing, layout))
         e = extract(path)
         assert e.lines["7455"] == 471057307 and e.how["7455"] == "read", layout
-        assert not any(f["line"] == "7455" for f in e.edit_failures)
+        assert not any(f.where == "7455" for f in e.edit_failures)
         claims_are_printed(e, values)
     # the same print as text of unknown origin: 7455 is not doubted for its empty parts either
     from focusgen.extract import _pdf_pages
@@ -126,7 +126,7 @@ def test_a_whole_focus_ii_reads_the_cftc_pages_only(tmp_path, layout):
     e = extract(path)
     s = score(e, Doc(path, FILINGS["hsbc"], layout, "text"))
     assert s.wrong_claimed == [] and s.recovered == s.lines, s.unknown
-    assert any(f["kind"] == "pages" and "1, 2" in f["message"] for f in e.findings)
+    assert any(f.code == "pages" and "1, 2" in f.message for f in e.findings)
 
 
 def test_an_unknown_bracketed_code_never_raises():
@@ -175,7 +175,7 @@ def test_faxes_photos_and_stamps_claim_only_what_was_printed(tmp_path, kind):
     assert s.wrong_claimed == []
     # measured: the fax (half the lines, hard black and white) leaves most numbers to one witness
     assert s.recovered >= {"fax": 0.3, "photo": 0.85, "stamp": 0.85}[kind] * s.lines, (s.recovered, s.unknown)
-    flagged = {f["line"] for f in e.findings}
+    flagged = {f.where for f in e.findings}
     assert all(code in flagged for code in s.unknown)
 
 

@@ -45,13 +45,13 @@ def test_hsbc_says_how_each_damaged_value_was_settled():
     assert e.how["7455"] == ref["basis"]["7455"] == "reconstructed"
     for code in ("7030", "7120", "7190", "7317", "7490", "7495"):
         assert e.how[code] == "code-lost", code
-    kinds = {f["kind"] for f in e.findings}
+    kinds = {f.code for f in e.findings}
     assert {"ghost", "assumed", "placed", "sign-fixed"} <= kinds
     # the three ghost numbers on caption rows are reported, never used
-    ghosts = [f["message"] for f in e.findings if f["kind"] == "ghost"]
+    ghosts = [f.message for f in e.findings if f.code == "ghost"]
     assert any("322,033,030" in g for g in ghosts) and any("20,000,041" in g for g in ghosts)
     for code in ("7415", "7425", "7435", "7445", "7465", "7475"):
-        assert e.lines[code] is None and any(f["line"] == code for f in e.findings)
+        assert e.lines[code] is None and any(f.where == code for f in e.findings)
 
 
 @pytest.fixture(scope="module")
@@ -202,7 +202,7 @@ def test_any_filing_reads_back_exactly_from_its_text_and_pdf(tmp_path_factory, e
         # a wrong value; where a repeated label leaves the place in doubt, null with a finding
         for c in (c for c in rep.amount_codes if not rep.lines[c].coded):
             assert e.lines[c] == filing.values[c] or (e.lines[c] is None and e.how[c] not in ("read", "blank")
-                                                      and any(f.get("line") == c for f in e.findings)), (name, c)
+                                                      and any(f.where == c for f in e.findings)), (name, c)
         assert e.names == filing.names, name
         assert e.edit_failures == []
 
@@ -224,4 +224,4 @@ def test_a_joined_number_the_arithmetic_does_not_confirm_is_not_claimed(tmp_path
     e = extract(tmp_path / "d.txt")
     assert e.lines["7010"] in (None, 1443907046)
     assert e.how["7010"] not in ("read", "blank")
-    assert any(f["line"] == "7010" for f in e.findings)
+    assert any(f.where == "7010" for f in e.findings)

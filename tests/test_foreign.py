@@ -94,7 +94,7 @@ def test_scans_claim_nothing_that_was_not_printed(corpus, key, layout, quality, 
     assert e.method == "ocr"
     assert s.wrong_claimed == []
     assert s.recovered >= share * s.lines, (s.recovered, s.lines, s.unknown)
-    flagged = {f["line"] for f in e.findings}
+    flagged = {f.where for f in e.findings}
     for code in s.unknown:                     # nothing is left unknown without a word why
         assert code in flagged, code
     assert e.report == doc.filing.kind
@@ -156,8 +156,8 @@ def test_a_text_layer_value_whose_edit_check_fails_is_still_read(tmp_path):
     e = extract(path)
     assert e.how["7010"] == "read" and e.lines["7010"] == 1443907946
     assert e.how["7040"] == "read" and e.lines["7040"] == 3759565357
-    assert any(f["line"] == "7040" for f in e.edit_failures)
-    assert not any(f["kind"] == "doubted" for f in e.findings)
+    assert any(f.where == "7040" for f in e.edit_failures)
+    assert not any(f.code == "doubted" for f in e.findings)
     _claims_are_printed(e, filing.values)
 
 
@@ -172,8 +172,8 @@ def test_ocr_text_whose_edit_check_fails_is_doubted(tmp_path):
     e = extract_text(texts, "prior.txt", "text")
     assert e.how["7010"] == "unconfirmed" and e.lines["7010"] is None and e.candidates["7010"] == 1443907946
     assert e.how["7040"] == "read" and e.lines["7040"] == 3759565357
-    assert any(f["line"] == "7040" for f in e.edit_failures)
-    assert any(f["line"] == "7010" and f["kind"] == "doubted" for f in e.findings)
+    assert any(f.where == "7040" for f in e.edit_failures)
+    assert any(f.where == "7010" and f.code == "doubted" for f in e.findings)
     _claims_are_printed(e, filing.values)
 
 

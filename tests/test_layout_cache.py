@@ -534,7 +534,7 @@ def test_meaning_alone_refuses_each_kind_it_claims():
     f = filing()
     ctx = pdf.context(f)
     _, kinds, _ = pdf.values(f, ctx)
-    plan, _ = layout_cache.plan_for(ctx, kinds)
+    plan, _ = layout_cache.plan_for(ctx, kinds, pdf.lay_out_variant)
     raw = json.loads(json.dumps({**plan, "fonts": {n: {"face": v["face"], "glyphs": {str(g): list(e) for g, e in
                                                                                        v["glyphs"].items()}}
                                                    for n, v in plan["fonts"].items()}}))

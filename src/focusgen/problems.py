@@ -124,10 +124,28 @@ class Finding:
                 found[key] = f[key]
         return found
 
+    def as_found(self) -> dict:
+        """An extraction finding or a failed edit check as extract's and check's JSON state it:
+        {"line": the line it is about or null, what its kind adds (a ghost's "where" on the page),
+        "kind": its code, "message"}."""
+        return {"line": self.where or None, **self.facts, "kind": self.code, "message": self.message}
+
 
 def Problem(code: str, file: str, message: str, where: str = "", expected: str = "") -> Finding:
     """A problem of an input: a Finding of severity error (exit 2, nothing written)."""
     return Finding(code, file, message, where, expected)
+
+
+def Note(code: str, message: str, line: str | None = None, **facts) -> Finding:
+    """A note: what extraction found (its code one of extract/how.Found), an edit check of a prior that
+    fails, or what a comparison notes (check-other-date, check-other-firm). A Finding of severity note,
+    `where` the line code it is about ("" for one about no line: a page, an amount placed nowhere),
+    `facts` what its kind adds (a ghost's place on the page, "where"). Its message is kept whole, as
+    extraction and check have always given it (an amount placed nowhere names every place it was seen):
+    bounded by the document read (extract's limits on pages and characters), not by MAX_FIELD."""
+    found = Finding(str(code), message=message, where=line or "", severity=NOTE, facts=facts)
+    object.__setattr__(found, "message", str(message))
+    return found
 
 
 MAX_PROBLEMS = 200

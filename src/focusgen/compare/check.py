@@ -14,7 +14,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..form import formdef
-from ..problems import InputProblems, Problem
+from ..problems import Finding, InputProblems, Note, Problem
 from ..report.model import Record
 from ..settings import DEFAULT, Settings
 from . import rules
@@ -33,7 +33,7 @@ class Comparison:
     not_compared: list[str] = field(default_factory=list)
     by_eye: list[dict] = field(default_factory=list)     # {line, label, prior_shows, current}
     considered: int = 0             # lines with an amount in either filing
-    notes: list[str] = field(default_factory=list)
+    notes: list[Finding] = field(default_factory=list)     # the two filings' dates or firms differ
 
     @property
     def compared(self) -> int:
@@ -54,8 +54,8 @@ class Comparison:
                           "method": self.prior.method},
                 "differences": self.differences, "not_compared": self.not_compared,
                 "compare_by_eye": self.by_eye,
-                "prior_edit_checks": list(self.prior.edit_failures),
-                "notes": self.notes,
+                "prior_edit_checks": [f.as_found() for f in self.prior.edit_failures],
+                "notes": [n.message for n in self.notes],
                 "summary": {"differences": len(self.differences), "not_compared": len(self.not_compared),
                             "compare_by_eye": len(self.by_eye),
                             "compared": self.compared, "considered": self.considered,
@@ -80,9 +80,11 @@ def compare(current: Record, prior: Record, tolerance: int = 0) -> Comparison:
     rep = formdef.report(current.report)
     result = Comparison(current, prior)
     if prior.as_of and current.as_of and prior.as_of != current.as_of:
-        result.notes.append(f"the prior is as of {prior.as_of}, the current filing as of {current.as_of}")
+        result.notes.append(Note("check-other-date", f"the prior is as of {prior.as_of}, the current filing "
+                                                     f"as of {current.as_of}"))
     if prior.firm and current.firm and not rules.same_firm(prior.firm, current.firm):
-        result.notes.append(f"the prior's firm is {prior.firm!r}, the current filing's {current.firm!r}")
+        result.notes.append(Note("check-other-firm", f"the prior's firm is {prior.firm!r}, the current "
+                                                     f"filing's {current.firm!r}"))
     for p in rules.compare(rep.amount_codes, current.lines, prior, tolerance):
         result.considered += p.considered
         if p.status == rules.NOT_COMPARED:

@@ -16,12 +16,13 @@ from dataclasses import replace
 
 from ..problems import InputProblems, Problem
 from ..report.heldmodel import Reconciliation, Tied
+from ..report.how import How
 from .rules import same_firm
 
 
 def _known(record, code: str) -> bool:
     """A line the other filing shows: a value, or a blank it was seen to hold."""
-    return record.lines.get(code) is not None or record.how.get(code) == "blank"
+    return record.lines.get(code) is not None or record.how.get(code) == How.BLANK
 
 
 def _refusals(filing, record, source: str) -> list[Problem]:

@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
+from ..report.how import How
+
 SAME, DIFFERS, NOT_COMPARED, BY_EYE = "same", "differs", "not-compared", "by-eye"
 
 
@@ -45,12 +47,12 @@ def same_firm(a: str | None, b: str | None) -> bool:
 def pair(code: str, now: int | None, other, tolerance: int = 0) -> Pair:
     """The current value of `code` against the other filing's (a report.model.Record)."""
     before, how = other.lines.get(code), other.how.get(code)
-    considered = now is not None or before is not None or how not in ("blank", "missing", None)
+    considered = now is not None or before is not None or how not in (How.BLANK, How.MISSING, None)
     candidate = other.candidates.get(code)
     if before is None and candidate is not None:
         # the other seems to show a value nothing confirmed: for the eye, neither the same nor different
         return Pair(code, now, candidate, BY_EYE, how, considered)
-    if before is None and how != "blank":
+    if before is None and how != How.BLANK:
         return Pair(code, now, None, NOT_COMPARED if now is not None else SAME, how, considered)
     if (now or 0) == (before or 0) or abs((now or 0) - (before or 0)) <= tolerance:
         return Pair(code, now, before, SAME, how, considered)

@@ -12,11 +12,12 @@ Holds: words.py (words with boxes: a text layer, Tesseract's TSV), ocr.py (a sca
 read) and witness.py (the second, independent reading of every number on a scan), rows.py (rows and
 tokens by position), grid.py (columns and codes paired by position), tokens.py (amounts and codes in
 messy text), reader.py (text read by the form's labels and order), repair.py (the form's arithmetic and
-the claims), how.py (what a claim is), and here the entry point and what tells a filing's kind, date
-and firm.
+the claims), how.py (which claims extraction makes, and Found: the codes of its findings, each a
+problems.Finding of severity note, `where` the line it is about), and here the entry point and what
+tells a filing's kind, date and firm.
 
-May import: form/ (the lines and their arithmetic), report/ (the JSON schema, for focusgen's own JSON),
-inputs/formats (bounded file reading), money, problems. Never compare/, render/ or anything above.
+May import: form/ (the lines and their arithmetic), report/ (the JSON schema, for focusgen's own JSON;
+how.How, the claims), inputs/formats (bounded file reading), money, problems. Never compare/, render/ or anything above.
 
 To add a layout or a kind of document: teach the stage that meets it (words, rows, pairing, the line
 reader) and add drawn documents of the class to the tests; a claim (`how`) new to extraction goes in
@@ -32,9 +33,9 @@ from pathlib import Path
 
 from ..form import formdef
 from ..money import MAX_DOLLARS
-from ..problems import InputProblems, Problem
+from ..problems import Finding, InputProblems, Note, Problem
 from .reader import Reader
-from .how import How
+from .how import Found, How
 from .repair import OCR, TEXT, TEXT_LAYER, settle
 
 
@@ -47,8 +48,8 @@ class Extraction:
     lines: dict[str, int | None]
     how: dict[str, str]
     names: dict[str, str | None] = field(default_factory=dict)
-    findings: list[dict] = field(default_factory=list)
-    edit_failures: list[dict] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)          # codes: how.Found
+    edit_failures: list[Finding] = field(default_factory=list)     # Found.EDIT_CHECK
     method: str = "text"            # json | text | pdf-text | ocr
     extra: dict = field(default_factory=dict)   # focusgen JSON: adjusted_net_capital, summary
     candidates: dict[str, int] = field(default_factory=dict)   # unconfirmed: what the page seems to show
@@ -56,7 +57,8 @@ class Extraction:
     def as_dict(self) -> dict:
         return {"source": self.source, "report": self.report, "as_of": self.as_of, "firm": self.firm,
                 "method": self.method, "lines": self.lines, "how": self.how, "names": self.names,
-                "findings": self.findings, "edit_checks": self.edit_failures,
+                "findings": [f.as_found() for f in self.findings],
+                "edit_checks": [f.as_found() for f in self.edit_failures],
                 "unconfirmed": self.candidates}
 
 
@@ -90,7 +92,7 @@ def extract(path: Path | str, progress=None) -> Extraction:
     if data.startswith(b"%PDF"):
         texts, boxes, method, notes = _pdf_pages(path, data, progress)
         e = extract_text(texts, str(path), method, boxes)
-        e.findings[:0] = [{"line": None, "kind": "ocr", "message": n} for n in notes]
+        e.findings[:0] = notes
         return e
     if b"\x00" in data:
         raise _problem(path, "not-text", "is neither a PDF nor text", "a prior filing: PDF, text or JSON")
@@ -141,7 +143,7 @@ def _pdf_pages(path: Path, data: bytes, progress=None):
     words: list[list | None] = []
     scans: list[int] = []
     marks: list[list | None] = []       # OCR pages: boxes of the marks on the cleaned page
-    notes: list[str] = []
+    notes: list[Finding] = []
     try:
         if len(pdf) > MAX_PAGES:
             raise _problem(path, "pdf-too-large", f"has {len(pdf):,} pages", f"at most {MAX_PAGES} pages")
@@ -188,14 +190,15 @@ def _pdf_pages(path: Path, data: bytes, progress=None):
     return texts, (words, marks), method, notes
 
 
-def _ocr_pages(path: Path, pdf, scans: list[int], texts: list, words: list, marks: list, progress=None) -> list[str]:
+def _ocr_pages(path: Path, pdf, scans: list[int], texts: list, words: list, marks: list,
+               progress=None) -> list[Finding]:
     """OCR of the scanned pages, as many at a time as there are workers: pages are rendered one
     batch at a time (pdfium renders in one thread), so memory holds a few page images, not a file's.
     Returns the findings of pages or regions the recognisers could not take (their values unknown)."""
     from .rows import build_rows
     from .ocr import OCRUnavailable, ocr_images, render, workers
     n = workers(len(scans))
-    notes: list[str] = []
+    notes: list[Finding] = []
     done = [0]
 
     def tick():
@@ -420,10 +423,10 @@ def extract_text(pages: list[str], source: str, method: str, boxes: tuple | None
         refuse(0)
     report = formdef.report(kind)
     kept, foreign = form_pages(pages, kind) if len(pages) > 1 else (list(range(len(pages))), [])
-    notes = []
+    notes: list[Finding] = []
     if foreign:
-        notes.append({"line": None, "kind": "pages", "message": f"page(s) {', '.join(str(i + 1) for i in foreign)} "
-                      f"hold another form's line codes and no statement of the {kind} form: not read"})
+        notes.append(Note(Found.PAGES, f"page(s) {', '.join(str(i + 1) for i in foreign)} "
+                          f"hold another form's line codes and no statement of the {kind} form: not read"))
     if len(kept) < len(pages):
         pages = [pages[i] for i in kept]
         if boxes is not None:

@@ -29,6 +29,8 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
+from ..problems import Note
+from .how import Found
 from .words import Word, tsv_words
 
 OCR_DPI = 300
@@ -473,14 +475,14 @@ def read_page(exe: str, image, folder: Path, index: int):
     """(words, marks, findings) of one page: cleaned, read, every number read a second time by
     Tesseract and by the witness, and what the reading skipped read on its own (a word of no
     confidence of its own: its two later readings must agree). A page Tesseract cannot take gives
-    no words and a finding."""
+    no words and a finding (how.Found.OCR)."""
     import cv2
     findings: list[str] = []
     page, _ = clean(image)
     try:
         words = tsv_words(_run_tesseract(exe, page, folder, f"page{index}"), 1.0)
     except RegionFailed as exc:
-        return [], [], [f"page {index + 1} could not be read: {exc}; its values are unknown"]
+        return [], [], [Note(Found.OCR, f"page {index + 1} could not be read: {exc}; its values are unknown")]
     _, ink = cv2.threshold(page, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     marks, xh = _marks(ink)
     skipped = _unread(marks, words, xh)
@@ -513,7 +515,7 @@ def read_page(exe: str, image, folder: Path, index: int):
             out.append(Word(text, x0 * scale, y0 * scale, x1 * scale, y1 * scale, 0.0, text, conf, *seen,
                             skipped=True))
     return out, [(a * scale, b * scale, c * scale, d * scale) for a, b, c, d in marks], \
-        [f"page {index + 1}: {f}" for f in findings]
+        [Note(Found.OCR, f"page {index + 1}: {f}") for f in findings]
 
 
 def workers(pages: int, asked: int | None = None) -> int:

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from ..form.formdef import Report
+from ..problems import Finding, Note
+from .how import Found
 from .tokens import Tok, clean, tokenize
 
 WINDOW = 10          # how many rows ahead of the cursor a label may be found
@@ -57,7 +59,7 @@ class Reading:
     values: dict[str, Obs] = field(default_factory=dict)
     names: dict[str, str | None] = field(default_factory=dict)
     orphans: list[Orphan] = field(default_factory=list)
-    findings: list[dict] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     conflicts: dict[str, list[Obs]] = field(default_factory=dict)
     seen_rows: set[int] = field(default_factory=set)
 
@@ -450,9 +452,8 @@ class Reader:
             return rest
         for t in rest:
             if only_captions:
-                out.findings.append({"line": None, "where": where, "kind": "ghost",
-                                     "message": f"{t.text} stands on a caption row that carries no amount "
-                                                "(a ghost of a neighbouring value); ignored"})
+                out.findings.append(Note(Found.GHOST, f"{t.text} stands on a caption row that carries no amount "
+                                                      "(a ghost of a neighbouring value); ignored", where=where))
         return []
 
     def _ends_pending_label(self, raw: str, first: Tok) -> list[str]:

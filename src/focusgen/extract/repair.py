@@ -12,6 +12,10 @@ The rules, which every step below keeps:
   7180). An empty total is never a known 0 for a part. An edit check, which tests what the page
   prints, counts an empty cell as 0, as the form does; except a total printed over parts that are
   all empty: a total given without its parts, not checked.
+- The one-way relations (a greatest-of, a percentage) are the formula table's own evaluation
+  (evaluate, below): a blank operand is what the form makes of it (no part in a greatest-of; a
+  percentage of a blank line is blank, so nothing is filled and nothing checked), and an unknown
+  operand (missing, unreadable, unconfirmed) makes the value unknown: never 0, never left out.
 - A reading that is not confirmed (on a scan, one witness only; a number joined from pieces; cents
   rounded) is a candidate: `repaired` when the arithmetic of claimed values gives exactly it,
   otherwise `unconfirmed` (null, the candidate kept for the eye). Arithmetic may fill such a cell
@@ -28,7 +32,8 @@ Order of work, from the surest evidence to the least:
    was uncertain (an unbalanced parenthesis) is settled by the sign that makes it foot (sign-fixed);
 3. orphan amounts (no code, no label) are placed only where exactly one order-preserving
    placement makes more of the form's relations hold than any other (code-lost);
-4. the early warning level's note is read backwards: 7495 / 7490 names the governing line;
+4. a formula's known value is read backwards (the early warning level's note: 7495 / 7490 names
+   the governing line);
 5. last, the practice identities of the form definition fill a still-unknown value, flagged.
 A value that nothing settles stays null with a finding.
 """
@@ -39,8 +44,9 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from ..form.formdef import Report
-from ..money import fmt_amount, fmt_percent, percent_of
-from .how import How
+from ..money import fmt_amount
+from ..problems import Finding, Note
+from .how import Found, How
 from .reader import Reading
 
 MAX_PLACEMENTS = 5000
@@ -57,8 +63,8 @@ class State:
     unsure: set[str] = field(default_factory=set)
     candidates: dict[str, int] = field(default_factory=dict)   # what the page seems to show, unconfirmed
     witnessed: set[str] = field(default_factory=set)          # candidates two witnesses had agreed on
-    findings: list[dict] = field(default_factory=list)
-    edit_failures: list[dict] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    edit_failures: list[Finding] = field(default_factory=list)       # Found.EDIT_CHECK
     empty_rows: set[str] = field(default_factory=set)    # lines whose row was found holding no amount
     unchecked: set[str] = field(default_factory=set)      # totals printed without their parts
 
@@ -76,7 +82,12 @@ class State:
         return self.values[code]
 
     def note(self, code: str | None, kind: str, message: str) -> None:
-        self.findings.append({"line": code, "kind": kind, "message": message})
+        """A finding of `kind` (how.Found) about line `code` (None: about no line)."""
+        self.findings.append(Note(kind, message, code))
+
+    def failed(self, code: str, message: str) -> None:
+        """A failed edit check of line `code`: the prior's own arithmetic does not foot."""
+        self.edit_failures.append(Note(Found.EDIT_CHECK, message, code))
 
 
 def _equations(report: Report) -> list[tuple[str, list[tuple[int, str]]]]:
@@ -114,9 +125,9 @@ def initial_state(report: Report, reading: Reading, doubted: dict[str, str] | No
             if not obs.sign_sure and obs.value != 0:
                 st.unsure.add(code)
     for code, why in doubted.items():
-        st.note(code, "doubted", why)
+        st.note(code, Found.DOUBTED, why)
     for code, seen in reading.conflicts.items():
-        st.note(code, "conflict", "read with different values: " +
+        st.note(code, Found.CONFLICT, "read with different values: " +
                 ", ".join(f"{fmt_amount(o.value)} ({o.where})" for o in seen))
     return st
 
@@ -129,7 +140,7 @@ def fill(report: Report, st: State, code: str, value: int, why: str, confirm_onl
     replaced. Returns whether the cell took the value."""
     line = report.lines[code]
     if line.sign == "nonpositive" and value > 0:
-        st.note(code, "unsettled", f"{why} gives {fmt_amount(value)} for deduction line {code}, which cannot "
+        st.note(code, Found.UNSETTLED, f"{why} gives {fmt_amount(value)} for deduction line {code}, which cannot "
                                    "be positive: left unknown")
         if st.how[code] == How.MISSING:
             st.how[code] = How.UNREADABLE
@@ -138,20 +149,20 @@ def fill(report: Report, st: State, code: str, value: int, why: str, confirm_onl
     if seen is not None:
         if seen == value:
             st.values[code], st.how[code] = value, How.REPAIRED
-            st.note(code, "repaired", f"{fmt_amount(value)}: the page shows it without a second witness; "
+            st.note(code, Found.REPAIRED, f"{fmt_amount(value)}: the page shows it without a second witness; "
                                       f"{why} gives the same")
             return True
         if confirm_only or code in st.witnessed or not _ocr_alike(seen, value):
-            if not any(f["line"] == code and f["kind"] == "disagrees" for f in st.findings):
-                st.note(code, "disagrees", f"the page shows {fmt_amount(seen)} (unconfirmed); {why} gives "
+            if not any(f.where == code and f.code == Found.DISAGREES for f in st.findings):
+                st.note(code, Found.DISAGREES, f"the page shows {fmt_amount(seen)} (unconfirmed); {why} gives "
                                            f"{fmt_amount(value)}: the page is not overridden, left to the eye")
             return False
         st.values[code], st.how[code] = value, How.RECONSTRUCTED
-        st.note(code, "reconstructed", f"{fmt_amount(value)} from {why}; OCR saw {fmt_amount(seen)}, the same "
+        st.note(code, Found.RECONSTRUCTED, f"{fmt_amount(value)} from {why}; OCR saw {fmt_amount(seen)}, the same "
                                        "digits but for an OCR slip")
         return True
     st.values[code], st.how[code] = value, How.RECONSTRUCTED
-    st.note(code, "reconstructed", f"{fmt_amount(value)} from {why}")
+    st.note(code, Found.RECONSTRUCTED, f"{fmt_amount(value)} from {why}")
     return True
 
 
@@ -162,7 +173,7 @@ def fix_deduct_signs(report: Report, st: State) -> None:
             st.values[code] = -v
             st.how[code] = How.SIGN_FIXED
             st.unsure.discard(code)
-            st.note(code, "sign-fixed", f"{fmt_amount(v)} printed without parentheses; line {code} is a "
+            st.note(code, Found.SIGN_FIXED, f"{fmt_amount(v)} printed without parentheses; line {code} is a "
                                         "deduction, so it is negative")
     for code, v in list(st.candidates.items()):
         if report.lines[code].sign == "nonpositive" and v > 0:
@@ -201,7 +212,7 @@ def _check(st: State, total: str, parts, record: bool) -> None:
     if _given_without_parts(st, total, parts):
         if total not in st.unchecked:
             st.unchecked.add(total)
-            st.note(total, "unchecked", f"line {total} is printed without its parts ({_describe(total, parts)} "
+            st.note(total, Found.UNCHECKED, f"line {total} is printed without its parts ({_describe(total, parts)} "
                                         "are empty): not checked")
         return
     given, computed = st.term(total), _sum(st, parts)
@@ -210,7 +221,7 @@ def _check(st: State, total: str, parts, record: bool) -> None:
             if c in st.unsure:          # the total foots with this sign: settled
                 st.unsure.discard(c)
                 st.how[c] = How.SIGN_FIXED
-                st.note(c, "sign-fixed", f"parenthesis unbalanced; the sign that makes line {total} "
+                st.note(c, Found.SIGN_FIXED, f"parenthesis unbalanced; the sign that makes line {total} "
                                          f"= {_describe(total, parts)} foot is kept")
         return
     # an uncertain sign that makes it foot
@@ -220,14 +231,12 @@ def _check(st: State, total: str, parts, record: bool) -> None:
             if st.term(total) == _sum(st, parts):
                 st.unsure.discard(code)
                 st.how[code] = How.SIGN_FIXED
-                st.note(code, "sign-fixed", f"sign settled by line {total} = {_describe(total, parts)}")
+                st.note(code, Found.SIGN_FIXED, f"sign settled by line {total} = {_describe(total, parts)}")
                 return
             st.values[code] = -st.values[code]
-    if record and not any(f["line"] == total for f in st.edit_failures):
-        st.edit_failures.append({
-            "line": total, "kind": "edit-check",
-            "message": f"line {total} is {fmt_amount(given)} but {_describe(total, parts)} gives "
-                       f"{fmt_amount(computed)} (difference {fmt_amount(given - computed)})"})
+    if record and not any(f.where == total for f in st.edit_failures):
+        st.failed(total, f"line {total} is {fmt_amount(given)} but {_describe(total, parts)} gives "
+                         f"{fmt_amount(computed)} (difference {fmt_amount(given - computed)})")
 
 
 def _ocr_alike(read: int, want: int) -> bool:
@@ -259,7 +268,7 @@ def _solve_one(report: Report, st: State, total: str, parts, unknown: str) -> bo
     if st.how[unknown] == How.MISSING and unknown in st.empty_rows and value_with(st.term) == 0:
         # its row was found with nothing on it, and the arithmetic agrees: blank
         st.how[unknown] = How.BLANK
-        st.note(unknown, "blank", f"its row holds no amount; line {total} = {_describe(total, parts)} gives 0, "
+        st.note(unknown, Found.BLANK, f"its row holds no amount; line {total} = {_describe(total, parts)} gives 0, "
                                   "so it is blank (or 0)")
         return True
     why = f"line {total} = {_describe(total, parts)}"
@@ -276,31 +285,34 @@ def _solve_one(report: Report, st: State, total: str, parts, unknown: str) -> bo
     return fill(report, st, unknown, value_with(st.term), why + (f" (empty {', '.join(blanks)} as 0)" if blanks else ""))
 
 
+def evaluate(f, st: State) -> int | None:
+    """A formula's value from the cells as the page gives them, by the formula table's own evaluation
+    (form/formula.py: Op.evaluate), which takes a blank operand as the computation does: blank is not
+    zero (it takes no part in a greatest-of; a percentage of a blank line is blank). An operand that is
+    unknown (missing, unreadable, unconfirmed) makes the value unknown: it is never taken as 0, nor
+    left out of a greatest-of."""
+    if any(st.term(a) is None for a in f.args):
+        return None
+    return f.operator.evaluate(f, {a: st.values[a] for a in f.args})
+
+
 def _derived(report: Report, st: State) -> bool:
-    """The one-way relations: greatest-of and percentage lines (checked, or computed forward)."""
+    """The one-way relations (a formula with an edit check and no linear equation: a greatest-of, a
+    percentage), by evaluate(): a line that shows nothing legible is filled with the value (fill's
+    rules), a line the page gives is checked against it. A value that is unknown or blank fills and
+    checks nothing (a percentage line printed beside a blank base is not checked)."""
     changed = False
     for code in report.order:
         f = report.lines[code].formula
-        if f is None or f.op not in ("max", "pct"):
+        if f is None or f.operator.equations(f, code) or f.operator.relation(f, code) is None:
             continue
-        if f.op == "pct":
-            base = st.part(f.args[0])
-            expected = percent_of(base, f.rate) if base is not None else None
-            checkable = st.term(f.args[0])
-            shown = percent_of(checkable, f.rate) if checkable is not None else None
-        else:
-            # as compute does: a blank operand takes no part in "the greatest of" (blank is not zero)
-            args = [st.term(a) for a in f.args if st.how.get(a) != How.BLANK]
-            expected = max(args, default=None) if all(a is not None for a in args) else None
-            shown = expected
+        value = evaluate(f, st)
+        if value is None:
+            continue
         if st.term(code) is None:
-            if expected is not None and fill(report, st, code, expected, f.describe()):
-                changed = True
-        elif shown is not None and st.term(code) != shown and not any(x["line"] == code for x in st.edit_failures) \
-                and not (f.op == "pct" and st.how[f.args[0]] == How.BLANK and st.term(code) != 0):
-            st.edit_failures.append({"line": code, "kind": "edit-check",
-                                     "message": f"line {code} is {fmt_amount(st.term(code))} but {f.describe()} "
-                                                f"gives {fmt_amount(shown)}"})
+            changed |= fill(report, st, code, value, f.describe())
+        elif st.term(code) != value and not any(x.where == code for x in st.edit_failures):
+            st.failed(code, f"line {code} is {fmt_amount(st.term(code))} but {f.describe()} gives {fmt_amount(value)}")
     return changed
 
 
@@ -325,13 +337,13 @@ def place_orphans(report: Report, st: State, reading: Reading, rows_of: dict[str
         where = ", ".join(o.where for o in orphans)
         amounts = ", ".join(fmt_amount(o.value * o.sign) for o in orphans)
         if len(orphans) > len(candidates) or not candidates:
-            st.note(None, "orphan", f"{amounts} ({where}) could not be placed on any line")
+            st.note(None, Found.ORPHAN, f"{amounts} ({where}) could not be placed on any line")
             continue
         n_combos = 1
         for k in range(len(orphans)):
             n_combos = n_combos * (len(candidates) - k) // (k + 1)
         if n_combos > MAX_PLACEMENTS:
-            st.note(None, "orphan", f"{amounts} ({where}): too many possible lines to place them")
+            st.note(None, Found.ORPHAN, f"{amounts} ({where}): too many possible lines to place them")
             continue
         base, base_failed = _relations_hold(report, st)
         scored = []
@@ -351,27 +363,25 @@ def place_orphans(report: Report, st: State, reading: Reading, rows_of: dict[str
             for code, o in zip(winners[0], orphans):
                 st.values[code] = o.value * o.sign
                 st.how[code] = How.CODE_LOST
-                st.note(code, "placed", f"{fmt_amount(o.value * o.sign)} ({o.where}) lost its code; line {code} "
+                st.note(code, Found.PLACED, f"{fmt_amount(o.value * o.sign)} ({o.where}) lost its code; line {code} "
                                         "is the only placement in the form's order that the arithmetic confirms")
         else:
-            st.note(None, "orphan", f"{amounts} ({where}) lost code and label; no single line is confirmed "
+            st.note(None, Found.ORPHAN, f"{amounts} ({where}) lost code and label; no single line is confirmed "
                                     "by the arithmetic, so none is guessed")
 
 
-def early_warning_backwards(report: Report, st: State, retail_forex: bool = False) -> None:
-    """7495 = rate x 7490 names the line that governs line D, which then equals line D."""
+def backwards(report: Report, st: State, retail_forex: bool = False) -> None:
+    """Known values of a formula read backwards (the formula table's Op.backwards): the early warning
+    level names the line that governs line D, which then equals line D. A line it settles is filled
+    only when it shows nothing legible (fill's rules)."""
     for code in report.order:
         f = report.lines[code].formula
-        if f is None or f.op != "early_warning" or st.part(code) is None or st.part(f.args[0]) is None:
+        if f is None:
             continue
-        d, level = st.part(f.args[0]), st.part(code)
-        matches = [(line, forex if retail_forex else rate) for line, rate, forex in f.cases
-                   if percent_of(d, forex if retail_forex else rate) == level]
-        governing = [line for line, _ in matches]
-        if len(governing) == 1 and st.term(governing[0]) is None:
-            g = governing[0]
-            fill(report, st, g, d, f"line {code}, which is {fmt_percent(matches[0][1])}% of line {f.args[0]}: the "
-                 f"form's note gives that rate only when line {g} governs line {f.args[0]}")
+        known = {c: st.part(c) for c in (code, *f.args)}
+        for line, value, why in f.operator.backwards(f, code, known, retail_forex):
+            if st.term(line) is None:
+                fill(report, st, line, value, why)
 
 
 def identities(report: Report, st: State) -> bool:
@@ -388,7 +398,7 @@ def identities(report: Report, st: State) -> bool:
                 continue
             st.values[code] = value
             st.how[code] = How.RECONSTRUCTED
-            st.note(code, "assumed", f"{fmt_amount(value)} by assumption, not by a rule of the form: {note}. "
+            st.note(code, Found.ASSUMED, f"{fmt_amount(value)} by assumption, not by a rule of the form: {note}. "
                                      "Lower confidence: check against the source")
             changed = True
     return changed
@@ -401,10 +411,10 @@ def settle(report: Report, reading: Reading, rows_of: dict[str, int], mode: str 
     edit check holds or no observed value is left to doubt in the ones that fail. A text layer's
     values keep their claims: the failed check is the prior's."""
     doubted: dict[str, str] = {}
-    failures: list[dict] = []            # the prior's own edit checks as printed: kept, whatever is doubted
+    failures: list[Finding] = []            # the prior's own edit checks as printed: kept, whatever is doubted
     for _ in range(8):
         st = _settle(report, reading, rows_of, doubted)
-        failures += [f for f in st.edit_failures if not any(g["line"] == f["line"] for g in failures)]
+        failures += [f for f in st.edit_failures if not any(g.where == f.where for g in failures)]
         new = _doubts(report, st, doubted) if mode != TEXT_LAYER else {}
         if not new:
             break
@@ -476,26 +486,26 @@ def _settle(report: Report, reading: Reading, rows_of: dict[str, int], doubted: 
     solve(report, st, record_failures=False)
     place_orphans(report, st, reading, rows_of, reading.seen_rows)
     solve(report, st, record_failures=False)
-    early_warning_backwards(report, st)
+    backwards(report, st)
     solve(report, st, record_failures=False)
     if identities(report, st):
         solve(report, st, record_failures=False)
     solve(report, st, record_failures=True)      # what still does not foot is an edit-check failure
     for code in sorted(st.unsure):
         if st.values[code] is not None:
-            st.note(code, "unsettled", f"{fmt_amount(st.values[code])}: its sign could not be settled "
+            st.note(code, Found.UNSETTLED, f"{fmt_amount(st.values[code])}: its sign could not be settled "
                                        "(an unbalanced parenthesis); left unconfirmed")
             st.candidates[code] = st.values[code]
             st.values[code] = None
             st.how[code] = How.UNCONFIRMED
     for code in report.amount_codes:
         if st.values[code] is None and st.how[code] == How.UNCONFIRMED and code in st.candidates:
-            if not any(f["line"] == code for f in st.findings):
-                st.note(code, "unconfirmed", f"the page shows {fmt_amount(st.candidates[code])}, but a second "
+            if not any(f.where == code for f in st.findings):
+                st.note(code, Found.UNCONFIRMED, f"the page shows {fmt_amount(st.candidates[code])}, but a second "
                                              "witness does not agree and no edit check confirms it: compare by eye")
         elif st.values[code] is None and st.how[code] in (How.MISSING, How.UNREADABLE):
-            if not any(f["line"] == code for f in st.findings):
-                st.note(code, st.how[code], "not found in the text" if st.how[code] == How.MISSING
+            if not any(f.where == code for f in st.findings):
+                st.note(code, Found(st.how[code]), "not found in the text" if st.how[code] == How.MISSING
                         else "its cell is unreadable")
     for code in [c for c in st.candidates if st.how[c] != How.UNCONFIRMED]:
         del st.candidates[code]

@@ -8,11 +8,18 @@ Each operator says, once, everything focusgen does with a formula of its kind:
 - `parts`      its operands with the sign each takes, for an explanation tree;
 - `equations`  the linear equations it states (total = sum of coef x part), which extraction solves
                for a single unknown and checks when every term is known;
-- `relation`   its edit check: the lines it takes and whether given values satisfy it.
+- `relation`   its edit check: the lines it takes and whether given values satisfy it;
+- `backwards`  what a known value of it says of its operands (the early warning level names the line
+               that governs line D), which extraction uses to fill an operand that shows nothing.
+
+Blank and unknown: `evaluate` takes None for a blank operand (a line given no value) and says what the
+operator makes of it (blank is not zero). A caller whose operands may be unknown, rather than blank
+(extraction: a cell that could not be read), must not hand an unknown operand to `evaluate` as None:
+the value of a formula with an unknown operand is unknown (extract/repair.py: evaluate).
 
 The computation (report/compute.py), the explanation (report/explain.py), the definition's own
 description (formdef.Formula.describe) and extraction's arithmetic (extract/repair.py) read this
-table and nothing else. To add an operator: a class here with those six methods and a line in OPS,
+table and nothing else. To add an operator: a class here with those methods and a line in OPS,
 then use it in form/cftc.yaml; nothing else changes.
 """
 
@@ -61,6 +68,11 @@ class Op:
 
     def equations(self, f, total: str) -> list[tuple[str, list[tuple[int, str]]]]:
         """total = sum(coef * part): the linear equations the formula states (none if it is not linear)."""
+        return []
+
+    def backwards(self, f, total: str, values: Values, retail_forex: bool = False) -> list[tuple[str, int, str]]:
+        """What the known values (`values` of the total and the operands, None where not known) say of
+        an operand, read backwards: (operand, the value it must have, why) for each it settles."""
         return []
 
     def relation(self, f, total: str, early_warning: bool = False
@@ -191,6 +203,20 @@ class EarlyWarning(Op):
 
     def note(self, f, retail_forex=False):
         return "; retail forex rates" if retail_forex else ""
+
+    def backwards(self, f, total, values, retail_forex=False):
+        """The level = rate x line D names the case whose line governs line D (only one case's rate
+        gives it), and that line then equals line D."""
+        d, level = values.get(f.args[0]), values.get(total)
+        if d is None or level is None:
+            return []
+        matches = [(line, forex if retail_forex else rate) for line, rate, forex in f.cases
+                   if percent_of(d, forex if retail_forex else rate) == level]
+        if len(matches) != 1:
+            return []
+        (line, rate), = matches
+        return [(line, d, f"line {total}, which is {_pct(rate)}% of line {f.args[0]}: the form's note gives that "
+                          f"rate only when line {line} governs line {f.args[0]}")]
 
     def relation(self, f, total, early_warning=False):
         """One of its rates times line D (it confirms a placement, but cannot tell which value is wrong:

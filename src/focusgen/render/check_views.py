@@ -8,6 +8,7 @@ from rich.text import Text
 
 from ..form import formdef
 from ..money import fmt_amount
+from ..report.how import How
 from .terminal import lit, literal, shorten
 
 
@@ -31,16 +32,16 @@ def print_extraction(e, out: Console) -> None:
         table.add_column(col, justify=just, no_wrap=True)
     for code in rep.amount_codes:
         how = e.how[code]
-        style = "bold red" if e.lines[code] is None and how in ("missing", "unreadable") else \
-            "yellow" if how not in ("read", "blank") else ""
+        style = "bold red" if e.lines[code] is None and how in (How.MISSING, How.UNREADABLE) else \
+            "yellow" if how not in (How.READ, How.BLANK) else ""
         table.add_row(code, shorten(rep.lines[code].label, max(room, 20)), values[code], str(how), style=style)
     out.print(table)
     counts = {str(h): list(e.how.values()).count(h) for h in sorted(set(e.how.values()))}
     out.print("values: " + ", ".join(f"{n} {h}" for h, n in counts.items()))
     for f in e.findings:
-        out.print(f"finding [{f['kind']}]{' line ' + f['line'] if f.get('line') else ''}: {literal(f['message'])}")
+        out.print(f"finding [{f.code}]{' line ' + f.where if f.where else ''}: {literal(f.message)}")
     for f in e.edit_failures:
-        out.print(f"EDIT CHECK FAILED: {f['message']}", style="bold red")
+        out.print(f"EDIT CHECK FAILED: {f.message}", style="bold red")
 
 
 def print_comparison(result, out: Console) -> None:
@@ -66,9 +67,9 @@ def print_comparison(result, out: Console) -> None:
     if p.edit_failures:
         out.print("prior filing's own arithmetic (edit checks):")
         for f in p.edit_failures:
-            out.print(f"  FAILED {f['message']}", style="bold red")
+            out.print(f"  FAILED {f.message}", style="bold red")
     for note in result.notes:
-        out.print(f"note: {literal(note)}")
+        out.print(f"note: {literal(note.message)}")
     share = f"{100 * result.compared // result.considered}%" if result.considered else "none"
     out.print(f"compared {result.compared} of {result.considered} lines with an amount ({share})"
               + ("" if result.enough else "; too little of the prior was legible to pass"))

@@ -285,10 +285,11 @@ def _prune(where: Path) -> None:
             pass
 
 
-def plan_for(ctx: dict, kinds: dict[str, str], use_folder: bool = True) -> tuple[dict | None, str]:
+def plan_for(ctx: dict, kinds: dict[str, str], lay_out, use_folder: bool = True) -> tuple[dict | None, str]:
     """The checked plan of this variant and where it came from ("memory", "file" or "laid out"); the
-    plan is None when the variant cannot be placed. use_folder False (settings.Settings.layout_cache):
-    the cache folder is neither read nor written."""
+    plan is None when the variant cannot be placed. lay_out(ctx, kinds) lays the variant out when no
+    plan is kept (pdf.lay_out_variant: the cache does not import what it caches). use_folder False
+    (settings.Settings.layout_cache): the cache folder is neither read nor written."""
     wanted = key(ctx, kinds)
     if wanted in _MEMORY:
         _MEMORY.move_to_end(wanted)
@@ -305,9 +306,7 @@ def plan_for(ctx: dict, kinds: dict[str, str], use_folder: bool = True) -> tuple
             plan = None
     if plan is None:
         source = "laid out"
-        from .layout import lay_out            # WeasyPrint: only when there is something to lay out
-        from .pdf import layout_html, placeholders
-        laid = lay_out(layout_html(ctx, kinds), placeholders(kinds), 0, check=False)
+        laid = lay_out(ctx, kinds)
         if laid["placeable"]:
             body = json.dumps(laid, separators=(",", ":"), ensure_ascii=True).encode()
             try:

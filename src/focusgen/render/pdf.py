@@ -448,7 +448,7 @@ def render_pdf(filing: Filing, public: bool = False, layout_cache: bool = True) 
         raise ValueError(f"texts too long for their boxes: {p.unfit}")
     if p.exact:
         for _ in range(2):
-            plan, source = cache.plan_for(p.ctx, p.kinds, use_folder=layout_cache)
+            plan, source = cache.plan_for(p.ctx, p.kinds, lay_out_variant, use_folder=layout_cache)
             if plan is None:
                 break
             data = pdfwrite.assemble(plan, p.values, info(filing))
@@ -474,3 +474,9 @@ def _laid_out(filing: Filing, p: Prepared) -> bytes:
 
 def placeholders(kinds: dict[str, str]) -> dict[str, str]:
     return {name: KINDS[kind][0] for name, kind in kinds.items()}
+
+
+def lay_out_variant(ctx: dict, kinds: dict[str, str]) -> dict:
+    """A variant laid out once (the plan layout_cache keeps): its HTML with placeholders through WeasyPrint."""
+    from .layout import lay_out            # WeasyPrint: only when there is something to lay out
+    return lay_out(layout_html(ctx, kinds), placeholders(kinds), 0, check=False)

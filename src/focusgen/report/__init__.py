@@ -5,8 +5,9 @@ holdings: depository tables, limits, reconciliation), compute.py (input lines to
 statements' summaries, alerts and per-currency statements, by the form's formula table), alerts.py
 (the regulatory notices declared in the form definition), details.py and limits.py (a report computed
 from holdings: its tables of depositories and the 17 CFR 1.25 limits), currency.py (Regulation 1.32(a),
-currency by currency), explain.py (how a line's value was reached) and jsonio.py (the one schema that writes the
-filing's JSON and reads it back for every reader).
+currency by currency), explain.py (how a line's value was reached), jsonio.py (the one schema that writes the
+filing's JSON and reads it back for every reader) and how.py (what a value of a Record claims: How, a
+closed enumeration extraction and every comparison share).
 
 May import: form/, inputs/ (the checked FilingInput), money, problems. Never render/, compare/,
 extract/ or anything above: renderers read the model, they do not finish it.

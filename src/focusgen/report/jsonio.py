@@ -27,6 +27,7 @@ from ..form import formdef
 from ..inputs.jsonsafe import MAX_FILING as MAX_BYTES  # about 20 KB; 8 MiB holds any currency section
 from ..problems import InputProblems, Problem, clip, quote
 from .model import Figure, Money, Record, Summary, _Model  # noqa: F401  (Figure, Summary: the schema's own)
+from .how import How
 
 
 MAX_TEXT = 200      # as an input's text fields (inputs/models.py): what focusgen writes, it reads back
@@ -141,7 +142,7 @@ class FilingDoc(_Model):
         rep = formdef.report(self.report)
         given = self.values()
         lines = {c: given.get(c) for c in rep.amount_codes}
-        how = {c: ("read" if c in given and v is not None else "blank" if c in given else "missing")
+        how = {c: (How.READ if c in given and v is not None else How.BLANK if c in given else How.MISSING)
                for c, v in lines.items()}
         return Record(source=source, report=self.report, as_of=self.as_of, firm=self.firm.name, lines=lines,
                       how=how, names=dict(self.names), method="json",

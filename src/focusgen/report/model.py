@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from ..money import MAX_TOTAL
+from .how import How
 
 if TYPE_CHECKING:
     from ..form.formdef import Report
@@ -163,21 +164,21 @@ class Filing:
 class Record:
     """Another filing's figures as known from a source: an input computed in memory ("input"),
     focusgen's JSON ("json"), or a print or scan read by extract ("text", "pdf-text", "ocr", ...).
-    `how` says for each line how its value was obtained (extract's claims; "read" or "blank" for what
-    a JSON or an input states)."""
+    `how` says for each line how its value was obtained (report/how.How: extract's claims; read or
+    blank for what a JSON or an input states, missing for a line a JSON does not state)."""
     source: str
     report: str
     as_of: str | None
     firm: str | None
     lines: dict[str, int | None]
-    how: dict[str, str] = field(default_factory=dict)
+    how: dict[str, How] = field(default_factory=dict)
     names: dict[str, str | None] = field(default_factory=dict)
     method: str = "json"
     adjusted_net_capital: int | None = None
     summary: tuple = ()
     net_capital: int | None = None          # the 1.17 net capital its input or JSON states (1.12(g)(1))
-    findings: tuple = ()                    # what extract found (dicts: line, kind, message)
-    edit_failures: tuple = ()               # the record's own arithmetic that fails (dicts)
+    findings: tuple = ()                    # what extract found (problems.Finding, codes extract/how.Found)
+    edit_failures: tuple = ()               # the record's own arithmetic that fails (Finding: edit-check)
     candidates: dict[str, int] = field(default_factory=dict)  # unconfirmed: what a scan seems to show
 
     @classmethod
@@ -192,6 +193,6 @@ class Record:
     def of_filing(cls, filing: Filing, source: str) -> "Record":
         return cls(source=source, report=filing.kind, as_of=filing.header.as_of.isoformat(),
                    firm=filing.header.firm.name, lines=dict(filing.values),
-                   how={c: ("read" if v is not None else "blank") for c, v in filing.values.items()},
+                   how={c: (How.READ if v is not None else How.BLANK) for c, v in filing.values.items()},
                    names=filing.names, method="input", adjusted_net_capital=filing.input.adjusted_net_capital,
                    summary=filing.summary, net_capital=filing.input.extras.get("net_capital"))

@@ -118,6 +118,8 @@ class Reader:
                 for ln in row.lines:
                     self.row_of_code[ln.code] = i
         self.titles = {_norm(st.title): st.key for st in report.statements}
+        keys = [info.key for info in self.rows]
+        self.shared = {k for k in keys if keys.count(k) > 1}     # labels printed in several sections
         self.first_row: dict[str, int] = {}
         for info, (st_key) in zip(self.rows, [st.key for st in report.statements for _ in st.rows]):
             self.first_row.setdefault(st_key, info.index)
@@ -162,6 +164,7 @@ class Reader:
         found = []
         taken = [False] * len(flat)
         self.exact_end = -1          # where the last exactly matched label ends on this line
+        self.exact_rows: set[int] = set()    # rows whose whole label is on this line
         for quality, idx, start, size in sorted(candidates, key=lambda c: (-c[0], c[1])):
             if any(taken[start:start + size]):
                 continue
@@ -170,12 +173,14 @@ class Reader:
             found.append((idx, index[start], index[start + size - 1] + 1))
             if quality == 2.0:
                 self.exact_end = max(self.exact_end, index[start + size - 1] + 1)
+                self.exact_rows.add(idx)
         if not found:
             # nothing near the cursor: a long label further ahead re-anchors it (a scan has no codes)
             for info in self.rows[cursor + WINDOW:]:
                 if len(info.key) >= FAR and info.key in flat:
                     start = flat.find(info.key)
                     found.append((info.index, index[start], index[start + len(info.key) - 1] + 1))
+                    self.exact_rows.add(info.index)
                     break
         found.sort(key=lambda f: f[1])
         return found
@@ -199,9 +204,9 @@ class Reader:
         before = after = 0
         for page in pages:
             for raw in page.splitlines():
-                toks = [t for t in tokenize(clean(raw), self.codes) if t.kind in ("code", "amount")]
+                toks = [t for t in tokenize(clean(raw), self.codes, True) if t.kind in ("code", "amount")]
                 codes = [t for t in toks if t.kind == "code" and t.code not in self._text_codes()]
-                amounts = [t for t in toks if t.kind == "amount" and t.grouped]
+                amounts = [t for t in toks if t.kind == "amount" and (t.grouped or t.marked)]
                 if len(codes) == 1 and len(amounts) == 1:
                     if amounts[0].start < codes[0].start:
                         before += 1
@@ -212,6 +217,7 @@ class Reader:
     def read(self, pages: list[str]) -> Reading:
         out = Reading()
         self.pending: list[str] = []
+        self.open: dict[str, tuple[str, int, bool]] = {}    # code -> (where, row, a digit seen on its row)
         self.side = self._amount_side(pages)
         cursor = 0
         self.exact_end = -1
@@ -234,10 +240,14 @@ class Reader:
                 if title is not None:
                     cursor = max(cursor, title)
                     self.pending = []
+                    self._close_rows(out)
                     continue
                 labels = self._find_labels(line, cursor)
-                toks = _nil_dashes([t for t in tokenize(line, self.codes)
+                toks = _nil_dashes([t for t in tokenize(line, self.codes, True)
                                     if not any(s <= t.start < e for _, s, e in labels)], labels, line)
+                labels = self._resolve(labels, toks)
+                if self._new_row(toks, labels):
+                    self._close_rows(out)
                 if carry is not None:
                     if toks and toks[0].kind == "code" and toks[0].bracketed and self.side == "before":
                         toks.insert(0, carry)
@@ -248,14 +258,43 @@ class Reader:
                 if toks and toks[-1].kind == "amount" and toks[-1].grouped and toks[-1].free:
                     carry, carry_where = toks[-1], where
                     out.orphans = [o for o in out.orphans if not (o.where == where and o.value == carry.value)]
+        self._close_rows(out)
         return out
+
+    def _resolve(self, labels, toks) -> list[tuple[int, int, int]]:
+        """A label printed in several sections ("C. Securities held for particular customers") is
+        the row of the code on its line, or of the code whose label wraps onto it."""
+        anchors = [self.row_of_code[t.code] for t in toks if t.kind == "code" and t.code in self.row_of_code]
+        anchors += [row for _, row, _ in self.open.values()]
+        out = []
+        for idx, start, end in labels:
+            same = [r for r in anchors if r != idx and self.rows[r].key == self.rows[idx].key]
+            out.append((same[0] if same and idx not in anchors else idx, start, end))
+        return out
+
+    def _new_row(self, toks, labels) -> bool:
+        """Whether the line surely begins another row than the ones whose code stood before a label
+        that wraps: a code of another row, or another row's whole label (a piece of a label that
+        seems another row's may be the rest of this one's)."""
+        rows = {row for _, row, _ in self.open.values()}
+        return any(t.kind == "code" and self.row_of_code.get(t.code) not in rows for t in toks) or \
+            any(idx not in rows and idx in self.exact_rows for idx, _, _ in labels)
+
+    def _close_rows(self, out: Reading) -> None:
+        """The rows whose code stood before their label, left without an amount when the next row
+        begins: blank when no digit stood anywhere on them, unreadable when one did (a piece of
+        a number, a number not placed: positive evidence of an empty cell is what blank needs)."""
+        for code, (where, _, digits) in self.open.items():
+            if code not in out.values:
+                out.values[code] = Obs(None, "unreadable" if digits else "blank", where=where)
+        self.open = {}
 
     def _starts(self, line: str) -> bool:
         """Statements begin at the first statement title, or at the first line code."""
         n = _norm(line)
         if any(t and (t in n or (len(n) > 30 and n in t)) for t in self.titles):
             return True
-        return any(t.kind == "code" for t in tokenize(line, self.codes))
+        return any(t.kind == "code" for t in tokenize(line, self.codes, True))
 
     def _line(self, toks, labels, raw, out: Reading, cursor: int, where: str) -> int:
         """One text line's tokens placed, in the steps of the module doc; returns the cursor."""
@@ -276,6 +315,9 @@ class Reader:
         cut = next((t.code for t in toks if t.kind == "cut"), "")
         for t in self._leftover(rest, labels, out, cursor, where, cut):
             t.free = True           # an orphan: may still pair with a code on the next line
+        if self.open and self._stray_digits(raw, labels, toks, used):
+            self.open = {c: (w, row, True) for c, (w, row, _) in self.open.items()}
+        self.pending += [c for c in self.open if c not in out.values and c not in self.pending]
         return cursor
 
     def _names(self, toks, labels, raw, out: Reading) -> None:
@@ -302,7 +344,7 @@ class Reader:
                 if a.kind == "amount" and id(a) not in used:
                     # the first amount after the code is its own ("(7352) 414- 1,942": 414- is
                     # 7352's, 1,942 the next line's); a bare small number only right after it
-                    if a.grouped or a.value == 0 or a is toks[i + 1]:
+                    if a.grouped or a.marked or a.value == 0 or (a is toks[i + 1] and not a.gap):
                         self._put(out, t.code, a, "read", where)
                         used.add(id(a))
                         used.add(id(t))
@@ -368,12 +410,16 @@ class Reader:
             # a small number without separators is an amount only beside a formatted one, as the
             # last thing on a labelled line, filling its cells exactly ("(118,193) 173");
             # anywhere else it may be label text ("subtract Line 7 Secure 1")
-            free = [t for t in free if t.grouped or t.value == 0]
+            free = [t for t in free if t.grouped or t.marked or t.value == 0]
         if free and len(free) == len(slots):
             line_codes = {t.code for t in toks if t.kind == "code"}
             for a, code in zip(free, slots):
                 coded = self.report.lines[code].coded      # Daily Seg 12 A/B/C print no code at all
-                self._put(out, code, a, "read" if code in line_codes or not coded else "code-lost", where)
+                on_row = code in line_codes or code in self.open or not coded
+                # a label several sections print ("A. Cash") places an amount without its code only
+                # as far as the cursor is right: a candidate the arithmetic must confirm
+                unsure = not on_row and self.rows[self.row_of_code[code]].key in self.shared
+                self._put(out, code, a, "read" if on_row else "code-lost", where, repaired=unsure)
                 used.add(id(a))
             for t in toks:
                 if t.kind == "code" and t.code in slots:
@@ -406,14 +452,19 @@ class Reader:
             if t.kind == "code" and id(t) not in used and t.code not in self._text_codes():
                 between = toks[prev_end:pos]
                 junk = any(b.kind == "junk" for b in between) or fragments
-                if t.code not in out.values:
+                if t.code in out.values:
+                    pass
+                elif not junk and re.search(r"[A-Za-z]{2}", clean(raw)[t.end:]):
+                    # the code stands before its label: its amount may be on a row the label wraps to
+                    self.open[t.code] = (where, self.row_of_code.get(t.code, -1), False)
+                else:
                     out.values[t.code] = Obs(None, "unreadable" if junk else "blank", where=where)
                 used.add(id(t))
             if t.kind in ("code", "amount"):
                 prev_end = pos + 1
-            if t.kind == "code" and t.code in self.row_of_code:
-                cursor = max(cursor, self.row_of_code[t.code] + 1)
-        return cursor
+        # a code places the cursor surely, even behind a label matched in another section
+        rows = [self.row_of_code[t.code] for t in toks if t.kind == "code" and t.code in self.row_of_code]
+        return max(rows) + 1 if rows else cursor
 
     def _stray_digits(self, raw: str, labels, toks, used: set[int]) -> bool:
         """A digit on the line that is no code's, no label's and no amount placed: a piece of a
@@ -424,7 +475,7 @@ class Reader:
             for k in range(start, min(end, len(line))):
                 keep[k] = False
         for t in toks:
-            if t.kind in ("code", "xcode") or (t.kind == "amount" and id(t) in used):
+            if t.kind in ("code", "xcode", "rownum") or (t.kind == "amount" and id(t) in used):
                 for k in range(t.start, min(t.end or t.start + len(t.text), len(line))):
                     keep[k] = False
         # the rest of a label wrapped from the line above ("32.6   [7200]", "line 6 from line 13)")

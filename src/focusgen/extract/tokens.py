@@ -34,7 +34,7 @@ _TOKEN = re.compile(r"""
 
 @dataclass
 class Tok:
-    kind: str              # amount | code | xcode (another form's) | cut | blank | junk | noise
+    kind: str              # amount | code | xcode (another form's) | cut | blank | junk | noise | rownum
     text: str
     start: int
     value: int = 0         # amounts: absolute value
@@ -55,14 +55,49 @@ def clean(line: str) -> str:
     return _MARKUP.sub(" ", line).replace("\u00a0", " ").translate(_LOOKALIKES)
 
 
-def tokenize(line: str, codes: frozenset[str]) -> list[Tok]:
-    """The tokens of one cleaned line. `codes` are the valid line codes of the report kind."""
+# Letters another program's OCR reads for digits inside a number ("10B,370,360", "3,2O7,065"):
+# a letter with a digit on each side (a separator between allowed).
+_LETTER_DIGIT = re.compile(r"""(?<=\d)[,.]?[OolISB](?=[,.]?\d) | (?<=\d[,.])[OolISB](?=\d)
+    | (?:(?<=[,.]\d\d)|(?<=\d{5}))[OolISB](?![\w,.]) | (?<![\w,.])[OolISB](?=\d{0,2}[,.]\d{3}(?!\d))""", re.X)
+_LETTER_VALUE = str.maketrans("OolISB", "001158")
+# A row number ("9. Net settlement", "12. Segregated"), a code run into one ("715012. Segregated"),
+# a code run into a letter ("7050Accounts"): label text, or a code and label text, never an amount.
+_ROW_NUM = re.compile(r"(?<![\w.,$(-])(?P<code>\d{4})?(?P<num>\d{1,2})\.(?=\s*[A-Za-z])")
+
+
+def unletter(line: str) -> tuple[str, list[int]]:
+    """OCR text with the letters read for digits inside numbers put back as digits, and where
+    (the line keeps its length): a number so mended is a candidate, never read whole."""
+    where: list[int] = []
+
+    def mend(m: re.Match) -> str:
+        k = m.start() + len(m.group(0)) - 1
+        where.append(k)
+        return m.group(0)[:-1] + m.group(0)[-1].translate(_LETTER_VALUE)
+    return _LETTER_DIGIT.sub(mend, line), where
+
+
+def tokenize(line: str, codes: frozenset[str], ocr_text: bool = False) -> list[Tok]:
+    """The tokens of one cleaned line. `codes` are the valid line codes of the report kind. With
+    ocr_text (a .txt another program wrote), letters read for digits inside a number are mended (the
+    number is then `repaired`: a candidate) and row numbers ("9. Net") are label text."""
+    mended: list[int] = []
+    if ocr_text:
+        line, mended = unletter(line)
     toks: list[Tok] = []
     pos = 0
     skipped = False
     while pos < len(line):
         if line[pos].isspace():
             pos += 1
+            continue
+        r = _ROW_NUM.match(line, pos) if ocr_text else None
+        if r:
+            if r.group("code") in codes:
+                toks.append(Tok("code", r.group("code"), pos, code=r.group("code"), end=r.start("num"),
+                                gap=skipped))
+            toks.append(Tok("rownum", r.group("num"), r.start("num"), end=r.end()))
+            pos, skipped = r.end(), True
             continue
         m = _TOKEN.match(line, pos)
         if not m or m.end() == pos:
@@ -96,7 +131,33 @@ def tokenize(line: str, codes: frozenset[str]) -> list[Tok]:
         if len(toks) > before:
             toks[before].gap = skipped
         skipped = False
+    for t in toks:
+        if t.kind == "amount" and any(t.start <= k < t.end for k in mended):
+            t.repaired = True
+    if ocr_text:
+        toks = _join_digit_runs(toks, line, codes)
     return _merge_cut_codes(toks, codes)
+
+
+def _join_digit_runs(toks: list[Tok], line: str, codes: frozenset[str]) -> list[Tok]:
+    """OCR text splits a number without separators by a space or a tab ("$1571 16", "$(4467 20)"):
+    two runs of digits one blank apart, the second no code and no number of its own (no sign, no
+    "$", no separator), are one number, joined as a candidate (repaired)."""
+    out: list[Tok] = []
+    for t in toks:
+        a = out[-1] if out else None
+        if (a is not None and a.kind == "amount" and t.kind in ("amount", "noise") and not a.grouped and not t.grouped
+                and t.start - a.end == 1 and line[a.end].isspace() and re.fullmatch(r"\d+\)?", t.text)
+                and not a.text.endswith(")") and not a.text[-1:].isalpha()):
+            joined = [j for j in tokenize(line[a.start:a.end] + line[t.start:t.end], codes) if j.kind == "amount"]
+            if len(joined) == 1:
+                j = joined[0]
+                out[-1] = Tok("amount", line[a.start:t.end], a.start, value=j.value, sign=j.sign,
+                              sign_sure=j.sign_sure, grouped=j.grouped, marked=j.marked, end=t.end,
+                              gap=a.gap, repaired=True)
+                continue
+        out.append(t)
+    return out
 
 
 def _amount(m: re.Match, codes: frozenset[str]) -> Tok:
@@ -117,7 +178,7 @@ def _amount(m: re.Match, codes: frozenset[str]) -> Tok:
         return Tok("noise", text, m.start())   # "line 8)": the end of a label, not an amount
     negative = bool(m.group("minus")) or (opened and closed) or bool(m.group("trail")) \
         or (m.group("crdr") or "").upper() == "CR"
-    value, repaired = int(digits), bool(re.search(r"[,.]\s\d", num))
+    value, repaired = int(digits), bool(re.search(r"\s", num))
     cents = m.group("cents")
     if cents and cents != ".00":
         # the form is in whole dollars: a print in cents is rounded half up, and only the arithmetic

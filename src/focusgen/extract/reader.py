@@ -40,6 +40,7 @@ class Obs:
     sign_sure: bool = True
     where: str = ""
     repaired: bool = False       # joined from OCR fragments: counts only if the arithmetic confirms it
+    whole: bool = False          # every digit is shown (text): a candidate the arithmetic confirms, never replaces
 
 
 @dataclass
@@ -317,7 +318,11 @@ class Reader:
             t.free = True           # an orphan: may still pair with a code on the next line
         if self.open and self._stray_digits(raw, labels, toks, used):
             self.open = {c: (w, row, True) for c, (w, row, _) in self.open.items()}
-        self.pending += [c for c in self.open if c not in out.values and c not in self.pending]
+        opened = [c for c, (w, _, _) in self.open.items() if w == where and c not in out.values]
+        if opened:      # a code before its label: the rows below are its own, its other cells have codes
+            self.pending = opened
+        else:
+            self.pending += [c for c in self.open if c not in out.values and c not in self.pending]
         return cursor
 
     def _names(self, toks, labels, raw, out: Reading) -> None:
@@ -523,7 +528,7 @@ class Reader:
         line = self.report.lines.get(code)
         if line is None or line.kind == "text":
             return
-        obs = Obs(tok.value * tok.sign, how, tok.sign_sure, where, tok.repaired or repaired)
+        obs = Obs(tok.value * tok.sign, how, tok.sign_sure, where, tok.repaired or repaired, whole=True)
         old = out.values.get(code)
         if old is None or old.value is None:
             out.values[code] = obs

@@ -107,8 +107,8 @@ def initial_state(report: Report, reading: Reading, doubted: dict[str, str] | No
             # a reading nothing confirms yet (one witness, pieces joined) or one the arithmetic doubts
             values[code], how[code] = None, How.UNCONFIRMED
             st.candidates[code] = obs.value
-            if code in doubted and not obs.repaired:
-                st.witnessed.add(code)
+            if code in doubted and not obs.repaired or getattr(obs, "whole", False):
+                st.witnessed.add(code)      # (text shows every digit: no OCR slip for arithmetic to undo)
         else:
             values[code], how[code] = obs.value, How(obs.how)
             if not obs.sign_sure and obs.value != 0:

@@ -31,6 +31,8 @@ _TOKEN = re.compile(r"""
   | (?P<junk>[^\sA-Za-z0-9$()\[\]:,.;'"&/%#-]+)                          # residue such as Ψ or _
 """, re.VERBOSE)
 
+_RUN_IN = re.compile(_TOKEN.pattern.replace(r"(?<![\w.,])(?P<amount>", r"(?<![\d.,])(?P<amount>"), re.VERBOSE)
+
 
 @dataclass
 class Tok:
@@ -58,7 +60,8 @@ def clean(line: str) -> str:
 # Letters another program's OCR reads for digits inside a number ("10B,370,360", "3,2O7,065"):
 # a letter with a digit on each side (a separator between allowed).
 _LETTER_DIGIT = re.compile(r"""(?<=\d)[,.]?[OolISB](?=[,.]?\d) | (?<=\d[,.])[OolISB](?=\d)
-    | (?:(?<=[,.]\d\d)|(?<=\d{5}))[OolISB](?![\w,.]) | (?<![\w,.])[OolISB](?=\d{0,2}[,.]\d{3}(?!\d))""", re.X)
+    | (?:(?<=[,.]\d\d)|(?<=\d{5}))[OolISB](?![\w,.]) | (?<![\w,.])[OolISB](?=\d{0,2}[,.]\d{3}(?!\d))
+    | (?<=\$)[OolISB](?=\d) | (?<=\$\s)[OolISB](?=\d)""", re.X)
 _LETTER_VALUE = str.maketrans("OolISB", "001158")
 # A row number ("9. Net settlement", "12. Segregated"), a code run into one ("715012. Segregated"),
 # a code run into a letter ("7050Accounts"): label text, or a code and label text, never an amount.
@@ -100,9 +103,14 @@ def tokenize(line: str, codes: frozenset[str], ocr_text: bool = False) -> list[T
             pos, skipped = r.end(), True
             continue
         m = _TOKEN.match(line, pos)
+        if ocr_text and not m and pos and line[pos - 1].isalpha():
+            # a number run into its label ("traded on1,574 DR", "gross amount16,446"): a formatted one
+            m = _RUN_IN.match(line, pos)
+            if m and not (m.group("amount") and (re.search(r"\d[,.]\s?\d{3}", m.group(0)) or "$" in m.group(0))):
+                m = None
         if not m or m.end() == pos:
             # skip a word (labels are handled by the reader) or one character
-            w = re.match(r"[A-Za-z][\w'’-]*|\S", line[pos:])
+            w = re.match(r"[A-Za-z][A-Za-z'’-]*|\S" if ocr_text else r"[A-Za-z][\w'’-]*|\S", line[pos:])
             pos += w.end() if w else 1
             skipped = True
             continue
@@ -146,10 +154,13 @@ def _join_digit_runs(toks: list[Tok], line: str, codes: frozenset[str]) -> list[
     out: list[Tok] = []
     for t in toks:
         a = out[-1] if out else None
-        if (a is not None and a.kind == "amount" and t.kind in ("amount", "noise") and not a.grouped and not t.grouped
-                and t.start - a.end == 1 and line[a.end].isspace() and re.fullmatch(r"\d+\)?", t.text)
-                and not a.text.endswith(")") and not a.text[-1:].isalpha()):
-            joined = [j for j in tokenize(line[a.start:a.end] + line[t.start:t.end], codes) if j.kind == "amount"]
+        gap = line[a.end:t.start] if a is not None else ""
+        if (a is not None and a.kind == "amount" and t.kind in ("amount", "noise")
+                and re.fullmatch(r"[,.]?\s[,.]?", gap) and re.fullmatch(r"\d+(?:\.\d\d)?\)?", t.text)
+                and (not a.grouped or re.fullmatch(r"\.\s", gap) and re.fullmatch(r"\d\d\)?", t.text))
+                and not a.text.endswith(")") and not a.text[-1:].isalpha() and "." not in a.text[-3:]):
+            joined = [j for j in tokenize(line[a.start:a.end] + gap.strip() + line[t.start:t.end], codes)
+                      if j.kind == "amount"]
             if len(joined) == 1:
                 j = joined[0]
                 out[-1] = Tok("amount", line[a.start:t.end], a.start, value=j.value, sign=j.sign,

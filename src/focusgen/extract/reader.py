@@ -61,6 +61,7 @@ class Reading:
     findings: list[dict] = field(default_factory=list)
     conflicts: dict[str, list[Obs]] = field(default_factory=dict)
     seen_rows: set[int] = field(default_factory=set)
+    ocr: bool = False            # the text shows another program's OCR: every value is a candidate (repair)
 
 
 def _nil_dashes(toks: list[Tok], labels, line: str) -> list[Tok]:
@@ -247,6 +248,7 @@ class Reader:
                 toks = _nil_dashes([t for t in tokenize(line, self.codes, True)
                                     if not any(s <= t.start < e for _, s, e in labels)], labels, line)
                 labels = self._resolve(labels, toks)
+                out.ocr = out.ocr or any(t.damaged for t in toks)
                 if self._new_row(toks, labels):
                     self._close_rows(out)
                 if carry is not None:
@@ -260,6 +262,9 @@ class Reader:
                     carry, carry_where = toks[-1], where
                     out.orphans = [o for o in out.orphans if not (o.where == where and o.value == carry.value)]
         self._close_rows(out)
+        if out.ocr:         # OCR text: what it shows is a candidate until the form's arithmetic confirms it
+            for obs in out.values.values():
+                obs.repaired = obs.repaired or obs.value is not None
         return out
 
     def _resolve(self, labels, toks) -> list[tuple[int, int, int]]:

@@ -467,12 +467,37 @@ def _doubts(report: Report, st: State, already: dict[str, str]) -> dict[str, str
     return out
 
 
+def confirm_footing(report: Report, st: State) -> None:
+    """OCR text (reader.Reading.ocr): every value it shows is a candidate. A sum of the form that
+    foots exactly with the candidates (and the known values, blank cells as 0) confirms them: a
+    misread digit would not foot. Repeated until nothing changes."""
+    def seen(c):
+        return st.values[c] if st.values[c] is not None else st.candidates.get(c, 0 if st.how[c] == How.BLANK else None)
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in _equations(report):
+            terms = [total] + [p for _, p in parts]
+            vals = [seen(c) for c in terms]
+            pending = [c for c in terms if st.values[c] is None and c in st.candidates]
+            if not pending or None in vals or _given_without_parts(st, total, parts) or \
+                    vals[0] != sum(k * seen(p) for k, p in parts):
+                continue
+            for c in pending:
+                st.values[c], st.how[c] = st.candidates[c], How.REPAIRED
+                st.note(c, "repaired", f"{fmt_amount(st.values[c])}: OCR text shows it; line {total} = "
+                                       f"{_describe(total, parts)} foots with it")
+            changed = True
+
+
 def _settle(report: Report, reading: Reading, rows_of: dict[str, int], doubted: dict[str, str]) -> State:
     st = initial_state(report, reading, doubted)
     # a line the form prints without a code is found by its label: a row seen with nothing on it
     st.empty_rows = {c for c in report.amount_codes if not report.lines[c].coded
                      and rows_of.get(c) in reading.seen_rows and c not in reading.values}
     fix_deduct_signs(report, st)
+    if getattr(reading, "ocr", False):
+        confirm_footing(report, st)
     solve(report, st, record_failures=False)
     place_orphans(report, st, reading, rows_of, reading.seen_rows)
     solve(report, st, record_failures=False)

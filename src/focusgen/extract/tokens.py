@@ -50,6 +50,7 @@ class Tok:
     gap: bool = False      # text other than white space was skipped right before this token
     free: bool = False     # (reader) an orphan amount that may still pair with a code below it
     repaired: bool = False # OCR split the number after a separator ("3,824,678, 797"): joined, unconfirmed
+    damaged: bool = False  # (ocr_text) a mark of another program's OCR: letters for digits, pieces, a run-in
 
 
 def clean(line: str) -> str:
@@ -103,11 +104,13 @@ def tokenize(line: str, codes: frozenset[str], ocr_text: bool = False) -> list[T
             pos, skipped = r.end(), True
             continue
         m = _TOKEN.match(line, pos)
+        run_in = False
         if ocr_text and not m and pos and line[pos - 1].isalpha():
             # a number run into its label ("traded on1,574 DR", "gross amount16,446"): a formatted one
             m = _RUN_IN.match(line, pos)
             if m and not (m.group("amount") and (re.search(r"\d[,.]\s?\d{3}", m.group(0)) or "$" in m.group(0))):
                 m = None
+            run_in = m is not None
         if not m or m.end() == pos:
             # skip a word (labels are handled by the reader) or one character
             w = re.match(r"[A-Za-z][A-Za-z'’-]*|\S" if ocr_text else r"[A-Za-z][\w'’-]*|\S", line[pos:])
@@ -136,28 +139,31 @@ def tokenize(line: str, codes: frozenset[str], ocr_text: bool = False) -> list[T
             toks.append(Tok("junk", m.group(0), m.start()))
         for t in toks[before:]:
             t.end = t.end or m.end()
+            t.damaged = run_in or (t.kind == "amount" and re.search(r"\d[,.]?\s+[,.]?\d", t.text) is not None)
         if len(toks) > before:
             toks[before].gap = skipped
         skipped = False
     for t in toks:
         if t.kind == "amount" and any(t.start <= k < t.end for k in mended):
-            t.repaired = True
+            t.repaired = t.damaged = True
     if ocr_text:
         toks = _join_digit_runs(toks, line, codes)
     return _merge_cut_codes(toks, codes)
 
 
 def _join_digit_runs(toks: list[Tok], line: str, codes: frozenset[str]) -> list[Tok]:
-    """OCR text splits a number without separators by a space or a tab ("$1571 16", "$(4467 20)"):
-    two runs of digits one blank apart, the second no code and no number of its own (no sign, no
-    "$", no separator), are one number, joined as a candidate (repaired)."""
+    """OCR text splits a number without separators by a space or a tab ("$1571 16", "$(4467 20)"),
+    or its cents ("$10615.\t00"): a number marked by "$" or an opening parenthesis and a run of
+    digits one blank after it (no code, no sign, no "$", no separator of its own) are one number,
+    joined as a candidate (repaired). "add lines 1, 2" or "NY 22 10018" are never joined."""
     out: list[Tok] = []
     for t in toks:
         a = out[-1] if out else None
         gap = line[a.end:t.start] if a is not None else ""
         if (a is not None and a.kind == "amount" and t.kind in ("amount", "noise")
-                and re.fullmatch(r"[,.]?\s[,.]?", gap) and re.fullmatch(r"\d+(?:\.\d\d)?\)?", t.text)
-                and (not a.grouped or re.fullmatch(r"\.\s", gap) and re.fullmatch(r"\d\d\)?", t.text))
+                and (re.fullmatch(r"\s", gap) and not a.grouped and (a.marked or a.text.startswith("("))
+                     and a.value != 0 and re.fullmatch(r"\d+(?:\.\d\d)?\)?", t.text)
+                     or re.fullmatch(r"\.\s", gap) and re.fullmatch(r"\d\d\)?", t.text))
                 and not a.text.endswith(")") and not a.text[-1:].isalpha() and "." not in a.text[-3:]):
             joined = [j for j in tokenize(line[a.start:a.end] + gap.strip() + line[t.start:t.end], codes)
                       if j.kind == "amount"]
@@ -165,7 +171,7 @@ def _join_digit_runs(toks: list[Tok], line: str, codes: frozenset[str]) -> list[
                 j = joined[0]
                 out[-1] = Tok("amount", line[a.start:t.end], a.start, value=j.value, sign=j.sign,
                               sign_sure=j.sign_sure, grouped=j.grouped, marked=j.marked, end=t.end,
-                              gap=a.gap, repaired=True)
+                              gap=a.gap, repaired=True, damaged=True)
                 continue
         out.append(t)
     return out

@@ -82,8 +82,28 @@ def _nil_dashes(toks: list[Tok], labels, line: str) -> list[Tok]:
     return out
 
 
+def _code_as_amount(toks: list[Tok]) -> list[Tok]:
+    """A bare four-digit number that is also a line code, last on a line right after the line's
+    bracketed code ("[8710]  7070"), is its amount: a candidate only."""
+    if len(toks) >= 2 and toks[-1].kind == "code" and not toks[-1].bracketed and toks[-2].kind == "code" \
+            and toks[-2].bracketed and not toks[-1].gap:
+        t = toks[-1]
+        toks = toks[:-1] + [Tok("amount", t.text, t.start, value=int(t.code), end=t.end, repaired=True)]
+    return toks
+
+
 def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+@dataclass
+class _Open:
+    """A code printed before its label, waiting for its amount on the rows the label wraps to."""
+    where: str
+    row: int
+    start: int                   # where its label begins on its line
+    digits: bool = False         # a digit no label, code or placed amount accounts for stood on its rows
+    text: str = ""               # its rows' text so far (normalized): has its label ended?
 
 
 @dataclass
@@ -219,7 +239,7 @@ class Reader:
     def read(self, pages: list[str]) -> Reading:
         out = Reading()
         self.pending: list[str] = []
-        self.open: dict[str, tuple[str, int, bool]] = {}    # code -> (where, row, a digit seen on its row)
+        self.open: dict[str, _Open] = {}      # codes printed before a label that wraps, awaiting their amount
         self.side = self._amount_side(pages)
         cursor = 0
         self.exact_end = -1
@@ -247,7 +267,11 @@ class Reader:
                 labels = self._find_labels(line, cursor)
                 toks = _nil_dashes([t for t in tokenize(line, self.codes, True)
                                     if not any(s <= t.start < e for _, s, e in labels)], labels, line)
+                toks = _code_as_amount(toks)
                 labels = self._resolve(labels, toks)
+                if self.open and not any(t.kind == "code" for t in toks) and \
+                        not any(idx in self.exact_rows for idx, _, _ in labels):
+                    labels = []     # a piece of another row's label below an open code: its row goes on
                 out.ocr = out.ocr or any(t.damaged for t in toks)
                 if self._new_row(toks, labels):
                     self._close_rows(out)
@@ -271,7 +295,7 @@ class Reader:
         """A label printed in several sections ("C. Securities held for particular customers") is
         the row of the code on its line, or of the code whose label wraps onto it."""
         anchors = [self.row_of_code[t.code] for t in toks if t.kind == "code" and t.code in self.row_of_code]
-        anchors += [row for _, row, _ in self.open.values()]
+        anchors += [o.row for o in self.open.values()]
         out = []
         for idx, start, end in labels:
             same = [r for r in anchors if r != idx and self.rows[r].key == self.rows[idx].key]
@@ -282,7 +306,7 @@ class Reader:
         """Whether the line surely begins another row than the ones whose code stood before a label
         that wraps: a code of another row, or another row's whole label (a piece of a label that
         seems another row's may be the rest of this one's)."""
-        rows = {row for _, row, _ in self.open.values()}
+        rows = {o.row for o in self.open.values()}
         return any(t.kind == "code" and self.row_of_code.get(t.code) not in rows for t in toks) or \
             any(idx not in rows and idx in self.exact_rows for idx, _, _ in labels)
 
@@ -290,9 +314,12 @@ class Reader:
         """The rows whose code stood before their label, left without an amount when the next row
         begins: blank when no digit stood anywhere on them, unreadable when one did (a piece of
         a number, a number not placed: positive evidence of an empty cell is what blank needs)."""
-        for code, (where, _, digits) in self.open.items():
+        for code, o in self.open.items():
+            key = self.rows[o.row].key if o.row >= 0 else ""
+            # blank only for a row seen whole: its label ended (two listings side by side interleave rows)
+            ended = key[-12:] in o.text
             if code not in out.values:
-                out.values[code] = Obs(None, "unreadable" if digits else "blank", where=where)
+                out.values[code] = Obs(None, "unreadable" if o.digits or not ended else "blank", where=o.where)
         self.open = {}
 
     def _starts(self, line: str) -> bool:
@@ -321,9 +348,11 @@ class Reader:
         cut = next((t.code for t in toks if t.kind == "cut"), "")
         for t in self._leftover(rest, labels, out, cursor, where, cut):
             t.free = True           # an orphan: may still pair with a code on the next line
-        if self.open and self._stray_digits(raw, labels, toks, used):
-            self.open = {c: (w, row, True) for c, (w, row, _) in self.open.items()}
-        opened = [c for c, (w, _, _) in self.open.items() if w == where and c not in out.values]
+        digits = self.open and self._stray_digits(raw, labels, toks, used)
+        for o in self.open.values():
+            o.digits = o.digits or digits
+            o.text += _norm(clean(raw)[o.start if o.where == where else 0:])
+        opened = [c for c, o in self.open.items() if o.where == where and c not in out.values]
         if opened:      # a code before its label: the rows below are its own, its other cells have codes
             self.pending = opened
         else:
@@ -420,7 +449,9 @@ class Reader:
             # a small number without separators is an amount only beside a formatted one, as the
             # last thing on a labelled line, filling its cells exactly ("(118,193) 173");
             # anywhere else it may be label text ("subtract Line 7 Secure 1")
-            free = [t for t in free if t.grouped or t.marked or t.value == 0]
+            kept = [t for t in free if t.grouped or t.marked or t.value == 0]
+            # a bare number of four digits or more is no label text: it counts (never dropped to fit)
+            free = kept if all(t in kept or t.value < 1000 for t in free) else []
         if free and len(free) == len(slots):
             line_codes = {t.code for t in toks if t.kind == "code"}
             for a, code in zip(free, slots):
@@ -466,7 +497,7 @@ class Reader:
                     pass
                 elif not junk and re.search(r"[A-Za-z]{2}", clean(raw)[t.end:]):
                     # the code stands before its label: its amount may be on a row the label wraps to
-                    self.open[t.code] = (where, self.row_of_code.get(t.code, -1), False)
+                    self.open[t.code] = _Open(where, self.row_of_code.get(t.code, -1), t.end)
                 else:
                     out.values[t.code] = Obs(None, "unreadable" if junk else "blank", where=where)
                 used.add(id(t))

@@ -108,8 +108,9 @@ def tokenize(line: str, codes: frozenset[str], ocr_text: bool = False) -> list[T
         if ocr_text and not m and pos and line[pos - 1].isalpha():
             # a number run into its label ("traded on1,574 DR", "gross amount16,446"): a formatted one
             m = _RUN_IN.match(line, pos)
-            if m and not (m.group("amount") and (re.search(r"\d[,.]\s?\d{3}", m.group(0)) or "$" in m.group(0))):
-                m = None
+            if m and not (m.group("amount") and (re.search(r"\d[,.]\s?\d{3}", m.group(0)) or "$" in m.group(0)
+                                                 or m.group("num") in codes and not m.group("open"))):
+                m = None        # a code run into its label ("trade7337") is one too
             run_in = m is not None
         if not m or m.end() == pos:
             # skip a word (labels are handled by the reader) or one character
@@ -151,19 +152,25 @@ def tokenize(line: str, codes: frozenset[str], ocr_text: bool = False) -> list[T
     return _merge_cut_codes(toks, codes)
 
 
+_MARK_AFTER = r"(?:\)|-|\s+(?:CR|DR|Cr|Dr))?"
+
+
 def _join_digit_runs(toks: list[Tok], line: str, codes: frozenset[str]) -> list[Tok]:
     """OCR text splits a number without separators by a space or a tab ("$1571 16", "$(4467 20)"),
     or its cents ("$10615.\t00"): a number marked by "$" or an opening parenthesis and a run of
     digits one blank after it (no code, no sign, no "$", no separator of its own) are one number,
-    joined as a candidate (repaired). "add lines 1, 2" or "NY 22 10018" are never joined."""
+    joined as a candidate (repaired); so are a bare number of one to three digits and a group of three
+    one blank after it ("4 000"). "add lines 1, 2" or "NY 22 10018" are never joined."""
     out: list[Tok] = []
     for t in toks:
         a = out[-1] if out else None
         gap = line[a.end:t.start] if a is not None else ""
         if (a is not None and a.kind == "amount" and t.kind in ("amount", "noise")
                 and (re.fullmatch(r"\s", gap) and not a.grouped and (a.marked or a.text.startswith("("))
-                     and a.value != 0 and re.fullmatch(r"\d+(?:\.\d\d)?\)?", t.text)
-                     or re.fullmatch(r"\.\s", gap) and re.fullmatch(r"\d\d\)?", t.text))
+                     and a.value != 0 and re.fullmatch(r"\d+(?:\.\d\d)?" + _MARK_AFTER, t.text)
+                     or re.fullmatch(r"\.\s", gap) and re.fullmatch(r"\d\d" + _MARK_AFTER, t.text)
+                     or re.fullmatch(r"\s", gap) and not a.grouped and 0 < a.value < 1000 and not a.marked
+                     and re.fullmatch(r"\d{3}" + _MARK_AFTER, t.text))
                 and not a.text.endswith(")") and not a.text[-1:].isalpha() and "." not in a.text[-3:]):
             joined = [j for j in tokenize(line[a.start:a.end] + gap.strip() + line[t.start:t.end], codes)
                       if j.kind == "amount"]

@@ -239,6 +239,7 @@ class Reader:
     def read(self, pages: list[str]) -> Reading:
         out = Reading()
         self.pending: list[str] = []
+        self.anchor = -WINDOW - 1     # the row the last code or title placed the cursor at
         self.open: dict[str, _Open] = {}      # codes printed before a label that wraps, awaiting their amount
         self.side = self._amount_side(pages)
         cursor = 0
@@ -261,6 +262,7 @@ class Reader:
                 title = self._title(line, cursor)
                 if title is not None:
                     cursor = max(cursor, title)
+                    self.anchor = cursor
                     self.pending = []
                     self._close_rows(out)
                     continue
@@ -458,8 +460,10 @@ class Reader:
                 coded = self.report.lines[code].coded      # Daily Seg 12 A/B/C print no code at all
                 on_row = code in line_codes or code in self.open or not coded
                 # a label several sections print ("A. Cash") places an amount without its code only
-                # as far as the cursor is right: a candidate the arithmetic must confirm
-                unsure = not on_row and self.rows[self.row_of_code[code]].key in self.shared
+                # as far as the cursor is right: sure a few rows after a code or title, otherwise a
+                # candidate the arithmetic must confirm
+                row = self.row_of_code[code]
+                unsure = not on_row and self.rows[row].key in self.shared and not 0 <= row - self.anchor <= WINDOW
                 self._put(out, code, a, "read" if on_row else "code-lost", where, repaired=unsure)
                 used.add(id(a))
             for t in toks:
@@ -505,6 +509,8 @@ class Reader:
                 prev_end = pos + 1
         # a code places the cursor surely, even behind a label matched in another section
         rows = [self.row_of_code[t.code] for t in toks if t.kind == "code" and t.code in self.row_of_code]
+        if rows:
+            self.anchor = max(rows)
         return max(rows) + 1 if rows else cursor
 
     def _stray_digits(self, raw: str, labels, toks, used: set[int]) -> bool:

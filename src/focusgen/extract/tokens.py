@@ -134,6 +134,8 @@ def tokenize(line: str, codes: frozenset[str], ocr_text: bool = False) -> list[T
                 toks += [Tok("amount", m.group("s1"), m.start("s1"), value=int(m.group("s1")))]
         elif m.group("amount"):
             toks.append(_amount(m, codes))
+            if ocr_text and re.match(r"[:;]\d", line[m.end():m.end() + 2]):
+                toks[-1] = Tok("noise", m.group(0), m.start())     # "$ 72:10": a code or a time, torn
         elif m.group("blank"):
             toks.append(Tok("blank", m.group(0).strip(), m.start()))
         elif m.group("junk"):

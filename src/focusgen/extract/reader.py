@@ -62,6 +62,7 @@ class Reading:
     conflicts: dict[str, list[Obs]] = field(default_factory=dict)
     seen_rows: set[int] = field(default_factory=set)
     ocr: bool = False            # the text shows another program's OCR: every value is a candidate (repair)
+    unsure_row: set[str] = field(default_factory=set)   # placed by a label several sections print, far from a code
 
 
 def _nil_dashes(toks: list[Tok], labels, line: str) -> list[Tok]:
@@ -239,7 +240,7 @@ class Reader:
     def read(self, pages: list[str]) -> Reading:
         out = Reading()
         self.pending: list[str] = []
-        self.anchor = -WINDOW - 1     # the row the last code or title placed the cursor at
+        self.anchor = -WINDOW - 1     # the row the last code placed the cursor at
         self.open: dict[str, _Open] = {}      # codes printed before a label that wraps, awaiting their amount
         self.side = self._amount_side(pages)
         cursor = 0
@@ -262,7 +263,6 @@ class Reader:
                 title = self._title(line, cursor)
                 if title is not None:
                     cursor = max(cursor, title)
-                    self.anchor = cursor
                     self.pending = []
                     self._close_rows(out)
                     continue
@@ -460,11 +460,13 @@ class Reader:
                 coded = self.report.lines[code].coded      # Daily Seg 12 A/B/C print no code at all
                 on_row = code in line_codes or code in self.open or not coded
                 # a label several sections print ("A. Cash") places an amount without its code only
-                # as far as the cursor is right: sure a few rows after a code or title, otherwise a
-                # candidate the arithmetic must confirm
+                # as far as the cursor is right: sure a few rows after a code, otherwise a candidate
+                # (a title both statements share in part may misplace the cursor)
                 row = self.row_of_code[code]
-                unsure = not on_row and self.rows[row].key in self.shared and not 0 <= row - self.anchor <= WINDOW
+                unsure = not on_row and self._shared(row, labels, raw) and not 0 <= row - self.anchor <= WINDOW
                 self._put(out, code, a, "read" if on_row else "code-lost", where, repaired=unsure)
+                if unsure:
+                    out.unsure_row.add(code)
                 used.add(id(a))
             for t in toks:
                 if t.kind == "code" and t.code in slots:
@@ -559,6 +561,13 @@ class Reader:
         if len(before) < 3:
             return []
         return [c for c in self.pending if self.rows[self.row_of_code[c]].key.endswith(before)]
+
+    def _shared(self, row: int, labels, raw: str) -> bool:
+        """Whether the label text that found the row is another row's too ("A. Cash"; "14. Excess
+        (deficiency) funds in", the start of three sections' line 14)."""
+        text = [_norm(clean(raw)[s:e]) for idx, s, e in labels if idx == row]
+        frag = text[0] if text else self.rows[row].key
+        return self.rows[row].key in self.shared or sum(frag in info.key for info in self.rows) > 1
 
     def _slots(self, labels) -> list[str]:
         return [code for idx, _, _ in labels for code in self.rows[idx].amount_codes]

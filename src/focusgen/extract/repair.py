@@ -467,10 +467,11 @@ def _doubts(report: Report, st: State, already: dict[str, str]) -> dict[str, str
     return out
 
 
-def confirm_footing(report: Report, st: State) -> None:
+def confirm_footing(report: Report, st: State, unsure_row: set[str]) -> None:
     """OCR text (reader.Reading.ocr): every value it shows is a candidate. A sum of the form that
     foots exactly with the candidates (and the known values, blank cells as 0) confirms them: a
-    misread digit would not foot. Repeated until nothing changes."""
+    misread digit would not foot. Not a candidate whose row is unsure (a label several sections
+    print): a section's values foot in another section's sums too. Repeated until nothing changes."""
     def seen(c):
         return st.values[c] if st.values[c] is not None else st.candidates.get(c, 0 if st.how[c] == How.BLANK else None)
     changed = True
@@ -480,7 +481,7 @@ def confirm_footing(report: Report, st: State) -> None:
             terms = [total] + [p for _, p in parts]
             vals = [seen(c) for c in terms]
             pending = [c for c in terms if st.values[c] is None and c in st.candidates]
-            if not pending or None in vals or _given_without_parts(st, total, parts) or \
+            if not pending or None in vals or unsure_row & set(pending) or _given_without_parts(st, total, parts) or \
                     vals[0] != sum(k * seen(p) for k, p in parts):
                 continue
             for c in pending:
@@ -497,7 +498,7 @@ def _settle(report: Report, reading: Reading, rows_of: dict[str, int], doubted: 
                      and rows_of.get(c) in reading.seen_rows and c not in reading.values}
     fix_deduct_signs(report, st)
     if getattr(reading, "ocr", False):
-        confirm_footing(report, st)
+        confirm_footing(report, st, reading.unsure_row)
     solve(report, st, record_failures=False)
     place_orphans(report, st, reading, rows_of, reading.seen_rows)
     solve(report, st, record_failures=False)

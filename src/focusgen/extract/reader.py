@@ -241,6 +241,7 @@ class Reader:
         out = Reading()
         self.pending: list[str] = []
         self.anchor = -WINDOW - 1     # the row the last code placed the cursor at
+        self.code_rows: list[int] = []    # the rows of the codes, in the order the text gives them
         self.open: dict[str, _Open] = {}      # codes printed before a label that wraps, awaiting their amount
         self.side = self._amount_side(pages)
         cursor = 0
@@ -288,6 +289,16 @@ class Reader:
                     carry, carry_where = toks[-1], where
                     out.orphans = [o for o in out.orphans if not (o.where == where and o.value == carry.value)]
         self._close_rows(out)
+        if self._interleaved():
+            # two listings side by side, their rows interleaved line by line: which row a piece
+            # belongs to is a guess, so no cell is blank, and every value is a candidate
+            out.ocr = True
+            out.findings.append({"line": None, "where": "", "kind": "interleaved", "message": (
+                "the text runs two listings side by side (line codes go back and forth): no cell is taken "
+                "as blank, and a value is claimed only where a sum of the form foots with it")})
+            for code, obs in out.values.items():
+                if obs.how == "blank":
+                    out.values[code] = Obs(None, "unreadable", where=obs.where)
         if out.ocr:         # OCR text: what it shows is a candidate until the form's arithmetic confirms it
             for obs in out.values.values():
                 obs.repaired = obs.repaired or obs.value is not None
@@ -303,6 +314,12 @@ class Reader:
             same = [r for r in anchors if r != idx and self.rows[r].key == self.rows[idx].key]
             out.append((same[0] if same and idx not in anchors else idx, start, end))
         return out
+
+    def _interleaved(self) -> bool:
+        """Whether the codes went back in the form's order often (two listings side by side)."""
+        rows = self.code_rows
+        back = sum(1 for a, b in zip(rows, rows[1:]) if b < a)
+        return back >= max(8, len(rows) // 10)
 
     def _new_row(self, toks, labels) -> bool:
         """Whether the line surely begins another row than the ones whose code stood before a label
@@ -493,7 +510,9 @@ class Reader:
         # 3. codes with no amount: blank cells only when no digit stands on the line but the codes'
         #    and the labels' (positive evidence of an empty cell); unreadable where residue or a
         #    piece of a number stands ("16,446\t,970 7045", "(962, ... 048)")
-        fragments = self._stray_digits(raw, labels, toks, used)
+        # a letter OCR reads for a digit, alone in the cell ("7351 l"): a mark, not an empty cell
+        fragments = self._stray_digits(raw, labels, toks, used) or \
+            re.search(r"(?:^|\s)[OolISB]\s*$", clean(raw)) is not None
         prev_end = 0
         for pos, t in enumerate(toks):
             if t.kind == "code" and id(t) not in used and t.code not in self._text_codes():
@@ -511,6 +530,7 @@ class Reader:
                 prev_end = pos + 1
         # a code places the cursor surely, even behind a label matched in another section
         rows = [self.row_of_code[t.code] for t in toks if t.kind == "code" and t.code in self.row_of_code]
+        self.code_rows += rows
         if rows:
             self.anchor = max(rows)
         return max(rows) + 1 if rows else cursor

@@ -62,7 +62,7 @@ def clean(line: str) -> str:
 # a letter with a digit on each side (a separator between allowed).
 _LETTER_DIGIT = re.compile(r"""(?<=\d)[,.]?[OolISB](?=[,.]?\d) | (?<=\d[,.])[OolISB](?=\d)
     | (?:(?<=[,.]\d\d)|(?<=\d{5}))[OolISB](?![\w,.]) | (?<![\w,.])[OolISB](?=\d{0,2}[,.]\d{3}(?!\d))
-    | (?<=\$)[OolISB](?=\d) | (?<=\$\s)[OolISB](?=\d)""", re.X)
+    | (?<=\$)[OolISB](?=\d) | (?<=\$\s)[OolISB](?=\d) | (?:(?<=\s\d)|(?<=\s\d\d))[OolISB](?=\s*$)""", re.X)
 _LETTER_VALUE = str.maketrans("OolISB", "001158")
 # A row number ("9. Net settlement", "12. Segregated"), a code run into one ("715012. Segregated"),
 # a code run into a letter ("7050Accounts"): label text, or a code and label text, never an amount.

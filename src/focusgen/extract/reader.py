@@ -13,6 +13,12 @@ left:
 - a code with no amount is a blank cell, or an unreadable one when residue stands in its place;
 - an amount on a caption row (a row with no amount cell) is a ghost of a neighbour and ignored;
 - anything else is an orphan, placed later only if the arithmetic settles it.
+A code printed before a label that wraps waits for its amount on the rows below (its row ends at
+the next code or the next row's whole label); it is blank only when no digit stood on its rows and
+its label ended. Text another program's OCR wrote (letters for digits, numbers in pieces, numbers
+run into labels: tokens.py marks them) is OCR: every value is a candidate (Reading.ocr) that a sum
+of the form must foot with (repair.confirm_footing); so is an amount placed by a label other rows
+share far from any code, and every value of two listings interleaved line by line.
 Nothing here decides a value by arithmetic: repair.py does, and says so.
 """
 

@@ -45,6 +45,14 @@ EXAMPLES = [
     Spec("text", "focus-ii", 320040),           # 7040's amount on its label's last row taken by 7045 below it
     Spec("scan", "daily-seg", 310001, 240, "clean"),  # "2,170,000   CR": the CR a wide gap away lost, claimed positive
     Spec("scan", "daily-seg", 310007, 120, "photo"),  # no amount column found, amounts after codes: cells called blank
+    # OCR text (issue 22): blank only with evidence, doubt as on a scan
+    Spec("ocrtext", "daily-seg", 300002),       # a code before a label that wraps: its amount on the last row, claimed blank
+    Spec("ocrtext", "daily-seg", 300065),       # two listings interleaved: a row left before its label ended, claimed blank
+    Spec("ocrtext", "focus-ii", 300054),        # a piece of another row's label below an open code took its amount
+    Spec("ocrtext", "focus-ii", 300009),        # "715012. Segregated": a code run into the row number, claimed an amount
+    Spec("ocrtext", "daily-seg", 300008),       # "$1571 16": a number split by a blank, its first piece claimed
+    Spec("ocrtext", "daily-seg", 300000),       # a digit misread in OCR text (7315), claimed read: values are candidates
+    Spec("ocrtext", "daily-seg", 300037),       # "14. Excess (deficiency) funds in", three sections' label: another section's values
 ]
 SAMPLE = sample(text=25, ocrtext=8, whole=2) + SCANS + EXAMPLES
 

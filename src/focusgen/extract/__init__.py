@@ -447,7 +447,7 @@ def extract_text(pages: list[str], source: str, method: str, boxes: tuple | None
         firm = _firm(text)
     mode = OCR if "ocr" in method else TEXT_LAYER if method == "pdf-text" else TEXT
     st = settle(report, reading, row_of_code, mode)
-    placed = sum(1 for v in st.values.values() if v is not None)
+    placed = sum(1 for v in st.values.values() if v is not None) + len(st.candidates)   # OCR text: candidates
     if codes < MIN_CODES and placed < MIN_CODES:      # a scan may lose the boxed codes, not the amounts
         refuse(placed)
     names = {c: reading.names.get(c) for c in report.text_codes}

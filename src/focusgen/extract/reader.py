@@ -13,6 +13,12 @@ left:
 - a code with no amount is a blank cell, or an unreadable one when residue stands in its place;
 - an amount on a caption row (a row with no amount cell) is a ghost of a neighbour and ignored;
 - anything else is an orphan, placed later only if the arithmetic settles it.
+A code printed before a label that wraps waits for its amount on the rows below (its row ends at
+the next code or the next row's whole label); it is blank only when no digit stood on its rows and
+its label ended. Text another program's OCR wrote (letters for digits, numbers in pieces, numbers
+run into labels: tokens.py marks them) is OCR: every value is a candidate (Reading.ocr) that a sum
+of the form must foot with (repair.confirm_footing); so is an amount placed by a label other rows
+share far from any code, and every value of two listings interleaved line by line.
 Nothing here decides a value by arithmetic: repair.py does, and says so.
 """
 
@@ -42,6 +48,7 @@ class Obs:
     sign_sure: bool = True
     where: str = ""
     repaired: bool = False       # joined from OCR fragments: counts only if the arithmetic confirms it
+    whole: bool = False          # every digit is shown (text): a candidate the arithmetic confirms, never replaces
 
 
 @dataclass
@@ -62,6 +69,8 @@ class Reading:
     findings: list[Finding] = field(default_factory=list)
     conflicts: dict[str, list[Obs]] = field(default_factory=dict)
     seen_rows: set[int] = field(default_factory=set)
+    ocr: bool = False            # the text shows another program's OCR: every value is a candidate (repair)
+    unsure_row: set[str] = field(default_factory=set)   # placed by a label several sections print, far from a code
 
 
 def _nil_dashes(toks: list[Tok], labels, line: str) -> list[Tok]:
@@ -82,8 +91,28 @@ def _nil_dashes(toks: list[Tok], labels, line: str) -> list[Tok]:
     return out
 
 
+def _code_as_amount(toks: list[Tok]) -> list[Tok]:
+    """A bare four-digit number that is also a line code, last on a line right after the line's
+    bracketed code ("[8710]  7070"), is its amount: a candidate only."""
+    if len(toks) >= 2 and toks[-1].kind == "code" and not toks[-1].bracketed and toks[-2].kind == "code" \
+            and toks[-2].bracketed and not toks[-1].gap:
+        t = toks[-1]
+        toks = toks[:-1] + [Tok("amount", t.text, t.start, value=int(t.code), end=t.end, repaired=True)]
+    return toks
+
+
 def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+@dataclass
+class _Open:
+    """A code printed before its label, waiting for its amount on the rows the label wraps to."""
+    where: str
+    row: int
+    start: int                   # where its label begins on its line
+    digits: bool = False         # a digit no label, code or placed amount accounts for stood on its rows
+    text: str = ""               # its rows' text so far (normalized): has its label ended?
 
 
 @dataclass
@@ -120,6 +149,8 @@ class Reader:
                 for ln in row.lines:
                     self.row_of_code[ln.code] = i
         self.titles = {_norm(st.title): st.key for st in report.statements}
+        keys = [info.key for info in self.rows]
+        self.shared = {k for k in keys if keys.count(k) > 1}     # labels printed in several sections
         self.first_row: dict[str, int] = {}
         for info, (st_key) in zip(self.rows, [st.key for st in report.statements for _ in st.rows]):
             self.first_row.setdefault(st_key, info.index)
@@ -164,6 +195,7 @@ class Reader:
         found = []
         taken = [False] * len(flat)
         self.exact_end = -1          # where the last exactly matched label ends on this line
+        self.exact_rows: set[int] = set()    # rows whose whole label is on this line
         for quality, idx, start, size in sorted(candidates, key=lambda c: (-c[0], c[1])):
             if any(taken[start:start + size]):
                 continue
@@ -172,12 +204,14 @@ class Reader:
             found.append((idx, index[start], index[start + size - 1] + 1))
             if quality == 2.0:
                 self.exact_end = max(self.exact_end, index[start + size - 1] + 1)
+                self.exact_rows.add(idx)
         if not found:
             # nothing near the cursor: a long label further ahead re-anchors it (a scan has no codes)
             for info in self.rows[cursor + WINDOW:]:
                 if len(info.key) >= FAR and info.key in flat:
                     start = flat.find(info.key)
                     found.append((info.index, index[start], index[start + len(info.key) - 1] + 1))
+                    self.exact_rows.add(info.index)
                     break
         found.sort(key=lambda f: f[1])
         return found
@@ -201,9 +235,9 @@ class Reader:
         before = after = 0
         for page in pages:
             for raw in page.splitlines():
-                toks = [t for t in tokenize(clean(raw), self.codes) if t.kind in ("code", "amount")]
+                toks = [t for t in tokenize(clean(raw), self.codes, True) if t.kind in ("code", "amount")]
                 codes = [t for t in toks if t.kind == "code" and t.code not in self._text_codes()]
-                amounts = [t for t in toks if t.kind == "amount" and t.grouped]
+                amounts = [t for t in toks if t.kind == "amount" and (t.grouped or t.marked)]
                 if len(codes) == 1 and len(amounts) == 1:
                     if amounts[0].start < codes[0].start:
                         before += 1
@@ -214,6 +248,9 @@ class Reader:
     def read(self, pages: list[str]) -> Reading:
         out = Reading()
         self.pending: list[str] = []
+        self.anchor = -WINDOW - 1     # the row the last code placed the cursor at
+        self.code_rows: list[int] = []    # the rows of the codes, in the order the text gives them
+        self.open: dict[str, _Open] = {}      # codes printed before a label that wraps, awaiting their amount
         self.side = self._amount_side(pages)
         cursor = 0
         self.exact_end = -1
@@ -236,10 +273,19 @@ class Reader:
                 if title is not None:
                     cursor = max(cursor, title)
                     self.pending = []
+                    self._close_rows(out)
                     continue
                 labels = self._find_labels(line, cursor)
-                toks = _nil_dashes([t for t in tokenize(line, self.codes)
+                toks = _nil_dashes([t for t in tokenize(line, self.codes, True)
                                     if not any(s <= t.start < e for _, s, e in labels)], labels, line)
+                toks = _code_as_amount(toks)
+                labels = self._resolve(labels, toks)
+                if self.open and not any(t.kind == "code" for t in toks) and \
+                        not any(idx in self.exact_rows for idx, _, _ in labels):
+                    labels = []     # a piece of another row's label below an open code: its row goes on
+                out.ocr = out.ocr or any(t.damaged for t in toks)
+                if self._new_row(toks, labels):
+                    self._close_rows(out)
                 if carry is not None:
                     if toks and toks[0].kind == "code" and toks[0].bracketed and self.side == "before":
                         toks.insert(0, carry)
@@ -250,14 +296,65 @@ class Reader:
                 if toks and toks[-1].kind == "amount" and toks[-1].grouped and toks[-1].free:
                     carry, carry_where = toks[-1], where
                     out.orphans = [o for o in out.orphans if not (o.where == where and o.value == carry.value)]
+        self._close_rows(out)
+        if self._interleaved():
+            # two listings side by side, their rows interleaved line by line: which row a piece
+            # belongs to is a guess, so no cell is blank, and every value is a candidate
+            out.ocr = True
+            out.findings.append({"line": None, "where": "", "kind": "interleaved", "message": (
+                "the text runs two listings side by side (line codes go back and forth): no cell is taken "
+                "as blank, and a value is claimed only where a sum of the form foots with it")})
+            for code, obs in out.values.items():
+                if obs.how == "blank":
+                    out.values[code] = Obs(None, "unreadable", where=obs.where)
+        if out.ocr:         # OCR text: what it shows is a candidate until the form's arithmetic confirms it
+            for obs in out.values.values():
+                obs.repaired = obs.repaired or obs.value is not None
         return out
+
+    def _resolve(self, labels, toks) -> list[tuple[int, int, int]]:
+        """A label printed in several sections ("C. Securities held for particular customers") is
+        the row of the code on its line, or of the code whose label wraps onto it."""
+        anchors = [self.row_of_code[t.code] for t in toks if t.kind == "code" and t.code in self.row_of_code]
+        anchors += [o.row for o in self.open.values()]
+        out = []
+        for idx, start, end in labels:
+            same = [r for r in anchors if r != idx and self.rows[r].key == self.rows[idx].key]
+            out.append((same[0] if same and idx not in anchors else idx, start, end))
+        return out
+
+    def _interleaved(self) -> bool:
+        """Whether the codes went back in the form's order often (two listings side by side)."""
+        rows = self.code_rows
+        back = sum(1 for a, b in zip(rows, rows[1:]) if b < a)
+        return back >= max(8, len(rows) // 10)
+
+    def _new_row(self, toks, labels) -> bool:
+        """Whether the line surely begins another row than the ones whose code stood before a label
+        that wraps: a code of another row, or another row's whole label (a piece of a label that
+        seems another row's may be the rest of this one's)."""
+        rows = {o.row for o in self.open.values()}
+        return any(t.kind == "code" and self.row_of_code.get(t.code) not in rows for t in toks) or \
+            any(idx not in rows and idx in self.exact_rows for idx, _, _ in labels)
+
+    def _close_rows(self, out: Reading) -> None:
+        """The rows whose code stood before their label, left without an amount when the next row
+        begins: blank when no digit stood anywhere on them, unreadable when one did (a piece of
+        a number, a number not placed: positive evidence of an empty cell is what blank needs)."""
+        for code, o in self.open.items():
+            key = self.rows[o.row].key if o.row >= 0 else ""
+            # blank only for a row seen whole: its label ended (two listings side by side interleave rows)
+            ended = key[-12:] in o.text
+            if code not in out.values:
+                out.values[code] = Obs(None, "unreadable" if o.digits or not ended else "blank", where=o.where)
+        self.open = {}
 
     def _starts(self, line: str) -> bool:
         """Statements begin at the first statement title, or at the first line code."""
         n = _norm(line)
         if any(t and (t in n or (len(n) > 30 and n in t)) for t in self.titles):
             return True
-        return any(t.kind == "code" for t in tokenize(line, self.codes))
+        return any(t.kind == "code" for t in tokenize(line, self.codes, True))
 
     def _line(self, toks, labels, raw, out: Reading, cursor: int, where: str) -> int:
         """One text line's tokens placed, in the steps of the module doc; returns the cursor."""
@@ -278,6 +375,15 @@ class Reader:
         cut = next((t.code for t in toks if t.kind == "cut"), "")
         for t in self._leftover(rest, labels, out, cursor, where, cut):
             t.free = True           # an orphan: may still pair with a code on the next line
+        digits = self.open and self._stray_digits(raw, labels, toks, used)
+        for o in self.open.values():
+            o.digits = o.digits or digits
+            o.text += _norm(clean(raw)[o.start if o.where == where else 0:])
+        opened = [c for c, o in self.open.items() if o.where == where and c not in out.values]
+        if opened:      # a code before its label: the rows below are its own, its other cells have codes
+            self.pending = opened
+        else:
+            self.pending += [c for c in self.open if c not in out.values and c not in self.pending]
         return cursor
 
     def _names(self, toks, labels, raw, out: Reading) -> None:
@@ -304,7 +410,7 @@ class Reader:
                 if a.kind == "amount" and id(a) not in used:
                     # the first amount after the code is its own ("(7352) 414- 1,942": 414- is
                     # 7352's, 1,942 the next line's); a bare small number only right after it
-                    if a.grouped or a.value == 0 or a is toks[i + 1]:
+                    if a.grouped or a.marked or a.value == 0 or (a is toks[i + 1] and not a.gap):
                         self._put(out, t.code, a, "read", where)
                         used.add(id(a))
                         used.add(id(t))
@@ -370,12 +476,22 @@ class Reader:
             # a small number without separators is an amount only beside a formatted one, as the
             # last thing on a labelled line, filling its cells exactly ("(118,193) 173");
             # anywhere else it may be label text ("subtract Line 7 Secure 1")
-            free = [t for t in free if t.grouped or t.value == 0]
+            kept = [t for t in free if t.grouped or t.marked or t.value == 0]
+            # a bare number of four digits or more is no label text: it counts (never dropped to fit)
+            free = kept if all(t in kept or t.value < 1000 for t in free) else []
         if free and len(free) == len(slots):
             line_codes = {t.code for t in toks if t.kind == "code"}
             for a, code in zip(free, slots):
                 coded = self.report.lines[code].coded      # Daily Seg 12 A/B/C print no code at all
-                self._put(out, code, a, "read" if code in line_codes or not coded else "code-lost", where)
+                on_row = code in line_codes or code in self.open or not coded
+                # a label several sections print ("A. Cash") places an amount without its code only
+                # as far as the cursor is right: sure a few rows after a code, otherwise a candidate
+                # (a title both statements share in part may misplace the cursor)
+                row = self.row_of_code[code]
+                unsure = not on_row and self._shared(row, labels, raw) and not 0 <= row - self.anchor <= WINDOW
+                self._put(out, code, a, "read" if on_row else "code-lost", where, repaired=unsure)
+                if unsure:
+                    out.unsure_row.add(code)
                 used.add(id(a))
             for t in toks:
                 if t.kind == "code" and t.code in slots:
@@ -402,20 +518,30 @@ class Reader:
         # 3. codes with no amount: blank cells only when no digit stands on the line but the codes'
         #    and the labels' (positive evidence of an empty cell); unreadable where residue or a
         #    piece of a number stands ("16,446\t,970 7045", "(962, ... 048)")
-        fragments = self._stray_digits(raw, labels, toks, used)
+        # a letter OCR reads for a digit, alone in the cell ("7351 l"): a mark, not an empty cell
+        fragments = self._stray_digits(raw, labels, toks, used) or \
+            re.search(r"(?:^|\s)[OolISB]\s*$", clean(raw)) is not None
         prev_end = 0
         for pos, t in enumerate(toks):
             if t.kind == "code" and id(t) not in used and t.code not in self._text_codes():
                 between = toks[prev_end:pos]
                 junk = any(b.kind == "junk" for b in between) or fragments
-                if t.code not in out.values:
+                if t.code in out.values:
+                    pass
+                elif not junk and re.search(r"[A-Za-z]{2}", clean(raw)[t.end:]):
+                    # the code stands before its label: its amount may be on a row the label wraps to
+                    self.open[t.code] = _Open(where, self.row_of_code.get(t.code, -1), t.end)
+                else:
                     out.values[t.code] = Obs(None, "unreadable" if junk else "blank", where=where)
                 used.add(id(t))
             if t.kind in ("code", "amount"):
                 prev_end = pos + 1
-            if t.kind == "code" and t.code in self.row_of_code:
-                cursor = max(cursor, self.row_of_code[t.code] + 1)
-        return cursor
+        # a code places the cursor surely, even behind a label matched in another section
+        rows = [self.row_of_code[t.code] for t in toks if t.kind == "code" and t.code in self.row_of_code]
+        self.code_rows += rows
+        if rows:
+            self.anchor = max(rows)
+        return max(rows) + 1 if rows else cursor
 
     def _stray_digits(self, raw: str, labels, toks, used: set[int]) -> bool:
         """A digit on the line that is no code's, no label's and no amount placed: a piece of a
@@ -426,7 +552,7 @@ class Reader:
             for k in range(start, min(end, len(line))):
                 keep[k] = False
         for t in toks:
-            if t.kind in ("code", "xcode") or (t.kind == "amount" and id(t) in used):
+            if t.kind in ("code", "xcode", "rownum") or (t.kind == "amount" and id(t) in used):
                 for k in range(t.start, min(t.end or t.start + len(t.text), len(line))):
                     keep[k] = False
         # the rest of a label wrapped from the line above ("32.6   [7200]", "line 6 from line 13)")
@@ -463,6 +589,13 @@ class Reader:
             return []
         return [c for c in self.pending if self.rows[self.row_of_code[c]].key.endswith(before)]
 
+    def _shared(self, row: int, labels, raw: str) -> bool:
+        """Whether the label text that found the row is another row's too ("A. Cash"; "14. Excess
+        (deficiency) funds in", the start of three sections' line 14)."""
+        text = [_norm(clean(raw)[s:e]) for idx, s, e in labels if idx == row]
+        frag = text[0] if text else self.rows[row].key
+        return self.rows[row].key in self.shared or sum(frag in info.key for info in self.rows) > 1
+
     def _slots(self, labels) -> list[str]:
         return [code for idx, _, _ in labels for code in self.rows[idx].amount_codes]
 
@@ -473,7 +606,7 @@ class Reader:
         line = self.report.lines.get(code)
         if line is None or line.kind == "text":
             return
-        obs = Obs(tok.value * tok.sign, how, tok.sign_sure, where, tok.repaired or repaired)
+        obs = Obs(tok.value * tok.sign, how, tok.sign_sure, where, tok.repaired or repaired, whole=True)
         old = out.values.get(code)
         if old is None or old.value is None:
             out.values[code] = obs

@@ -118,8 +118,8 @@ def initial_state(report: Report, reading: Reading, doubted: dict[str, str] | No
             # a reading nothing confirms yet (one witness, pieces joined) or one the arithmetic doubts
             values[code], how[code] = None, How.UNCONFIRMED
             st.candidates[code] = obs.value
-            if code in doubted and not obs.repaired:
-                st.witnessed.add(code)
+            if code in doubted and not obs.repaired or getattr(obs, "whole", False):
+                st.witnessed.add(code)      # (text shows every digit: no OCR slip for arithmetic to undo)
         else:
             values[code], how[code] = obs.value, How(obs.how)
             if not obs.sign_sure and obs.value != 0:
@@ -477,12 +477,52 @@ def _doubts(report: Report, st: State, already: dict[str, str]) -> dict[str, str
     return out
 
 
+def confirm_footing(report: Report, st: State, unsure_row: set[str]) -> None:
+    """OCR text (reader.Reading.ocr): every value it shows is a candidate. A sum of the form that
+    foots exactly with the candidates (and the known values, blank cells as 0) confirms them: a
+    misread digit would not foot. Not a candidate whose row is unsure (a label several sections
+    print): a section's values foot in another section's sums too. Repeated until nothing changes."""
+    def seen(c):
+        return st.values[c] if st.values[c] is not None else st.candidates.get(c, 0 if st.how[c] == How.BLANK else None)
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in _equations(report):
+            terms = [total] + [p for _, p in parts]
+            vals = [seen(c) for c in terms]
+            pending = [c for c in terms if st.values[c] is None and c in st.candidates]
+            if not pending or None in vals or unsure_row & set(pending) or _given_without_parts(st, total, parts) or \
+                    vals[0] != sum(k * seen(p) for k, p in parts):
+                continue
+            for c in pending:
+                st.values[c], st.how[c] = st.candidates[c], How.REPAIRED
+                st.note(c, "repaired", f"{fmt_amount(st.values[c])}: OCR text shows it; line {total} = "
+                                       f"{_describe(total, parts)} foots with it")
+            changed = True
+        for code in report.order:       # "the greater of": the total and the operand it equals
+            f = report.lines[code].formula
+            if f is None or f.op != "max" or seen(code) is None:
+                continue
+            args = [a for a in f.args if st.how.get(a) != How.BLANK]
+            equal = [c for c in [code, *args] if seen(c) == seen(code)]
+            pending = [c for c in equal if st.values[c] is None and c in st.candidates and c not in unsure_row]
+            if args and None not in [seen(a) for a in args] and max(seen(a) for a in args) == seen(code) \
+                    and len(equal) > 1 and pending and not unsure_row & set(equal):
+                for c in pending:
+                    st.values[c], st.how[c] = st.candidates[c], How.REPAIRED
+                    st.note(c, "repaired", f"{fmt_amount(st.values[c])}: OCR text shows it; {f.describe()} "
+                                           "holds with it")
+                changed = True
+
+
 def _settle(report: Report, reading: Reading, rows_of: dict[str, int], doubted: dict[str, str]) -> State:
     st = initial_state(report, reading, doubted)
     # a line the form prints without a code is found by its label: a row seen with nothing on it
     st.empty_rows = {c for c in report.amount_codes if not report.lines[c].coded
                      and rows_of.get(c) in reading.seen_rows and c not in reading.values}
     fix_deduct_signs(report, st)
+    if getattr(reading, "ocr", False):
+        confirm_footing(report, st, reading.unsure_row)
     solve(report, st, record_failures=False)
     place_orphans(report, st, reading, rows_of, reading.seen_rows)
     solve(report, st, record_failures=False)

@@ -31,10 +31,12 @@ _TOKEN = re.compile(r"""
   | (?P<junk>[^\sA-Za-z0-9$()\[\]:,.;'"&/%#-]+)                          # residue such as Ψ or _
 """, re.VERBOSE)
 
+_RUN_IN = re.compile(_TOKEN.pattern.replace(r"(?<![\w.,])(?P<amount>", r"(?<![\d.,])(?P<amount>"), re.VERBOSE)
+
 
 @dataclass
 class Tok:
-    kind: str              # amount | code | xcode (another form's) | cut | blank | junk | noise
+    kind: str              # amount | code | xcode (another form's) | cut | blank | junk | noise | rownum
     text: str
     start: int
     value: int = 0         # amounts: absolute value
@@ -48,6 +50,7 @@ class Tok:
     gap: bool = False      # text other than white space was skipped right before this token
     free: bool = False     # (reader) an orphan amount that may still pair with a code below it
     repaired: bool = False # OCR split the number after a separator ("3,824,678, 797"): joined, unconfirmed
+    damaged: bool = False  # (ocr_text) a mark of another program's OCR: letters for digits, pieces, a run-in
 
 
 def clean(line: str) -> str:
@@ -55,8 +58,36 @@ def clean(line: str) -> str:
     return _MARKUP.sub(" ", line).replace("\u00a0", " ").translate(_LOOKALIKES)
 
 
-def tokenize(line: str, codes: frozenset[str]) -> list[Tok]:
-    """The tokens of one cleaned line. `codes` are the valid line codes of the report kind."""
+# Letters another program's OCR reads for digits inside a number ("10B,370,360", "3,2O7,065"):
+# a letter with a digit on each side (a separator between allowed).
+_LETTER_DIGIT = re.compile(r"""(?<=\d)[,.]?[OolISB](?=[,.]?\d) | (?<=\d[,.])[OolISB](?=\d)
+    | (?:(?<=[,.]\d\d)|(?<=\d{5}))[OolISB](?![\w,.]) | (?<![\w,.])[OolISB](?=\d{0,2}[,.]\d{3}(?!\d))
+    | (?<=\$)[OolISB](?=\d) | (?<=\$\s)[OolISB](?=\d) | (?:(?<=\s\d)|(?<=\s\d\d))[OolISB](?=\s*$)""", re.X)
+_LETTER_VALUE = str.maketrans("OolISB", "001158")
+# A row number ("9. Net settlement", "12. Segregated"), a code run into one ("715012. Segregated"),
+# a code run into a letter ("7050Accounts"): label text, or a code and label text, never an amount.
+_ROW_NUM = re.compile(r"(?<![\w.,$(-])(?P<code>\d{4})?(?P<num>\d{1,2})\.(?=\s*[A-Za-z])")
+
+
+def unletter(line: str) -> tuple[str, list[int]]:
+    """OCR text with the letters read for digits inside numbers put back as digits, and where
+    (the line keeps its length): a number so mended is a candidate, never read whole."""
+    where: list[int] = []
+
+    def mend(m: re.Match) -> str:
+        k = m.start() + len(m.group(0)) - 1
+        where.append(k)
+        return m.group(0)[:-1] + m.group(0)[-1].translate(_LETTER_VALUE)
+    return _LETTER_DIGIT.sub(mend, line), where
+
+
+def tokenize(line: str, codes: frozenset[str], ocr_text: bool = False) -> list[Tok]:
+    """The tokens of one cleaned line. `codes` are the valid line codes of the report kind. With
+    ocr_text (a .txt another program wrote), letters read for digits inside a number are mended (the
+    number is then `repaired`: a candidate) and row numbers ("9. Net") are label text."""
+    mended: list[int] = []
+    if ocr_text:
+        line, mended = unletter(line)
     toks: list[Tok] = []
     pos = 0
     skipped = False
@@ -64,10 +95,26 @@ def tokenize(line: str, codes: frozenset[str]) -> list[Tok]:
         if line[pos].isspace():
             pos += 1
             continue
+        r = _ROW_NUM.match(line, pos) if ocr_text else None
+        if r:
+            if r.group("code") in codes:
+                toks.append(Tok("code", r.group("code"), pos, code=r.group("code"), end=r.start("num"),
+                                gap=skipped))
+            toks.append(Tok("rownum", r.group("num"), r.start("num"), end=r.end()))
+            pos, skipped = r.end(), True
+            continue
         m = _TOKEN.match(line, pos)
+        run_in = False
+        if ocr_text and not m and pos and line[pos - 1].isalpha():
+            # a number run into its label ("traded on1,574 DR", "gross amount16,446"): a formatted one
+            m = _RUN_IN.match(line, pos)
+            if m and not (m.group("amount") and (re.search(r"\d[,.]\s?\d{3}", m.group(0)) or "$" in m.group(0)
+                                                 or m.group("num") in codes and not m.group("open"))):
+                m = None        # a code run into its label ("trade7337") is one too
+            run_in = m is not None
         if not m or m.end() == pos:
             # skip a word (labels are handled by the reader) or one character
-            w = re.match(r"[A-Za-z][\w'’-]*|\S", line[pos:])
+            w = re.match(r"[A-Za-z][A-Za-z'’-]*|\S" if ocr_text else r"[A-Za-z][\w'’-]*|\S", line[pos:])
             pos += w.end() if w else 1
             skipped = True
             continue
@@ -87,16 +134,58 @@ def tokenize(line: str, codes: frozenset[str]) -> list[Tok]:
                 toks += [Tok("amount", m.group("s1"), m.start("s1"), value=int(m.group("s1")))]
         elif m.group("amount"):
             toks.append(_amount(m, codes))
+            if ocr_text and re.match(r"[:;]\d", line[m.end():m.end() + 2]):
+                toks[-1] = Tok("noise", m.group(0), m.start())     # "$ 72:10": a code or a time, torn
         elif m.group("blank"):
             toks.append(Tok("blank", m.group(0).strip(), m.start()))
         elif m.group("junk"):
             toks.append(Tok("junk", m.group(0), m.start()))
         for t in toks[before:]:
             t.end = t.end or m.end()
+            t.damaged = run_in or (t.kind == "amount" and re.search(r"\d[,.]?\s+[,.]?\d", t.text) is not None)
         if len(toks) > before:
             toks[before].gap = skipped
         skipped = False
+    for t in toks:
+        # a letter mended, or a group led by 0 ("-0,375": no print writes it; a digit misread)
+        if t.kind == "amount" and (any(t.start <= k < t.end for k in mended)
+                                   or ocr_text and re.match(r"[-($\s]*0[,.]\s?\d{3}", t.text)):
+            t.repaired = t.damaged = True
+    if ocr_text:
+        toks = _join_digit_runs(toks, line, codes)
     return _merge_cut_codes(toks, codes)
+
+
+_MARK_AFTER = r"(?:\)|-|\s+(?:CR|DR|Cr|Dr))?"
+
+
+def _join_digit_runs(toks: list[Tok], line: str, codes: frozenset[str]) -> list[Tok]:
+    """OCR text splits a number without separators by a space or a tab ("$1571 16", "$(4467 20)"),
+    or its cents ("$10615.\t00"): a number marked by "$" or an opening parenthesis and a run of
+    digits one blank after it (no code, no sign, no "$", no separator of its own) are one number,
+    joined as a candidate (repaired); so are a bare number of one to three digits and a group of three
+    one blank after it ("4 000"). "add lines 1, 2" or "NY 22 10018" are never joined."""
+    out: list[Tok] = []
+    for t in toks:
+        a = out[-1] if out else None
+        gap = line[a.end:t.start] if a is not None else ""
+        if (a is not None and a.kind == "amount" and t.kind in ("amount", "noise")
+                and (re.fullmatch(r"\s", gap) and not a.grouped and (a.marked or a.text.startswith("("))
+                     and a.value != 0 and re.fullmatch(r"\d+(?:\.\d\d)?" + _MARK_AFTER, t.text)
+                     or re.fullmatch(r"\.\s", gap) and re.fullmatch(r"\d\d" + _MARK_AFTER, t.text)
+                     or re.fullmatch(r"\s", gap) and not a.grouped and 0 < a.value < 1000 and not a.marked
+                     and re.fullmatch(r"\d{3}" + _MARK_AFTER, t.text))
+                and not a.text.endswith(")") and not a.text[-1:].isalpha() and "." not in a.text[-3:]):
+            joined = [j for j in tokenize(line[a.start:a.end] + gap.strip() + line[t.start:t.end], codes)
+                      if j.kind == "amount"]
+            if len(joined) == 1:
+                j = joined[0]
+                out[-1] = Tok("amount", line[a.start:t.end], a.start, value=j.value, sign=j.sign,
+                              sign_sure=j.sign_sure, grouped=j.grouped, marked=j.marked, end=t.end,
+                              gap=a.gap, repaired=True, damaged=True)
+                continue
+        out.append(t)
+    return out
 
 
 def _amount(m: re.Match, codes: frozenset[str]) -> Tok:
@@ -117,7 +206,7 @@ def _amount(m: re.Match, codes: frozenset[str]) -> Tok:
         return Tok("noise", text, m.start())   # "line 8)": the end of a label, not an amount
     negative = bool(m.group("minus")) or (opened and closed) or bool(m.group("trail")) \
         or (m.group("crdr") or "").upper() == "CR"
-    value, repaired = int(digits), bool(re.search(r"[,.]\s\d", num))
+    value, repaired = int(digits), bool(re.search(r"\s", num))
     cents = m.group("cents")
     if cents and cents != ".00":
         # the form is in whole dollars: a print in cents is rounded half up, and only the arithmetic

@@ -144,3 +144,24 @@ def test_every_finding_of_settling_is_a_finding_of_one_shape():
     assert (failure.code, failure.where, failure.severity) == (Found.EDIT_CHECK, code, "note")
     assert failure.as_found() == {"line": code, "kind": "edit-check", "message": failure.message}
     assert list(failure.as_found()) == ["line", "kind", "message"]
+
+
+@given(st.data())
+def test_the_operands_a_greatest_of_takes(data):
+    """Max.attained (what extraction's confirmation of OCR text reads): with every operand given, the
+    operands equal to the total when the total is their greatest, [] when it is not; a blank operand
+    (None) takes no part; nothing when the total is missing or no operand is given."""
+    from focusgen.form.formula import OPS
+    code = data.draw(st.sampled_from(MAX_LINES))
+    f = REPORT.lines[code].formula
+    ops = {a: data.draw(st.one_of(st.none(), st.integers(-3, 3))) for a in f.args}
+    total = data.draw(st.one_of(st.none(), st.integers(-3, 3), st.sampled_from([v for v in ops.values()] or [0])))
+    got = OPS["max"].attained(f, code, {code: total, **ops})
+    present = [v for v in ops.values() if v is not None]
+    if total is None or not present:
+        assert got is None
+    elif total != sorted(present)[-1]:
+        assert got == []
+    else:
+        assert got == [a for a in f.args if ops[a] is not None and ops[a] == total]
+    assert OPS["sum"].attained(f, code, {code: total, **ops}) is None

@@ -42,5 +42,6 @@ class Found(StrEnum):
     # the page, not a line
     ORPHAN = "orphan"                # amounts that lost code and label, placed on no line
     GHOST = "ghost"                  # an amount on a caption row (a ghost of a neighbour): ignored
+    INTERLEAVED = "interleaved"      # OCR text of two listings side by side: no cell blank, values candidates
     PAGES = "pages"                  # pages of another form: not read
     OCR = "ocr"                      # a page or a region the recognisers could not take

@@ -301,9 +301,9 @@ class Reader:
             # two listings side by side, their rows interleaved line by line: which row a piece
             # belongs to is a guess, so no cell is blank, and every value is a candidate
             out.ocr = True
-            out.findings.append({"line": None, "where": "", "kind": "interleaved", "message": (
+            out.findings.append(Note(Found.INTERLEAVED, (
                 "the text runs two listings side by side (line codes go back and forth): no cell is taken "
-                "as blank, and a value is claimed only where a sum of the form foots with it")})
+                "as blank, and a value is claimed only where a sum of the form foots with it"), None, where=""))
             for code, obs in out.values.items():
                 if obs.how == "blank":
                     out.values[code] = Obs(None, "unreadable", where=obs.where)

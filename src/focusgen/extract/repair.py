@@ -501,13 +501,15 @@ def confirm_footing(report: Report, st: State, unsure_row: set[str]) -> None:
             changed = True
         for code in report.order:       # "the greater of": the total and the operand it equals
             f = report.lines[code].formula
-            if f is None or f.op != "max" or seen(code) is None:
+            if f is None or seen(code) is None:
                 continue
-            args = [a for a in f.args if st.how.get(a) != How.BLANK]
-            equal = [c for c in [code, *args] if seen(c) == seen(code)]
+            args = [a for a in f.args if st.how.get(a) != How.BLANK]     # a blank operand takes no part
+            if None in [seen(a) for a in args]:                          # an unknown one: nothing is settled
+                continue
+            given = {code: seen(code), **{a: seen(a) if a in args else None for a in f.args}}
+            equal = [code, *(f.operator.attained(f, code, given) or ())]
             pending = [c for c in equal if st.values[c] is None and c in st.candidates and c not in unsure_row]
-            if args and None not in [seen(a) for a in args] and max(seen(a) for a in args) == seen(code) \
-                    and len(equal) > 1 and pending and not unsure_row & set(equal):
+            if len(equal) > 1 and pending and not unsure_row & set(equal):
                 for c in pending:
                     st.values[c], st.how[c] = st.candidates[c], How.REPAIRED
                     st.note(c, "repaired", f"{fmt_amount(st.values[c])}: OCR text shows it; {f.describe()} "

@@ -10,7 +10,9 @@ Each operator says, once, everything focusgen does with a formula of its kind:
                for a single unknown and checks when every term is known;
 - `relation`   its edit check: the lines it takes and whether given values satisfy it;
 - `backwards`  what a known value of it says of its operands (the early warning level names the line
-               that governs line D), which extraction uses to fill an operand that shows nothing.
+               that governs line D), which extraction uses to fill an operand that shows nothing;
+- `attained`   for an operator that picks one of its operands (the greatest of), the operands whose
+               value the total takes, which extraction's confirmation of OCR text reads.
 
 Blank and unknown: `evaluate` takes None for a blank operand (a line given no value) and says what the
 operator makes of it (blank is not zero). A caller whose operands may be unknown, rather than blank
@@ -74,6 +76,13 @@ class Op:
         """What the known values (`values` of the total and the operands, None where not known) say of
         an operand, read backwards: (operand, the value it must have, why) for each it settles."""
         return []
+
+    def attained(self, f, total: str, values: Values) -> list[str] | None:
+        """For an operator whose value is one of its operands' (the greatest of): with `values` of the
+        total and the operands (None for blank: it takes no part), the operands equal to the total when
+        the formula holds with them, [] when it does not; None for every other operator, or when a
+        value is missing."""
+        return None
 
     def relation(self, f, total: str, early_warning: bool = False
                  ) -> tuple[tuple[str, ...], Callable[[Values], bool]] | None:
@@ -147,6 +156,12 @@ class Max(Op):
 
     def describe(self, f):
         return "greatest of " + ", ".join(f.args)
+
+    def attained(self, f, total, values):
+        given = [a for a in f.args if values[a] is not None]
+        if values[total] is None or not given or self.evaluate(f, values) != values[total]:
+            return None if values[total] is None or not given else []
+        return [a for a in given if values[a] == values[total]]
 
     def relation(self, f, total, early_warning=False):
         return (total, *f.args), lambda v, c=total, args=f.args: v[c] == max(v[a] for a in args)

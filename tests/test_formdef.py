@@ -126,3 +126,32 @@ def test_unsupported_revision_names_the_dates():
     with pytest.raises(formdef.UnsupportedRevision, match="2014-01-31"):
         formdef.report("focus-ii", datetime.date(2013, 12, 31))
     assert formdef.report("focus-ii", datetime.date(2014, 1, 31)).kind == "focus-ii"
+
+
+def test_a_report_is_the_revision_its_date_falls_in_and_only_that_revision_is_built():
+    """report(kind, as_of) builds the revision the date falls in, read from the parsed definitions'
+    ranges (a build does not build every revision): the same revision a scan of every built revision
+    finds, at every edge of every range, for every report kind."""
+    from datetime import timedelta
+    edges = {d + timedelta(days=k) for rev in formdef.revisions() for rep in rev.values()
+             for d in rep.effective if d is not None for k in (-1, 0, 1)}
+    edges |= {formdef.date(2017, 12, 26), formdef.date(2020, 11, 30), formdef.date(2030, 1, 1)}
+    for kind in formdef.REPORT_KINDS:
+        for day in sorted(edges):
+            found = [rev[kind] for rev in formdef.revisions(kind)
+                     if (rev[kind].effective[0] is None or day >= rev[kind].effective[0])
+                     and (rev[kind].effective[1] is None or day <= rev[kind].effective[1])]
+            if not found:
+                with pytest.raises(formdef.UnsupportedRevision):
+                    formdef.report(kind, day)
+                continue
+            assert formdef.report(kind, day) is found[-1]
+            assert formdef.of_revision(kind, found[-1].revision) is found[-1]
+    formdef.revisions.cache_clear()
+    try:
+        formdef.report("focus-ii", formdef.date(2020, 11, 30))
+        assert formdef._revision_of.cache_info().currsize == 1
+        formdef.report("focus-ii", formdef.date(2022, 11, 30))
+        assert formdef._revision_of.cache_info().currsize == 2
+    finally:
+        formdef.revisions.cache_clear()

@@ -787,19 +787,41 @@ def is_report_kind(kind) -> bool:
 
 
 @lru_cache(maxsize=None)
-def _revisions_of(name: str) -> tuple[dict[str, Report], ...]:
-    """One definition's revisions, its base first, each checked when loaded (once per process). A
+def _parsed_of(name: str) -> tuple[dict, ...]:
+    """One definition's revisions as parsed, not yet built: its base, then each overlay's changes. A
     definition's overlays are the files of revisions/<name>/; those of revisions/ itself overlay the first
     definition (cftc.yaml): no build reads another definition's overlays."""
-    base = _raw(FORM_DIR / f"{name}.yaml")
-    found = [load_definition(base)]
+    found = [_raw(FORM_DIR / f"{name}.yaml")]
     folder = REVISIONS_DIR if name == definition_files()[0].stem else REVISIONS_DIR / name
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
         changes = _load_yaml(path)
         if isinstance(changes, dict) and changes.get("definition", name) != name:
             raise FormDefinitionError(f"{path.name} overlays {changes.get('definition')}, but lies among {name}'s revisions")
-        found.append(load_definition(_overlay(base, changes)))
+        found.append(changes)
     return tuple(found)
+
+
+@lru_cache(maxsize=None)
+def _revision_of(name: str, index: int) -> dict[str, Report]:
+    """One revision of a definition (0: its base), built and checked when first asked for (once per
+    process): a build reads the revision its as-of date falls in, not every revision."""
+    parsed = _parsed_of(name)
+    return load_definition(parsed[0] if index == 0 else _overlay(parsed[0], parsed[index]))
+
+
+def _revisions_of(name: str) -> tuple[dict[str, Report], ...]:
+    """One definition's revisions, its base first, each built and checked."""
+    return tuple(_revision_of(name, i) for i in range(len(_parsed_of(name))))
+
+
+def _span_of(name: str, index: int) -> tuple:
+    """The as-of dates a revision covers, as its build gives them (Report.effective), read from the
+    parsed definition without building it; a revision whose range cannot be read is built, which says why."""
+    raw = _parsed_of(name)[index]
+    try:
+        return _effective(raw.get("effective") if index == 0 else raw["effective"])
+    except (FormDefinitionError, KeyError, TypeError, AttributeError):
+        return next(iter(_revision_of(name, index).values())).effective
 
 
 def revisions(kind: str | None = None) -> tuple[dict[str, Report], ...]:
@@ -814,7 +836,8 @@ def revisions(kind: str | None = None) -> tuple[dict[str, Report], ...]:
 
 def _cache_clear() -> None:
     """Forget the built revisions (a test that points REVISIONS_DIR elsewhere)."""
-    _revisions_of.cache_clear()
+    _revision_of.cache_clear()
+    _parsed_of.cache_clear()
     all_codes.cache_clear()
     _definitions.cache_clear()
     _raw.cache_clear()
@@ -849,15 +872,25 @@ def supported_dates(kind: str | None = None) -> str:
 
 def report(kind: str, as_of: date | None = None) -> Report:
     """The report kind as the revision covering `as_of` declares it (the base without a date)."""
-    revs = _revisions_of(_owner(kind))
+    name = _owner(kind)
     if as_of is None:
-        return revs[0][kind]
-    for rev in reversed(revs):        # a later revision wins where ranges meet
-        start, end = rev[kind].effective
+        return _revision_of(name, 0)[kind]
+    for index in reversed(range(len(_parsed_of(name)))):        # a later revision wins where ranges meet
+        start, end = _span_of(name, index)
         if (start is None or as_of >= start) and (end is None or as_of <= end):
-            return rev[kind]
+            return _revision_of(name, index)[kind]
     raise UnsupportedRevision(f"no revision of the form covers {as_of}: supported as-of dates are "
                               f"{supported_dates(kind)}")
+
+
+def of_revision(kind: str, revision: str | None = None) -> Report:
+    """The report kind as the revision of that name declares it (the base without a name), building only
+    the revision named (Report.revision is the definition's `revision:`)."""
+    name = _owner(kind)
+    for index, raw in enumerate(_parsed_of(name)):
+        if revision is None or (isinstance(raw, dict) and raw.get("revision") == revision):
+            return _revision_of(name, index)[kind]
+    raise KeyError(revision)
 
 
 @lru_cache(maxsize=1)

@@ -7,7 +7,9 @@ files' order. Every consumer (computation, input validation, text, JSON, PDF, ex
 in exactly one place. A definition with an unknown reference, a cycle, a duplicate code, an unknown
 key, a malformed formula or (for a report computed from holdings, form/holdings.py) a total that misses
 a part fails loudly with FormDefinitionError at load time. A file is loaded when one of its report kinds
-is first asked for.
+is first asked for, and of a definition's revisions only the one a filing's as-of date falls in is built
+(the others when asked for). A file is read from its parsed copy when the copy names its bytes (see
+_load_yaml).
 """
 
 from __future__ import annotations
@@ -705,9 +707,68 @@ REVISIONS_DIR = Path(__file__).with_name("revisions")
 
 
 def _load_yaml(path: Path):
-    with path.open(encoding="utf-8") as fh:
-        # libyaml when present: the definition is read at every start-up
-        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    """A definition file as parsed: from the parsed copy shipped beside it (<file>.json) when that copy
+    names these bytes, this PyYAML and its own body, else by PyYAML (libyaml when present)."""
+    data = path.read_bytes()
+    kept = _parsed_copy(path, data)
+    if kept is not None:
+        return kept
+    return yaml.load(data.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+# The parsed copies: PyYAML's constructor, in Python, takes a build's start-up about 15 ms for cftc.yaml,
+# json's C parser under 2 ms. tests/formmake.py writes one beside every definition and overlay file;
+# test_formdef.py checks each is current and gives exactly (value and type) what PyYAML gives. The copy
+# ships with the package, as the YAML does: its first line binds it to the YAML's bytes, so a YAML
+# edited without its copy made again is parsed by PyYAML. JSON has no date and no integer key: a
+# mapping with a key other than text is {"\u0000pairs": [[key, value], ...]}, a date {"\u0000date": ISO}.
+_TAG = "\u0000"
+
+
+def parsed_copy_head(data: bytes, body: str) -> str:
+    import hashlib
+    digests = [hashlib.sha256(b).hexdigest() for b in (data, body.encode("utf-8"))]
+    return f"# definition {digests[0]} PyYAML {yaml.__version__} body {digests[1]}\n"
+
+
+def parsed_copy(value) -> str:
+    """The text of a parsed copy's body (tests/formmake.py writes it after its head)."""
+    def encode(v):
+        if isinstance(v, dict):
+            if all(type(k) is str and not k.startswith(_TAG) for k in v):
+                return {k: encode(x) for k, x in v.items()}
+            return {_TAG + "pairs": [[encode(k), encode(x)] for k, x in v.items()]}
+        if isinstance(v, list):
+            return [encode(x) for x in v]
+        if type(v) is date:
+            return {_TAG + "date": v.isoformat()}
+        if v is None or type(v) in (str, int, float, bool):
+            return v
+        raise TypeError(f"a definition holds a {type(v).__name__}, which a parsed copy cannot hold")
+    import json
+    return json.dumps(encode(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _decoded(obj: dict):
+    if len(obj) == 1:
+        key = next(iter(obj))
+        if key == _TAG + "pairs":
+            return {k: v for k, v in obj[key]}
+        if key == _TAG + "date":
+            return date.fromisoformat(obj[key])
+    return obj
+
+
+def _parsed_copy(path: Path, data: bytes):
+    """The shipped parsed copy of a definition file, if it is this file's; None otherwise."""
+    import json
+    try:
+        head, newline, body = path.with_name(path.name + ".json").read_bytes().decode("utf-8").partition("\n")
+        if not newline or head + newline != parsed_copy_head(data, body):
+            return None
+        return json.loads(body, object_hook=_decoded)
+    except (OSError, ValueError, TypeError, KeyError, RecursionError):
+        return None
 
 
 def _overlay(base: dict, changes: dict) -> dict:

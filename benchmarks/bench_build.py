@@ -15,6 +15,11 @@ the runs and the median of the per-round ratios (wall and CPU). Targets (issue 2
 4. 60 distinct firms' FOCUS II filings on one date, as one `focusgen build FOLDER --jobs 2`, from an empty
    cache (per filing, beside the plain render);
 5. the default build of the example, its layout kept (warm): the everyday rebuild.
+
+With --floors, three more processes in the same rounds say what part of a build no change to focusgen's
+own work can remove while a build validates its input with pydantic: Python starting (`python -c pass`),
+pydantic imported (`from pydantic import BaseModel`), and focusgen's pydantic models imported
+(inputs/models.py, report/model.py, report/jsonio.py, with what they import of focusgen).
 """
 
 from __future__ import annotations
@@ -144,6 +149,8 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=250)
     ap.add_argument("--firms", type=int, default=60)
     ap.add_argument("--batch-runs", type=int, default=3)
+    ap.add_argument("--floors", action="store_true", help="also time Python's start-up and the pydantic "
+                    "models' import, in the same rounds")
     args = ap.parse_args()
 
     # focusgen's bytecode, as an installed copy has it (the libraries' is there already)
@@ -157,6 +164,12 @@ def main() -> None:
                        env=environment(warm))                         # last month's build keeps the layout
         months = month_inputs(tmp, args.runs + 1)
         names = ["baseline", "new period", "first build ever", "default, warm"]
+        floors = {"python start-up": [sys.executable, "-c", "pass"],
+                  "pydantic imported (BaseModel)": [sys.executable, "-c", "from pydantic import BaseModel"],
+                  "focusgen's pydantic models": [sys.executable, "-c", "import focusgen.inputs.models, "
+                                                 "focusgen.report.model, focusgen.report.jsonio"]}
+        if args.floors:
+            names += list(floors)
         times: dict[str, list] = {n: [] for n in names}
         for i in range(args.runs + 1):                    # round 0 is a warm-up, not counted
             order = names[i % len(names):] + names[:i % len(names)]
@@ -166,6 +179,8 @@ def main() -> None:
                 elif name == "new period":
                     t = run_once([EXE, "build", str(months[i]), "--out", str(tmp / "out" / months[i].stem)],
                                  environment(warm))
+                elif name in floors:
+                    t = run_once(floors[name], {**plain_environment(), "PYTHONPATH": str(ROOT / "src")})
                 elif name == "first build ever":
                     t = run_once([EXE, "build", str(EXAMPLE), "--out", str(tmp / "first" / str(i))],
                                  environment(tmp / f"empty-{i}"))
@@ -179,6 +194,8 @@ def main() -> None:
         report("1. a new period of a firm already built", times["new period"], base, target=0.15)
         report("2. the first build ever (empty cache)", times["first build ever"], base, target=0.8)
         report("5. the default build, its layout kept", times["default, warm"], base)
+        for name in floors if args.floors else ():
+            report(f"   floor: {name}", times[name], base)
 
         if not args.batch and not args.firms:
             return

@@ -7,7 +7,9 @@ files' order. Every consumer (computation, input validation, text, JSON, PDF, ex
 in exactly one place. A definition with an unknown reference, a cycle, a duplicate code, an unknown
 key, a malformed formula or (for a report computed from holdings, form/holdings.py) a total that misses
 a part fails loudly with FormDefinitionError at load time. A file is loaded when one of its report kinds
-is first asked for.
+is first asked for, and of a definition's revisions only the one a filing's as-of date falls in is built
+(the others when asked for). A file is read from its parsed copy when the copy names its bytes (see
+_load_yaml).
 """
 
 from __future__ import annotations
@@ -705,9 +707,68 @@ REVISIONS_DIR = Path(__file__).with_name("revisions")
 
 
 def _load_yaml(path: Path):
-    with path.open(encoding="utf-8") as fh:
-        # libyaml when present: the definition is read at every start-up
-        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    """A definition file as parsed: from the parsed copy shipped beside it (<file>.json) when that copy
+    names these bytes, this PyYAML and its own body, else by PyYAML (libyaml when present)."""
+    data = path.read_bytes()
+    kept = _parsed_copy(path, data)
+    if kept is not None:
+        return kept
+    return yaml.load(data.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+# The parsed copies: PyYAML's constructor, in Python, takes a build's start-up about 15 ms for cftc.yaml,
+# json's C parser under 2 ms. tests/formmake.py writes one beside every definition and overlay file;
+# test_formdef.py checks each is current and gives exactly (value and type) what PyYAML gives. The copy
+# ships with the package, as the YAML does: its first line binds it to the YAML's bytes, so a YAML
+# edited without its copy made again is parsed by PyYAML. JSON has no date and no integer key: a
+# mapping with a key other than text is {"\u0000pairs": [[key, value], ...]}, a date {"\u0000date": ISO}.
+_TAG = "\u0000"
+
+
+def parsed_copy_head(data: bytes, body: str) -> str:
+    import hashlib
+    digests = [hashlib.sha256(b).hexdigest() for b in (data, body.encode("utf-8"))]
+    return f"# definition {digests[0]} PyYAML {yaml.__version__} body {digests[1]}\n"
+
+
+def parsed_copy(value) -> str:
+    """The text of a parsed copy's body (tests/formmake.py writes it after its head)."""
+    def encode(v):
+        if isinstance(v, dict):
+            if all(type(k) is str and not k.startswith(_TAG) for k in v):
+                return {k: encode(x) for k, x in v.items()}
+            return {_TAG + "pairs": [[encode(k), encode(x)] for k, x in v.items()]}
+        if isinstance(v, list):
+            return [encode(x) for x in v]
+        if type(v) is date:
+            return {_TAG + "date": v.isoformat()}
+        if v is None or type(v) in (str, int, float, bool):
+            return v
+        raise TypeError(f"a definition holds a {type(v).__name__}, which a parsed copy cannot hold")
+    import json
+    return json.dumps(encode(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _decoded(obj: dict):
+    if len(obj) == 1:
+        key = next(iter(obj))
+        if key == _TAG + "pairs":
+            return {k: v for k, v in obj[key]}
+        if key == _TAG + "date":
+            return date.fromisoformat(obj[key])
+    return obj
+
+
+def _parsed_copy(path: Path, data: bytes):
+    """The shipped parsed copy of a definition file, if it is this file's; None otherwise."""
+    import json
+    try:
+        head, newline, body = path.with_name(path.name + ".json").read_bytes().decode("utf-8").partition("\n")
+        if not newline or head + newline != parsed_copy_head(data, body):
+            return None
+        return json.loads(body, object_hook=_decoded)
+    except (OSError, ValueError, TypeError, KeyError, RecursionError):
+        return None
 
 
 def _overlay(base: dict, changes: dict) -> dict:
@@ -787,19 +848,41 @@ def is_report_kind(kind) -> bool:
 
 
 @lru_cache(maxsize=None)
-def _revisions_of(name: str) -> tuple[dict[str, Report], ...]:
-    """One definition's revisions, its base first, each checked when loaded (once per process). A
+def _parsed_of(name: str) -> tuple[dict, ...]:
+    """One definition's revisions as parsed, not yet built: its base, then each overlay's changes. A
     definition's overlays are the files of revisions/<name>/; those of revisions/ itself overlay the first
     definition (cftc.yaml): no build reads another definition's overlays."""
-    base = _raw(FORM_DIR / f"{name}.yaml")
-    found = [load_definition(base)]
+    found = [_raw(FORM_DIR / f"{name}.yaml")]
     folder = REVISIONS_DIR if name == definition_files()[0].stem else REVISIONS_DIR / name
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
         changes = _load_yaml(path)
         if isinstance(changes, dict) and changes.get("definition", name) != name:
             raise FormDefinitionError(f"{path.name} overlays {changes.get('definition')}, but lies among {name}'s revisions")
-        found.append(load_definition(_overlay(base, changes)))
+        found.append(changes)
     return tuple(found)
+
+
+@lru_cache(maxsize=None)
+def _revision_of(name: str, index: int) -> dict[str, Report]:
+    """One revision of a definition (0: its base), built and checked when first asked for (once per
+    process): a build reads the revision its as-of date falls in, not every revision."""
+    parsed = _parsed_of(name)
+    return load_definition(parsed[0] if index == 0 else _overlay(parsed[0], parsed[index]))
+
+
+def _revisions_of(name: str) -> tuple[dict[str, Report], ...]:
+    """One definition's revisions, its base first, each built and checked."""
+    return tuple(_revision_of(name, i) for i in range(len(_parsed_of(name))))
+
+
+def _span_of(name: str, index: int) -> tuple:
+    """The as-of dates a revision covers, as its build gives them (Report.effective), read from the
+    parsed definition without building it; a revision whose range cannot be read is built, which says why."""
+    raw = _parsed_of(name)[index]
+    try:
+        return _effective(raw.get("effective") if index == 0 else raw["effective"])
+    except (FormDefinitionError, KeyError, TypeError, AttributeError):
+        return next(iter(_revision_of(name, index).values())).effective
 
 
 def revisions(kind: str | None = None) -> tuple[dict[str, Report], ...]:
@@ -814,7 +897,8 @@ def revisions(kind: str | None = None) -> tuple[dict[str, Report], ...]:
 
 def _cache_clear() -> None:
     """Forget the built revisions (a test that points REVISIONS_DIR elsewhere)."""
-    _revisions_of.cache_clear()
+    _revision_of.cache_clear()
+    _parsed_of.cache_clear()
     all_codes.cache_clear()
     _definitions.cache_clear()
     _raw.cache_clear()
@@ -849,15 +933,25 @@ def supported_dates(kind: str | None = None) -> str:
 
 def report(kind: str, as_of: date | None = None) -> Report:
     """The report kind as the revision covering `as_of` declares it (the base without a date)."""
-    revs = _revisions_of(_owner(kind))
+    name = _owner(kind)
     if as_of is None:
-        return revs[0][kind]
-    for rev in reversed(revs):        # a later revision wins where ranges meet
-        start, end = rev[kind].effective
+        return _revision_of(name, 0)[kind]
+    for index in reversed(range(len(_parsed_of(name)))):        # a later revision wins where ranges meet
+        start, end = _span_of(name, index)
         if (start is None or as_of >= start) and (end is None or as_of <= end):
-            return rev[kind]
+            return _revision_of(name, index)[kind]
     raise UnsupportedRevision(f"no revision of the form covers {as_of}: supported as-of dates are "
                               f"{supported_dates(kind)}")
+
+
+def of_revision(kind: str, revision: str | None = None) -> Report:
+    """The report kind as the revision of that name declares it (the base without a name), building only
+    the revision named (Report.revision is the definition's `revision:`)."""
+    name = _owner(kind)
+    for index, raw in enumerate(_parsed_of(name)):
+        if revision is None or (isinstance(raw, dict) and raw.get("revision") == revision):
+            return _revision_of(name, index)[kind]
+    raise KeyError(revision)
 
 
 @lru_cache(maxsize=1)

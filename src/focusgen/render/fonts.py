@@ -63,11 +63,10 @@ class Face:
             self.ascent, self.descent = struct.unpack_from(">hh", hhea, 4)
             self.n_metrics = n_metrics = struct.unpack_from(">H", hhea, 34)[0]
             hmtx = self.table("hmtx")
-            metrics = [struct.unpack_from(">Hh", hmtx, 4 * i) for i in range(n_metrics)]
-            last = metrics[-1][0]
-            metrics += [(last, v) for v in struct.unpack_from(f">{self.num_glyphs - n_metrics}h", hmtx, 4 * n_metrics)]
-            self.advances = [a for a, _ in metrics]
-            self.bearings = [b for _, b in metrics]
+            pairs = struct.unpack_from(">" + "Hh" * n_metrics, hmtx, 0)     # (advance, bearing) per metric
+            rest = struct.unpack_from(f">{self.num_glyphs - n_metrics}h", hmtx, 4 * n_metrics)
+            self.advances = list(pairs[0::2]) + [pairs[-2]] * len(rest)
+            self.bearings = list(pairs[1::2]) + list(rest)
             os2 = self.table("OS/2")
             self.cap_height = struct.unpack_from(">h", os2, 88)[0] if len(os2) >= 90 else self.ascent
             loca = self.table("loca")

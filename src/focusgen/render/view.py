@@ -55,13 +55,16 @@ class Page:
     sections: tuple[Section, ...]
 
 
-def row_view(filing: Filing, row: Row, statement: str = "") -> RowView:
+def row_view(filing: Filing, row: Row, statement: str = "", names: dict | None = None,
+             given: dict | None = None) -> RowView:
+    """One row as printed; `names` (filing.names) and `given` (the describe texts by line code) are
+    passed by pages(), which works them out once for every row."""
     def cell(col: str) -> Cell | None:
         line = row.cell(col)
         return Cell(line, filing.values[line.code]) if line else None
     text_line = row.text_line
-    names = filing.names
-    given = {str(k): v for k, v in filing.header.describe.items()}
+    names = filing.names if names is None else names
+    given = _described(filing) if given is None else given
     described = next((given[ln.code] for ln in row.lines if ln.code in given), "")
     detail = None
     if row.detail is not None:
@@ -71,11 +74,16 @@ def row_view(filing: Filing, row: Row, statement: str = "") -> RowView:
                    detail=detail)
 
 
+def _described(filing: Filing) -> dict[str, str]:
+    return {str(k): v for k, v in filing.header.describe.items()}
+
+
 def pages(filing: Filing) -> list[Page]:
     result: list[list[Section]] = []
+    names, given = filing.names, _described(filing)
     for st in filing.report.statements:
         section = Section(key=st.key, title=st.title, subtitle=st.subtitle,
-                          rows=tuple(row_view(filing, r, st.key) for r in st.rows))
+                          rows=tuple(row_view(filing, r, st.key, names, given) for r in st.rows))
         if st.continued and result:
             if section.title == result[-1][-1].title:     # the page already carries the title
                 section = Section(key=st.key, title="", subtitle=st.subtitle, rows=section.rows)

@@ -1,8 +1,12 @@
 """The filing's JSON: one typed schema that writes it and reads it back, for every reader.
 
-`write(filing)` gives the bytes of `<stem>.json` (the document is checked against the schema on the way
-out, so what focusgen writes is exactly what it reads); `read(data, path)` checks a JSON against the same
-schema and gives a `FilingDoc`, whose `record()` is the filing's figures as the comparisons take them.
+`write(filing)` gives the bytes of `<stem>.json`: the document in the schema's field order (FilingDoc's
+fields, and no key the schema lacks), written without building the schema's validators, which a build
+would pay for at every start-up (the models are built when a JSON is first read: `defer_build`).
+tests/test_jsonio.py proves over drawn filings (every report kind, every optional section) that these
+bytes are exactly what the schema's own round trip (validate, then dump) writes, and that the schema
+reads them back; `read(data, path)` checks a JSON against the schema and gives a `FilingDoc`, whose
+`record()` is the filing's figures as the comparisons take them.
 Every reader of a filing JSON (a prior or an original given as JSON, `check` of a built filing, the
 history charts, the public posting) reads through here.
 
@@ -20,7 +24,7 @@ import json
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, StrictStr, ValidationError, field_validator
+from pydantic import AfterValidator, ConfigDict, StrictStr, ValidationError, field_validator
 
 from .. import __version__
 from ..form import formdef
@@ -45,13 +49,18 @@ def _one_line(v: str) -> str:
 Text = Annotated[StrictStr, AfterValidator(_one_line)]
 
 
-class Contact(_Model):
+class _Doc(_Model):
+    # the validators are built when a JSON is first read, not when a build imports the schema to write
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
+
+
+class Contact(_Doc):
     name: Text | None = None
     phone: Text | None = None
     email: Text | None = None
 
 
-class Firm(_Model):
+class Firm(_Doc):
     name: Text
     sec_file_no: Text | None = None
     firm_id: Text | None = None
@@ -59,19 +68,19 @@ class Firm(_Model):
     contact: Contact = Contact()
 
 
-class Uncoded(_Model):
+class Uncoded(_Doc):
     label: StrictStr = ""
     value: Money | None = None
 
 
-class Original(_Model):
+class Original(_Doc):
     report: StrictStr | None = None
     as_of: StrictStr | None = None
     firm: StrictStr | None = None
     method: StrictStr | None = None
 
 
-class AmendmentDoc(_Model):
+class AmendmentDoc(_Doc):
     amends: Text
     sha256: StrictStr
     reason: Text
@@ -80,7 +89,7 @@ class AmendmentDoc(_Model):
     not_compared: list[StrictStr] = []
 
 
-class FilingDoc(_Model):
+class FilingDoc(_Doc):
     """focusgen's JSON of a filing, field by field, in the order it is written."""
     report: StrictStr
     form: Text = ""
@@ -209,9 +218,20 @@ def document(filing) -> dict:
 
 
 def write(filing) -> bytes:
-    doc = FilingDoc.model_validate(document(filing))      # what is written is what the readers accept
-    return (json.dumps(doc.model_dump(mode="json", exclude_unset=True), indent=2, ensure_ascii=False)
-            + "\n").encode("utf-8")
+    """The JSON's bytes: document() in the schema's field order (tests/test_jsonio.py: the same bytes as
+    the schema's validate-and-dump, read back by the schema)."""
+    return dump(document(filing))
+
+
+def dump(doc: dict) -> bytes:
+    """A document's bytes, its keys in FilingDoc's field order; a key the schema does not have is a
+    programming error (a reader would drop it)."""
+    fields = FilingDoc.model_fields
+    unknown = set(doc) - set(fields)
+    if unknown:
+        raise ValueError(f"the filing JSON's schema has no field {sorted(unknown)}")
+    ordered = {name: doc[name] for name in fields if name in doc}
+    return (json.dumps(ordered, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 # --- reading ---------------------------------------------------------------------------------------

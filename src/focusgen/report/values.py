@@ -28,16 +28,9 @@ class Plan:
     steps: tuple                # (code, evaluate, formula) in dependency order; evaluate None: a target
 
 
-def _revision(kind: str, revision: str | None) -> Report:
-    for rev in formdef.revisions(kind):
-        if kind in rev and (revision is None or rev[kind].revision == revision):
-            return rev[kind]
-    raise KeyError(revision)
-
-
 @lru_cache(maxsize=None)
 def plan(kind: str, revision: str | None = None) -> Plan:
-    rep = _revision(kind, revision)
+    rep = formdef.of_revision(kind, revision)
     steps = []
     for code in rep.order:
         line = rep.lines[code]

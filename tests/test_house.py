@@ -265,6 +265,7 @@ JSON_READERS = {
     "manifest.py": "the manifest of an output set",
     "render/layout_cache.py": "the layout plans the cache keeps",
     "calendar.py": "the holiday table (package data)",
+    "form/formdef.py": "a definition file's parsed copy (package data, used only when it names the YAML's bytes)",
     "extract/__init__.py": "whether a prior that starts with a brace is JSON at all (then read by jsonio)",
 }
 

@@ -43,6 +43,12 @@ EXAMPLES = [
     Spec("text", "focus-ii", 100046),           # a bare 472 on a wrapped label's last row claimed blank
     Spec("text", "daily-seg", 300014),          # an amount 7070 that is also a line code: its cell called blank
     Spec("text", "focus-ii", 320040),           # 7040's amount on its label's last row taken by 7045 below it
+    Spec("text", "focus-ii", 320022),           # a total with a label of its own (7680) wrapped: its amount on the
+                                                # label's last row not taken, the cell called blank
+    Spec("text", "daily-seg", 320054),          # two listings side by side: the right one's amount taken by the
+                                                # left one's empty cell (8620) whose label wraps beside it
+    Spec("whole", "focus-ii", 320033),          # two listings side by side, codes before labels ("A. Cash" a word
+                                                # late): not read as columns, amounts taken across them
     Spec("scan", "daily-seg", 310001, 240, "clean"),  # "2,170,000   CR": the CR a wide gap away lost, claimed positive
     Spec("scan", "daily-seg", 310007, 120, "photo"),  # no amount column found, amounts after codes: cells called blank
 ]

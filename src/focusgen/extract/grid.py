@@ -86,6 +86,9 @@ def mark_amounts(rows: list[Row], columns: list[float], ocr: bool) -> None:
             tight = nxt is not None and nxt.kind == "code" and nxt.tok.bracketed and nxt.x0 - t.x1 <= 1.2 * r.h
             t.real = t.tok.grouped or t.tok.marked or aligned or tight
 
+_ITEM = re.compile(r"\(?(?:[A-Za-z]|\d{1,2}|[ivxIVX]{1,4})[.)]")
+
+
 def flowing_columns(rows: list[Row]) -> dict[int, float]:
     """Pages printed in two flowing columns (newspaper style: a listing down the left half, then down
     the right half), each line's code before its label: page -> the x where the right column
@@ -101,8 +104,12 @@ def flowing_columns(rows: list[Row]) -> dict[int, float]:
             for i, t in enumerate(r.toks):
                 if t.kind != "code":
                     continue
-                after = [w for w in r.words if t.x1 - 0.5 <= w.x0 <= t.x1 + 3 * r.h]
-                if any(sum(ch.isalpha() for ch in w.text) >= 2 for w in after):
+                after = sorted((w for w in r.words if t.x1 - 0.5 <= w.x0), key=lambda w: w.x0)
+                # its label: a word right after the code, or an item's mark ("A.", "10.") and a word
+                first = after[0] if after and after[0].x0 <= t.x1 + 3 * r.h else None
+                item = first is not None and _ITEM.fullmatch(first.text) is not None and len(after) > 1 \
+                    and after[1].x0 - first.x1 <= 2 * r.h and sum(ch.isalpha() for ch in after[1].text) >= 2
+                if first is not None and (sum(ch.isalpha() for ch in first.text) >= 2 or item):
                     starts.append((t.x0, r.h))
         if len(starts) < 6:
             continue
@@ -224,6 +231,11 @@ class GridReader:
             hemmed(rows, columns)
             credit_marks(rows)
         side = amount_side(rows)
+        self.code_xs: dict[tuple, list[float]] = {}        # where codes stand, per page (and column)
+        for r in rows:
+            for t in r.toks:
+                if t.kind == "code":
+                    self.code_xs.setdefault((r.page, r.col), []).append((t.x0 + t.x1) / 2)
         pitch = median([b.y - a.y for a, b in zip(rows, rows[1:]) if a.page == b.page and b.y > a.y] or [12.0])
 
         self.claimed: set[int] = set()      # amounts taken by a code on another row (wrapped labels)
@@ -242,7 +254,7 @@ class GridReader:
                 if a is not None or debris or c.tok.code in self.text_codes:
                     continue
                 for step in (1, -1):
-                    found = self._wrapped_amount(cells, k, step, c.tok.code, pitch)
+                    found = self._wrapped_amount(cells, k, step, c, pitch)
                     if found is None:
                         continue
                     amount, owner, ok = found
@@ -370,11 +382,12 @@ class GridReader:
                 return True
         return False
 
-    def _wrapped_amount(self, cells, k: int, step: int, code: str, pitch: float):
+    def _wrapped_amount(self, cells, k: int, step: int, c: PTok, pitch: float):
         """The first amount without a code in the rows above (step -1) or below (+1) row k, up to
-        the next row with a code, on the same page: (amount, its list, whether the rows between
-        read as the rest of the code's label)."""
+        the next row with a code, on the same page, in the code's own listing: (amount, its list,
+        whether the rows between read as the rest of the code's label)."""
         r = cells[k][0]
+        code = c.tok.code
         label_ok = True
         last_y = r.y
         for nb in range(k + step, k + step * 5, step):
@@ -391,13 +404,28 @@ class GridReader:
                 return (None, None, False) if left2 or (self.ocr and self._amount_on(cells, nb, step)) else None
             last_y = r2.y
             label_ok = label_ok and continues
+            left2 = [a for a in left2 if not self._other_listing(r, c, a.x0, a.x1)]
             if left2:
                 if step < 0 and self._above_is_open(cells, nb, pitch):
                     return (None, None, False)   # the amount may end the label of the empty cell above
                 return (left2[0], left2, label_ok and len(left2) == 1)
-            if self._column_debris(r2):
+            if self._column_debris(r2, c):
                 return (None, None, False)      # something unreadable in the amount column below
         return None
+
+    def _other_listing(self, r: Row, c: PTok | None, x0: float, x1: float) -> bool:
+        """What stands at x0..x1 on row r is in another listing than code c (two listings side by
+        side, each line's code by its label): going from the code towards it, an amount column is
+        passed, then the place of another code on the page (the other listing's labels and codes)."""
+        if c is None:
+            return False
+        lo, hi = (c.x1, x0) if x0 >= c.x1 else (x1, c.x0)
+        toward = 1 if x0 >= c.x1 else -1
+        passed = [x for x in self.columns if lo < x < hi]
+        if not passed:
+            return False
+        first = min(passed, key=lambda x: toward * x)
+        return any((x - first) * toward > 0 and lo < x < hi for x in self.code_xs.get((r.page, r.col), ()))
 
     def _amount_on(self, cells, nb: int, step: int) -> bool:
         """An amount no code took on the rows from nb on (up to the next row with a code, on the
@@ -439,18 +467,19 @@ class GridReader:
         """A mark of ink on the row that no amount or code read there accounts for."""
         return not any(t.x0 - 1 <= m[0] and m[2] <= t.x1 + 1 for t in r.toks if t.kind in ("amount", "code"))
 
-    def _column_debris(self, r: Row) -> bool:
+    def _column_debris(self, r: Row, code: PTok | None = None) -> bool:
         """A mark in an amount column of a row with no code: a short word, residue or ink no word
-        accounts for."""
-        def in_column(x1: float) -> bool:
-            return any(abs(x1 - c) <= 1.5 * r.h for c in self.columns)
+        accounts for (in the listing of `code`, when given: two listings stand side by side)."""
+        def in_column(x0: float, x1: float) -> bool:
+            return any(abs(x1 - c) <= 1.5 * r.h for c in self.columns) and \
+                not self._other_listing(r, code, x0, x1)
         for t in r.toks:
-            if t.kind in ("junk", "noise", "cut", "amount") and in_column(t.x1):
+            if t.kind in ("junk", "noise", "cut", "amount") and in_column(t.x0, t.x1):
                 return True
         for w in r.words:
-            if in_column(w.x1) and (0 < len(w.text.strip(".,:;·_ ")) <= 3 or any(ch.isdigit() for ch in w.text)):
+            if in_column(w.x0, w.x1) and (0 < len(w.text.strip(".,:;·_ ")) <= 3 or any(ch.isdigit() for ch in w.text)):
                 return True
-        return any(in_column(m[2]) and self._unexplained(r, m) for m in r.marks)
+        return any(in_column(m[0], m[2]) and self._unexplained(r, m) for m in r.marks)
 
     def _continues(self, r2: Row, code: str) -> bool:
         """Is row r2 the rest of the label of `code`'s line (not a line of its own)?"""
@@ -459,8 +488,10 @@ class GridReader:
             return False                     # "B. Securities": an item of its own
         if len(text) < 3:
             return True                      # the end of a word cut at the margin ("t....")
-        key = re.sub(r"\d", "", self.form.rows[self.form.row_of_code[code]].key)   # the words, as text is
-        return text[:12] in key
+        # the words, as text is: the row's label, and the line's own where it has one (a total
+        # printed on a row of its own, "[7680] Amounts held by clearing organizations ...")
+        keys = (self.form.rows[self.form.row_of_code[code]].key, _norm(self.report.lines[code].label))
+        return any(text[:12] in re.sub(r"\d", "", key) for key in keys)
 
     def _leftover(self, out: Reading, rows, cells, k: int, a: PTok, prev_row_index: int) -> None:
         """An amount without a code on its row: a line the form prints without a code, or one whose

@@ -404,11 +404,11 @@ class GridReader:
                 return (None, None, False) if left2 or (self.ocr and self._amount_on(cells, nb, step)) else None
             last_y = r2.y
             label_ok = label_ok and continues
-            left2 = [a for a in left2 if not self._other_listing(r, c, a.x0, a.x1)]
-            if left2:
+            mine = [a for a in left2 if not self._other_listing(r, c, a.x0, a.x1)]
+            if mine:
                 if step < 0 and self._above_is_open(cells, nb, pitch):
                     return (None, None, False)   # the amount may end the label of the empty cell above
-                return (left2[0], left2, label_ok and len(left2) == 1)
+                return (mine[0], left2, label_ok and len(mine) == 1)
             if self._column_debris(r2, c):
                 return (None, None, False)      # something unreadable in the amount column below
         return None

@@ -51,6 +51,9 @@ EXAMPLES = [
                                                 # late): not read as columns, amounts taken across them
     Spec("scan", "daily-seg", 310001, 240, "clean"),  # "2,170,000   CR": the CR a wide gap away lost, claimed positive
     Spec("scan", "daily-seg", 310007, 120, "photo"),  # no amount column found, amounts after codes: cells called blank
+    Spec("scan", "daily-seg", 20003, 175, "jpeg"),    # a page break inside 8710's wrapped label (a short run head
+                                                      # "RGL-223" kept): its "$ -" on the next page placed by its
+                                                      # label tail on 8715C ("... in lieu of cash (at market)")
 ]
 SAMPLE = sample(text=25, ocrtext=8, whole=2) + SCANS + EXAMPLES
 

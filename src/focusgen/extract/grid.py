@@ -384,7 +384,8 @@ class GridReader:
 
     def _wrapped_amount(self, cells, k: int, step: int, c: PTok, pitch: float):
         """The first amount without a code in the rows above (step -1) or below (+1) row k, up to
-        the next row with a code, on the same page, in the code's own listing: (amount, its list,
+        the next row with a code, on the same page or across a page break (the label's rows the
+        last of one page and the first of the next), in the code's own listing: (amount, its list,
         whether the rows between read as the rest of the code's label)."""
         r = cells[k][0]
         code = c.tok.code
@@ -394,8 +395,11 @@ class GridReader:
             if not 0 <= nb < len(cells):
                 return None
             r2, pairs2, left2 = cells[nb]
-            if r2.page != r.page or abs(r2.y - last_y) > 1.8 * pitch or pairs2 or \
-                    any(id(t) in self.claimed for t in r2.toks):
+            if r2.page != cells[nb - step][0].page:
+                if abs(r2.page - cells[nb - step][0].page) != 1:
+                    return None
+                last_y = r2.y                # the label runs on over a page break (heads and feet dropped)
+            if abs(r2.y - last_y) > 1.8 * pitch or pairs2 or any(id(t) in self.claimed for t in r2.toks):
                 return None          # another line's row (its own code, or the amount it took)
             continues = self._continues(r2, code)
             if not continues and self._form_caption(r2):
@@ -499,12 +503,40 @@ class GridReader:
         r = cells[k][0]
         if self._form_caption(r, min_len=20, titles=False):
             return      # a number in the form's own wording (a note's "$1,000,000"): not an amount
+        open_code = self._open_label_above(out, cells, k, a)
+        if open_code is not None:
+            # the row continues the label of a coded line above whose cell is empty: the amount may
+            # be that line's as much as the line its label reads like (a label ending as another
+            # line's does, "... in lieu of cash (at market)"): neither is known
+            self._put_state(out, open_code, Obs(None, "unreadable", where=r.where))
+            out.orphans.append(Orphan(a.tok.value, a.tok.sign, a.tok.sign_sure, r.where, prev_row_index))
+            return
         code = self._by_label(out, cells, k, a.x0, prev_row_index, uncoded_only=False)
         if code is not None:
             coded = self.report.lines[code].coded
             self._put(out, code, a, "read" if not coded else "code-lost", r.where)
             return
         out.orphans.append(Orphan(a.tok.value, a.tok.sign, a.tok.sign_sure, r.where, prev_row_index))
+
+    def _open_label_above(self, out: Reading, cells, k: int, a: PTok) -> str | None:
+        """The code whose label row k continues (it and the rows between, up to the code's row, the
+        rest of that label; over a page break too), when that code's cell holds nothing."""
+        for j in range(k - 1, max(-1, k - 6), -1):
+            r, pairs, left = cells[j]
+            if left or abs(r.page - cells[j + 1][0].page) > 1:
+                return None
+            if not pairs:
+                continue
+            for c, amount, _ in pairs:
+                code = c.tok.code
+                obs = out.values.get(code)
+                if amount is not None or code in self.text_codes or (obs is not None and obs.value is not None) \
+                        or self._other_listing(r, c, a.x0, a.x1):
+                    continue
+                if all(self._continues(cells[i][0], code) for i in range(j + 1, k + 1)):
+                    return code
+            return None
+        return None
 
     def _by_label(self, out: Reading, cells, k: int, x_end: float, prev_row_index: int,
                   uncoded_only: bool) -> str | None:

@@ -241,9 +241,45 @@ class GridReader:
         self.claimed: set[int] = set()      # amounts taken by a code on another row (wrapped labels)
         # each row: codes with their amounts; what is left over waits for the next steps
         cells: list[tuple[Row, list, list]] = [(r, *self._pair(r, side)) for r in rows]
+        if ocr:
+            self._misread_codes(cells)
         self._wrapped_labels(cells, pitch)
         self._emit(out, rows, cells)
         return out
+
+    def _misread_codes(self, cells) -> None:
+        """On a scan, a code read on two rows: one of them is another code misread ("7500" for a
+        boxed 7600). The row whose label reads as the code's own keeps it (clearly better than the
+        others); on the others the code is taken for lost: their amounts are left to be placed by
+        their labels, never claimed for this code. When no row is clearly the code's, none is."""
+        seen: dict[str, list] = {}
+        for k, (r, pairs, left) in enumerate(cells):
+            for j, (c, a, debris) in enumerate(pairs):
+                if c.tok.code not in self.text_codes:
+                    seen.setdefault(c.tok.code, []).append((k, j))
+        for code, places in seen.items():
+            if len(places) < 2:
+                continue
+            keys = (self.form.rows[self.form.row_of_code[code]].key, _norm(self.report.lines[code].label))
+            score = []
+            for k, j in places:
+                r = cells[k][0]
+                text = _norm(" ".join(w.text for w in r.words if sum(ch.isdigit() for ch in w.text) < 2))
+                score.append(max(_similar(text, key) for key in keys) if len(cells[k][1]) == 1 else 0.0)
+            order = sorted(range(len(places)), key=lambda i: -score[i])
+            best = order[0] if score[order[0]] >= 0.6 and score[order[1]] < score[order[0]] - 0.15 else None
+            for i, (k, j) in enumerate(places):
+                if i == best:
+                    continue
+                r, pairs, left = cells[k]
+                c, a, debris = pairs[j]
+                if a is not None:
+                    left.append(a)
+                    left.sort(key=lambda t: t.x0)
+                    self.claimed.add(id(a))
+                pairs[j] = (c, None, True) if best is None else None
+            for k in {k for k, _ in places}:
+                cells[k][1][:] = [p for p in cells[k][1] if p is not None]
 
     def _wrapped_labels(self, cells, pitch: float) -> None:
         """Wrapped labels: an empty coded cell, and a lone amount on a row of the same label above or

@@ -180,7 +180,8 @@ def solve(report: Report, st: State, record_failures: bool = True) -> None:
             unknown = [c for c in terms if st.term(c) is None]
             if not unknown:
                 _check(st, total, parts, record_failures)
-            elif len(unknown) == 1:
+            elif len(unknown) == 1 and not any(c in st.unsure for c in terms):
+                # (a value of unsure sign is no known part: nothing is made from it)
                 changed |= _solve_one(report, st, total, parts, unknown[0])
         changed |= _derived(report, st)
 

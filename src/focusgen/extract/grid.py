@@ -175,6 +175,34 @@ def hemmed(rows: list[Row], columns: list[float]) -> None:
                 break
 
 
+def crowded(rows: list[Row]) -> None:
+    """On a scan, a number whose box is wider than its characters need holds more ink than the
+    readings took: a minus sign glued to its first digit (both readings lost it), or a digit. The
+    width of a digit is learned from the document's plain numbers (tabular figures; a separator
+    taken as half a digit), from the narrower ones (ink only ever widens a box); a box wider by
+    three tenths of a digit or more has an unsure sign, by three quarters it is a candidate only."""
+    items = []
+    for r in rows:
+        for t in r.toks:
+            if t.kind != "amount" or not t.real:
+                continue
+            words = [sp[2] for sp in r.spans if sp[0] < t.tok.end and sp[1] > t.tok.start]
+            if len(words) == 1 and re.fullmatch(r"\d[\d,.]*\d", words[0].text) and not words[0].skipped:
+                w = words[0]
+                digits = sum(ch.isdigit() for ch in w.text)
+                items.append((digits + 0.5 * (len(w.text) - digits), w.x1 - w.x0, t))
+    if len(items) < 6:
+        return
+    units = sorted(w / n for n, w, _ in items)
+    a = units[len(units) // 4]
+    for n, w, t in items:
+        excess = w - a * n
+        if excess >= 0.3 * a:
+            t.tok.sign_sure = False
+            if excess >= 0.75 * a:
+                t.repaired = True
+
+
 def _boxed(text: str, width: float, h: float) -> bool:
     """A word in brackets as wide as a line code: a code OCR garbled ("[82]", "[8:::=:]")."""
     text = text.strip()
@@ -229,6 +257,7 @@ class GridReader:
         mark_amounts(rows, columns, ocr)
         if ocr:
             hemmed(rows, columns)
+            crowded(rows)
             credit_marks(rows)
         side = amount_side(rows)
         self.code_xs: dict[tuple, list[float]] = {}        # where codes stand, per page (and column)
@@ -258,17 +287,25 @@ class GridReader:
                 if c.tok.code not in self.text_codes:
                     seen.setdefault(c.tok.code, []).append((k, j))
         for code, places in seen.items():
+            score = [self._label_score(cells, k, code) for k, _ in places]
             if len(places) < 2:
-                continue
-            keys = (self.form.rows[self.form.row_of_code[code]].key, _norm(self.report.lines[code].label))
-            score = []
-            for k, j in places:
-                r = cells[k][0]
-                text = _norm(" ".join(w.text for w in r.words if sum(ch.isdigit() for ch in w.text) < 2))
-                score.append(max(_similar(text, key) for key in keys) if len(cells[k][1]) == 1 else 0.0)
-            order = sorted(range(len(places)), key=lambda i: -score[i])
-            best = order[0] if score[order[0]] >= 0.6 and score[order[1]] < score[order[0]] - 0.15 else None
-            for i, (k, j) in enumerate(places):
+                # read once, on a row whose label reads as another line's whose code differs from it
+                # by one digit (OCR's slip), not as its own: that line's code, misread
+                text = self._label_text(cells, places[0][0])
+                if len(cells[places[0][0]][1]) != 1 or len(text) < 12 or score[0] >= 0.5:
+                    continue
+                if not any(_similar(text, key) >= 0.8 for other in self.report.amount_codes
+                           if other != code and len(other) == len(code)
+                           and sum(x != y for x, y in zip(other, code)) == 1
+                           for key in self._label_keys(other)):
+                    continue
+                best = None
+                places_lost = places
+            else:
+                order = sorted(range(len(places)), key=lambda i: -score[i])
+                best = order[0] if score[order[0]] >= 0.6 and score[order[1]] < score[order[0]] - 0.15 else None
+                places_lost = places
+            for i, (k, j) in enumerate(places_lost):
                 if i == best:
                     continue
                 r, pairs, left = cells[k]
@@ -277,9 +314,25 @@ class GridReader:
                     left.append(a)
                     left.sort(key=lambda t: t.x0)
                     self.claimed.add(id(a))
-                pairs[j] = (c, None, True) if best is None else None
-            for k in {k for k, _ in places}:
-                cells[k][1][:] = [p for p in cells[k][1] if p is not None]
+                pairs[j] = (c, None, True) if best is None and len(places) > 1 else None
+        for _, pairs, _ in cells:
+            pairs[:] = [p for p in pairs if p is not None]
+
+    def _label_keys(self, code: str) -> tuple[str, str]:
+        """The form's wording of a line: its row's label, and its own where it has one."""
+        return self.form.rows[self.form.row_of_code[code]].key, _norm(self.report.lines[code].label)
+
+    @staticmethod
+    def _label_text(cells, k: int) -> str:
+        r = cells[k][0]
+        return _norm(" ".join(w.text for w in r.words if sum(ch.isdigit() for ch in w.text) < 2))
+
+    def _label_score(self, cells, k: int, code: str) -> float:
+        """How well row k's words read as the label of `code` (0 on a row of several codes)."""
+        if len(cells[k][1]) != 1:
+            return 0.0
+        text = self._label_text(cells, k)
+        return max(_similar(text, key) for key in self._label_keys(code))
 
     def _wrapped_labels(self, cells, pitch: float) -> None:
         """Wrapped labels: an empty coded cell, and a lone amount on a row of the same label above or

@@ -129,16 +129,48 @@ def flowing_columns(rows: list[Row]) -> dict[int, float]:
     return out
 
 
+def codes_in_place(rows: list[Row], codes: frozenset[str]) -> None:
+    """On a scan, a number whose digits are a line code, standing where the page's codes stand
+    (three or more codes within a row height of it) on a row with no code there, is that code with
+    its box's side read as a sign or a point ("-7530." for a boxed 7530)."""
+    places: dict[int, list[float]] = {}
+    for r in rows:
+        for t in r.toks:
+            if t.kind == "code":
+                places.setdefault(r.page, []).append((t.x0 + t.x1) / 2)
+    for r in rows:
+        for i, t in enumerate(r.toks):
+            m = re.fullmatch(r"[-—–_~]?(\d{4})[.,]?", t.tok.text.strip())
+            if t.kind != "amount" or m is None or m.group(1) not in codes:
+                continue
+            xc = (t.x0 + t.x1) / 2
+            near = sum(1 for x in places.get(r.page, ()) if abs(x - xc) <= r.h)
+            if near >= 3 and not any(o.kind == "code" and abs((o.x0 + o.x1) / 2 - xc) <= 3 * r.h for o in r.toks):
+                r.toks[i] = PTok(Tok("code", t.tok.text, t.tok.start, code=m.group(1), end=t.tok.end), t.x0, t.x1)
+
+
 def credit_marks(rows: list[Row]) -> None:
     """On a scan of a print that marks its amounts CR and DR, an amount read without its mark may
     have lost it (OCR misread or dropped the letters): its sign is unsure (the arithmetic may settle
     it; otherwise it is not claimed)."""
-    amounts = [t for r in rows for t in r.toks if t.kind == "amount" and t.real]
-    if sum(1 for t in amounts if re.search(r"(?:CR|DR)$", t.tok.text, re.I)) < 3:
+    amounts = [(r, t) for r in rows for t in r.toks if t.kind == "amount" and t.real]
+    if sum(1 for _, t in amounts if re.search(r"(?:CR|DR)$", t.tok.text, re.I)) < 3:
         return
-    for t in amounts:
-        if t.tok.value and not re.search(r"(?:CR|DR)$", t.tok.text, re.I):
+    for r, t in amounts:
+        if t.tok.value and not re.search(r"(?:CR|DR)$", t.tok.text, re.I) and _ink_after(r, t):
             t.tok.sign_sure = False
+
+
+def _ink_after(r: Row, t: PTok) -> bool:
+    """Ink where a CR or DR after the amount would stand (three row heights on) that no code or
+    other amount accounts for: a mark the reading may have lost."""
+    others = [(o.x0, o.x1) for o in r.toks if o is not t and o.kind in ("code", "amount")]
+    for x0, _, x1, _ in [(w.x0, w.y0, w.x1, w.y1) for w in r.words] + list(r.marks):
+        if x1 - max(x0, t.x1) < 0.3 * r.h or x0 > t.x1 + 3 * r.h:
+            continue
+        if not any(a - 1 <= x0 and x1 <= b + 1 for a, b in others):
+            return True
+    return False
 
 
 def hemmed(rows: list[Row], columns: list[float]) -> None:
@@ -247,6 +279,8 @@ class GridReader:
             rows = build_rows(pages, splits)
             for r in rows:
                 place_tokens(r, ocr, self.codes)
+        if ocr:
+            codes_in_place(rows, self.codes)
         if marks:
             rows = _with_marks(rows, marks)
         self.firm = _firm(rows)

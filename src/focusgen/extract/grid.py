@@ -162,11 +162,13 @@ def credit_marks(rows: list[Row]) -> None:
 
 
 def _ink_after(r: Row, t: PTok) -> bool:
-    """Ink where a CR or DR after the amount would stand (three row heights on) that no code or
-    other amount accounts for: a mark the reading may have lost."""
+    """Ink where a CR or DR after the amount would stand (up to the next code or amount on the row,
+    a CR may stand a wide gap away) that no code or other amount accounts for: a mark the reading
+    may have lost."""
     others = [(o.x0, o.x1) for o in r.toks if o is not t and o.kind in ("code", "amount")]
+    limit = min([a for a, _ in others if a >= t.x1] + [t.x1 + 15 * r.h])
     for x0, _, x1, _ in [(w.x0, w.y0, w.x1, w.y1) for w in r.words] + list(r.marks):
-        if x1 - max(x0, t.x1) < 0.3 * r.h or x0 > t.x1 + 3 * r.h:
+        if x1 - max(x0, t.x1) < 0.3 * r.h or x0 > limit:
             continue
         if not any(a - 1 <= x0 and x1 <= b + 1 for a, b in others):
             return True
@@ -205,34 +207,6 @@ def hemmed(rows: list[Row], columns: list[float]) -> None:
                     continue
                 t.repaired = True
                 break
-
-
-def crowded(rows: list[Row]) -> None:
-    """On a scan, a number whose box is wider than its characters need holds more ink than the
-    readings took: a minus sign glued to its first digit (both readings lost it), or a digit. The
-    width of a digit is learned from the document's plain numbers (tabular figures; a separator
-    taken as half a digit), from the narrower ones (ink only ever widens a box); a box wider by
-    three tenths of a digit or more has an unsure sign, by three quarters it is a candidate only."""
-    items = []
-    for r in rows:
-        for t in r.toks:
-            if t.kind != "amount" or not t.real:
-                continue
-            words = [sp[2] for sp in r.spans if sp[0] < t.tok.end and sp[1] > t.tok.start]
-            if len(words) == 1 and re.fullmatch(r"\d[\d,.]*\d", words[0].text) and not words[0].skipped:
-                w = words[0]
-                digits = sum(ch.isdigit() for ch in w.text)
-                items.append((digits + 0.5 * (len(w.text) - digits), w.x1 - w.x0, t))
-    if len(items) < 6:
-        return
-    units = sorted(w / n for n, w, _ in items)
-    a = units[len(units) // 4]
-    for n, w, t in items:
-        excess = w - a * n
-        if excess >= 0.3 * a:
-            t.tok.sign_sure = False
-            if excess >= 0.75 * a:
-                t.repaired = True
 
 
 def _boxed(text: str, width: float, h: float) -> bool:
@@ -291,7 +265,6 @@ class GridReader:
         mark_amounts(rows, columns, ocr)
         if ocr:
             hemmed(rows, columns)
-            crowded(rows)
             credit_marks(rows)
         side = amount_side(rows)
         self.code_xs: dict[tuple, list[float]] = {}        # where codes stand, per page (and column)

@@ -255,6 +255,7 @@ class GridReader:
                 place_tokens(r, ocr, self.codes)
         if ocr:
             codes_in_place(rows, self.codes)
+            self._garbled_codes(rows)
         if marks:
             rows = _with_marks(rows, marks)
         self.firm = _firm(rows)
@@ -282,6 +283,40 @@ class GridReader:
         self._wrapped_labels(cells, pitch)
         self._emit(out, rows, cells)
         return out
+
+    def _garbled_codes(self, rows: list[Row]) -> None:
+        """On a scan, four characters standing where the page's codes stand, on a row with no code,
+        that are one character away from exactly one line code, one the document shows nowhere
+        else and whose place in the form lies between the codes read before and after it ("$760"
+        between 8730 and 8770: 8760): that code (its row is found; what its cell holds is read)."""
+        places: dict[int, list[float]] = {}
+        found = set()
+        for r in rows:
+            for t in r.toks:
+                if t.kind == "code":
+                    places.setdefault(r.page, []).append((t.x0 + t.x1) / 2)
+                    found.add(t.tok.code)
+        order = self.form.row_of_code
+        seq = [(k, i, t) for k, r in enumerate(rows) for i, t in enumerate(r.toks)]
+        for n, (k, i, t) in enumerate(seq):
+            r = rows[k]
+            text = t.tok.text.strip().rstrip(".,;:")
+            if t.kind == "code" or len(text) != 4 or not any(ch.isdigit() for ch in text) \
+                    or any(o.kind == "code" for o in r.toks):
+                continue
+            xc = (t.x0 + t.x1) / 2
+            if sum(1 for x in places.get(r.page, ()) if abs(x - xc) <= r.h) < 3:
+                continue
+            before = next((order.get(o.tok.code) for _, _, o in reversed(seq[:n])
+                           if o.kind == "code" and o.tok.code in order), None)
+            after = next((order.get(o.tok.code) for _, _, o in seq[n + 1:] if o.kind == "code" and o.tok.code in order),
+                         None)
+            near = [c for c in self.codes if len(c) == 4 and c not in found and c in order
+                    and sum(x != y for x, y in zip(c, text)) == 1
+                    and (before is None or order[c] >= before) and (after is None or order[c] <= after)]
+            if len(near) == 1:
+                r.toks[i] = PTok(Tok("code", t.tok.text, t.tok.start, code=near[0], end=t.tok.end), t.x0, t.x1)
+                found.add(near[0])
 
     def _misread_codes(self, cells) -> None:
         """On a scan, a code read on two rows: one of them is another code misread ("7500" for a
@@ -495,8 +530,12 @@ class GridReader:
                 if abs(r2.page - cells[nb - step][0].page) != 1:
                     return None
                 last_y = r2.y                # the label runs on over a page break (heads and feet dropped)
-            if abs(r2.y - last_y) > 1.8 * pitch or pairs2 or any(id(t) in self.claimed for t in r2.toks):
+            if pairs2 or any(id(t) in self.claimed for t in r2.toks):
                 return None          # another line's row (its own code, or the amount it took)
+            if abs(r2.y - last_y) > 1.8 * pitch:
+                # a gap: on a scan, rows the reading lost may lie between; a number past them
+                # before the next code may end this label, so the cell is not known empty
+                return (None, None, False) if self.ocr and self._number_past(cells, nb, step, r.h) else None
             continues = self._continues(r2, code)
             if not continues and self._form_caption(r2):
                 # a title or heading: the label does not run past it; an amount on it is someone's,
@@ -526,6 +565,17 @@ class GridReader:
             return False
         first = min(passed, key=lambda x: toward * x)
         return any((x - first) * toward > 0 and lo < x < hi for x in self.code_xs.get((r.page, r.col), ()))
+
+    def _number_past(self, cells, nb: int, step: int, h: float) -> bool:
+        """A number in an amount column (within a row height and a half, the code's row's height) on
+        the rows from nb on, up to the next row with a code on the page."""
+        for j in range(nb, nb + 5 * step, step):
+            if not 0 <= j < len(cells) or cells[j][0].page != cells[nb][0].page or cells[j][1]:
+                return False
+            if cells[j][2] or any(t.kind == "amount" and any(abs(t.x1 - c) <= 1.5 * max(h, cells[j][0].h)
+                                                              for c in self.columns) for t in cells[j][0].toks):
+                return True
+        return False
 
     def _amount_on(self, cells, nb: int, step: int) -> bool:
         """An amount no code took on the rows from nb on (up to the next row with a code, on the

@@ -47,6 +47,8 @@ EXAMPLES = [
                                                 # label's last row not taken, the cell called blank
     Spec("text", "daily-seg", 320054),          # two listings side by side: the right one's amount taken by the
                                                 # left one's empty cell (8620) whose label wraps beside it
+    Spec("whole", "focus-ii", 350015),          # a name field's code ([7550]) on the last row of 7560's wrapped
+                                                # label stopped the search: 7560 called blank, 524,492 printed
     Spec("whole", "focus-ii", 320033),          # two listings side by side, codes before labels ("A. Cash" a word
                                                 # late): not read as columns, amounts taken across them
     Spec("scan", "daily-seg", 310001, 240, "clean"),  # "2,170,000   CR": the CR a wide gap away lost, claimed positive

@@ -526,6 +526,8 @@ class GridReader:
             if not 0 <= nb < len(cells):
                 return None
             r2, pairs2, left2 = cells[nb]
+            # a name field's code ("BANK, N.A. [7550]") takes no amount: its row may end the label
+            pairs2 = [p for p in pairs2 if p[0].tok.code not in self.text_codes]
             if r2.page != cells[nb - step][0].page:
                 if abs(r2.page - cells[nb - step][0].page) != 1:
                     return None

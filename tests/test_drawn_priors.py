@@ -49,6 +49,10 @@ EXAMPLES = [
                                                 # left one's empty cell (8620) whose label wraps beside it
     Spec("whole", "focus-ii", 350015),          # a name field's code ([7550]) on the last row of 7560's wrapped
                                                 # label stopped the search: 7560 called blank, 524,492 printed
+    Spec("text", "focus-ii", 350037),           # a note beside the cleared swaps listing: its "$20,000,000" taken
+                                                # for 8660 on the code's row (no amount column there), and a cited
+                                                # "(7475)" made a column that turned "LINE 7" into 7380's amount
+    Spec("text", "focus-ii", 350035),           # the note's "$20,000,000" on a wrapped label's row taken by 8700
     Spec("whole", "focus-ii", 320033),          # two listings side by side, codes before labels ("A. Cash" a word
                                                 # late): not read as columns, amounts taken across them
     Spec("scan", "daily-seg", 310001, 240, "clean"),  # "2,170,000   CR": the CR a wide gap away lost, claimed positive

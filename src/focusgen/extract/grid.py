@@ -40,8 +40,10 @@ def find_columns(rows: list[Row]) -> list[float]:
     coded rows line up."""
     # only rows that carry a line code: a note's "$1,000,000" makes no column
     # (a print without thousands separators: numbers of four digits or more line up as well)
+    # (a code the text cites, "line C (7475)", is no amount)
     edges = sorted(t.x1 for r in rows if any(c.kind == "code" for c in r.toks)
-                   for t in r.toks if t.kind == "amount" and (t.tok.grouped or t.tok.marked or t.tok.value >= 1000))
+                   for t in r.toks if t.kind == "amount" and (t.tok.grouped or t.tok.marked or t.tok.value >= 1000)
+                   and not re.fullmatch(r"\(\d{4}\)[.,;:]?", t.tok.text.strip()))
     if not edges:
         return []
     tol = 0.6 * median(r.h for r in rows)
@@ -458,7 +460,8 @@ class GridReader:
                 hi = amount_idx[n + 1] if n + 1 < len(amount_idx) else len(toks)
                 seg = range(ci + 1, hi)
                 ordered = list(seg)
-            amount = next((toks[i] for i in ordered if toks[i].kind == "amount" and toks[i].real and i not in used), None)
+            amount = next((toks[i] for i in ordered if toks[i].kind == "amount" and toks[i].real and i not in used
+                           and self._in_column(toks[i], r.h)), None)
             if amount is not None:
                 used.add(toks.index(amount))
             if side == "before":
@@ -522,6 +525,7 @@ class GridReader:
         code = c.tok.code
         label_ok = True
         last_y = r.y
+        crossed = False
         for nb in range(k + step, k + step * 5, step):
             if not 0 <= nb < len(cells):
                 return None
@@ -529,9 +533,12 @@ class GridReader:
             # a name field's code ("BANK, N.A. [7550]") takes no amount: its row may end the label
             pairs2 = [p for p in pairs2 if p[0].tok.code not in self.text_codes]
             if r2.page != cells[nb - step][0].page:
-                if abs(r2.page - cells[nb - step][0].page) != 1:
+                if step < 0 or r2.page - cells[nb - step][0].page != 1:
                     return None
                 last_y = r2.y                # the label runs on over a page break (heads and feet dropped)
+                crossed = True
+            if crossed and not (len(self._label_text(cells, nb)) >= 3 and self._continues(r2, code)):
+                return None                  # past a page break only the label's own words lead on
             if pairs2 or any(id(t) in self.claimed for t in r2.toks):
                 return None          # another line's row (its own code, or the amount it took)
             if abs(r2.y - last_y) > 1.8 * pitch:
@@ -545,7 +552,7 @@ class GridReader:
                 return (None, None, False) if left2 or (self.ocr and self._amount_on(cells, nb, step)) else None
             last_y = r2.y
             label_ok = label_ok and continues
-            mine = [a for a in left2 if not self._other_listing(r, c, a.x0, a.x1)]
+            mine = [a for a in left2 if not self._other_listing(r, c, a.x0, a.x1) and self._in_column(a, r2.h)]
             if mine:
                 if step < 0 and self._above_is_open(cells, nb, pitch):
                     return (None, None, False)   # the amount may end the label of the empty cell above
@@ -553,6 +560,11 @@ class GridReader:
             if self._column_debris(r2, c):
                 return (None, None, False)      # something unreadable in the amount column below
         return None
+
+    def _in_column(self, a: PTok, h: float) -> bool:
+        """The amount stands in an amount column (or none was found): a number elsewhere (a note's
+        "$20,000,000" beside the listing) is no wrapped label's amount."""
+        return not self.columns or any(abs(a.x1 - c) <= 1.5 * h for c in self.columns)
 
     def _other_listing(self, r: Row, c: PTok | None, x0: float, x1: float) -> bool:
         """What stands at x0..x1 on row r is in another listing than code c (two listings side by

@@ -114,32 +114,6 @@ def test_an_empty_part_is_no_zero_for_a_total_alone(tmp_path):
     assert st.values["7455"] == 5 and st.how["7455"] == "reconstructed"
 
 
-def test_a_value_of_unsure_sign_makes_nothing_and_is_settled_only_by_one_choice():
-    """Found on scan-daily-seg-20004-200dpi-noise: 7380 read "-$704,643 DR" (the witnesses disagree
-    on its sign) and 7780 unreadable: 7780 was made from 7785 = 7380 - 7780 with 7380's unsure sign,
-    and that equation then footed, settling 7380's sign the wrong way. A value of unsure sign is no
-    known part. And 8770 = 8730 - 8760 with 8760 empty foots whichever sign 8730 and 8770 share
-    (scan-focus-ii-20007: a minus glued to both): no sign is settled by it."""
-    from focusgen.extract.reader import Obs, Reading
-    from focusgen.extract.repair import settle
-    from focusgen.form import formdef
-    rep = formdef.report("daily-seg")
-    reading = Reading()
-    reading.values = {"7380": Obs(-704643, "read", sign_sure=False), "7780": Obs(None, "unreadable"),
-                      "7785": Obs(704643, "read")}
-    st = settle(rep, reading, {})
-    assert st.values["7780"] is None          # not -1,409,286 from a 7380 of unsure sign
-    assert st.values["7380"] is None          # unsure, nothing settles it: not claimed
-    reading.values = {"8730": Obs(291172542, "read", sign_sure=False), "8760": Obs(None, "blank"),
-                      "8770": Obs(291172542, "read", sign_sure=False)}
-    st = settle(rep, reading, {})
-    assert st.values["8730"] is None and st.values["8770"] is None
-    # one unsure sign beside sure values: the one choice that foots settles it (printed -5, read 5)
-    reading.values = {"8730": Obs(-5, "read"), "8760": Obs(None, "blank"), "8770": Obs(5, "read", sign_sure=False)}
-    st = settle(rep, reading, {})
-    assert st.values["8770"] == -5 and st.how["8770"] == "sign-fixed"
-
-
 # --- a whole FOCUS II ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("layout", ["leaders", "wrapped"])

@@ -180,8 +180,7 @@ def solve(report: Report, st: State, record_failures: bool = True) -> None:
             unknown = [c for c in terms if st.term(c) is None]
             if not unknown:
                 _check(st, total, parts, record_failures)
-            elif len(unknown) == 1 and not any(c in st.unsure for c in terms):
-                # (a value of unsure sign is no known part: nothing is made from it)
+            elif len(unknown) == 1:
                 changed |= _solve_one(report, st, total, parts, unknown[0])
         changed |= _derived(report, st)
 
@@ -206,30 +205,24 @@ def _check(st: State, total: str, parts, record: bool) -> None:
                                         "are empty): not checked")
         return
     given, computed = st.term(total), _sum(st, parts)
-    unsure = [c for c in dict.fromkeys([total] + [p for _, p in parts]) if c in st.unsure]
-    # the signs of the uncertain values that make it foot: settled only when one choice does
-    # (7770 = 7730 - 7760 with 7760 empty foots with both signs of 7730 and 7770 together)
-    feet = []
-    for flips in range(2 ** min(len(unsure), 8)) if len(unsure) <= 8 else ():
-        chosen = [c for i, c in enumerate(unsure) if flips >> i & 1]
-        for c in chosen:
-            st.values[c] = -st.values[c]
-        if st.term(total) == _sum(st, parts):
-            feet.append(chosen)
-        for c in chosen:
-            st.values[c] = -st.values[c]
-    if unsure and len(feet) == 1:
-        for c in feet[0]:
-            st.values[c] = -st.values[c]
-        for c in unsure:
-            st.unsure.discard(c)
-            st.how[c] = How.SIGN_FIXED
-            st.note(c, "sign-fixed", f"sign settled by line {total} = {_describe(total, parts)}" if c in feet[0]
-                    else f"parenthesis unbalanced; the sign that makes line {total} = {_describe(total, parts)} "
-                         "foot is kept")
+    if given == computed:
+        for c in [total] + [p for _, p in parts]:
+            if c in st.unsure:          # the total foots with this sign: settled
+                st.unsure.discard(c)
+                st.how[c] = How.SIGN_FIXED
+                st.note(c, "sign-fixed", f"parenthesis unbalanced; the sign that makes line {total} "
+                                         f"= {_describe(total, parts)} foot is kept")
         return
-    if given == computed or len(feet) > 1:
-        return                          # it foots (or may, with signs nothing settles)
+    # an uncertain sign that makes it foot
+    for code in [total] + [p for _, p in parts]:
+        if code in st.unsure:
+            st.values[code] = -st.values[code]
+            if st.term(total) == _sum(st, parts):
+                st.unsure.discard(code)
+                st.how[code] = How.SIGN_FIXED
+                st.note(code, "sign-fixed", f"sign settled by line {total} = {_describe(total, parts)}")
+                return
+            st.values[code] = -st.values[code]
     if record and not any(f["line"] == total for f in st.edit_failures):
         st.edit_failures.append({
             "line": total, "kind": "edit-check",

@@ -40,8 +40,10 @@ def find_columns(rows: list[Row]) -> list[float]:
     coded rows line up."""
     # only rows that carry a line code: a note's "$1,000,000" makes no column
     # (a print without thousands separators: numbers of four digits or more line up as well)
+    # (a code the text cites, "line C (7475)", is no amount)
     edges = sorted(t.x1 for r in rows if any(c.kind == "code" for c in r.toks)
-                   for t in r.toks if t.kind == "amount" and (t.tok.grouped or t.tok.marked or t.tok.value >= 1000))
+                   for t in r.toks if t.kind == "amount" and (t.tok.grouped or t.tok.marked or t.tok.value >= 1000)
+                   and not re.fullmatch(r"\(\d{4}\)[.,;:]?", t.tok.text.strip()))
     if not edges:
         return []
     tol = 0.6 * median(r.h for r in rows)
@@ -86,6 +88,9 @@ def mark_amounts(rows: list[Row], columns: list[float], ocr: bool) -> None:
             tight = nxt is not None and nxt.kind == "code" and nxt.tok.bracketed and nxt.x0 - t.x1 <= 1.2 * r.h
             t.real = t.tok.grouped or t.tok.marked or aligned or tight
 
+_ITEM = re.compile(r"\(?(?:[A-Za-z]|\d{1,2}|[ivxIVX]{1,4})[.)]")
+
+
 def flowing_columns(rows: list[Row]) -> dict[int, float]:
     """Pages printed in two flowing columns (newspaper style: a listing down the left half, then down
     the right half), each line's code before its label: page -> the x where the right column
@@ -101,8 +106,12 @@ def flowing_columns(rows: list[Row]) -> dict[int, float]:
             for i, t in enumerate(r.toks):
                 if t.kind != "code":
                     continue
-                after = [w for w in r.words if t.x1 - 0.5 <= w.x0 <= t.x1 + 3 * r.h]
-                if any(sum(ch.isalpha() for ch in w.text) >= 2 for w in after):
+                after = sorted((w for w in r.words if t.x1 - 0.5 <= w.x0), key=lambda w: w.x0)
+                # its label: a word right after the code, or an item's mark ("A.", "10.") and a word
+                first = after[0] if after and after[0].x0 <= t.x1 + 3 * r.h else None
+                item = first is not None and _ITEM.fullmatch(first.text) is not None and len(after) > 1 \
+                    and after[1].x0 - first.x1 <= 2 * r.h and sum(ch.isalpha() for ch in after[1].text) >= 2
+                if first is not None and (sum(ch.isalpha() for ch in first.text) >= 2 or item):
                     starts.append((t.x0, r.h))
         if len(starts) < 6:
             continue
@@ -122,16 +131,50 @@ def flowing_columns(rows: list[Row]) -> dict[int, float]:
     return out
 
 
+def codes_in_place(rows: list[Row], codes: frozenset[str]) -> None:
+    """On a scan, a number whose digits are a line code, standing where the page's codes stand
+    (three or more codes within a row height of it) on a row with no code there, is that code with
+    its box's side read as a sign or a point ("-7530." for a boxed 7530)."""
+    places: dict[int, list[float]] = {}
+    for r in rows:
+        for t in r.toks:
+            if t.kind == "code":
+                places.setdefault(r.page, []).append((t.x0 + t.x1) / 2)
+    for r in rows:
+        for i, t in enumerate(r.toks):
+            m = re.fullmatch(r"[-—–_~]?(\d{4})[.,]?", t.tok.text.strip())
+            if t.kind != "amount" or m is None or m.group(1) not in codes:
+                continue
+            xc = (t.x0 + t.x1) / 2
+            near = sum(1 for x in places.get(r.page, ()) if abs(x - xc) <= r.h)
+            if near >= 3 and not any(o.kind == "code" and abs((o.x0 + o.x1) / 2 - xc) <= 3 * r.h for o in r.toks):
+                r.toks[i] = PTok(Tok("code", t.tok.text, t.tok.start, code=m.group(1), end=t.tok.end), t.x0, t.x1)
+
+
 def credit_marks(rows: list[Row]) -> None:
     """On a scan of a print that marks its amounts CR and DR, an amount read without its mark may
     have lost it (OCR misread or dropped the letters): its sign is unsure (the arithmetic may settle
     it; otherwise it is not claimed)."""
-    amounts = [t for r in rows for t in r.toks if t.kind == "amount" and t.real]
-    if sum(1 for t in amounts if re.search(r"(?:CR|DR)$", t.tok.text, re.I)) < 3:
+    amounts = [(r, t) for r in rows for t in r.toks if t.kind == "amount" and t.real]
+    if sum(1 for _, t in amounts if re.search(r"(?:CR|DR)$", t.tok.text, re.I)) < 3:
         return
-    for t in amounts:
-        if t.tok.value and not re.search(r"(?:CR|DR)$", t.tok.text, re.I):
+    for r, t in amounts:
+        if t.tok.value and not re.search(r"(?:CR|DR)$", t.tok.text, re.I) and _ink_after(r, t):
             t.tok.sign_sure = False
+
+
+def _ink_after(r: Row, t: PTok) -> bool:
+    """Ink where a CR or DR after the amount would stand (up to the next code or amount on the row,
+    a CR may stand a wide gap away) that no code or other amount accounts for: a mark the reading
+    may have lost."""
+    others = [(o.x0, o.x1) for o in r.toks if o is not t and o.kind in ("code", "amount")]
+    limit = min([a for a, _ in others if a >= t.x1] + [t.x1 + 15 * r.h])
+    for x0, _, x1, _ in [(w.x0, w.y0, w.x1, w.y1) for w in r.words] + list(r.marks):
+        if x1 - max(x0, t.x1) < 0.3 * r.h or x0 > limit:
+            continue
+        if not any(a - 1 <= x0 and x1 <= b + 1 for a, b in others):
+            return True
+    return False
 
 
 def hemmed(rows: list[Row], columns: list[float]) -> None:
@@ -212,6 +255,9 @@ class GridReader:
             rows = build_rows(pages, splits)
             for r in rows:
                 place_tokens(r, ocr, self.codes)
+        if ocr:
+            codes_in_place(rows, self.codes)
+            self._garbled_codes(rows)
         if marks:
             rows = _with_marks(rows, marks)
         self.firm = _firm(rows)
@@ -224,14 +270,113 @@ class GridReader:
             hemmed(rows, columns)
             credit_marks(rows)
         side = amount_side(rows)
+        self.code_xs: dict[tuple, list[float]] = {}        # where codes stand, per page (and column)
+        for r in rows:
+            for t in r.toks:
+                if t.kind == "code":
+                    self.code_xs.setdefault((r.page, r.col), []).append((t.x0 + t.x1) / 2)
         pitch = median([b.y - a.y for a, b in zip(rows, rows[1:]) if a.page == b.page and b.y > a.y] or [12.0])
 
         self.claimed: set[int] = set()      # amounts taken by a code on another row (wrapped labels)
         # each row: codes with their amounts; what is left over waits for the next steps
         cells: list[tuple[Row, list, list]] = [(r, *self._pair(r, side)) for r in rows]
+        if ocr:
+            self._misread_codes(cells)
         self._wrapped_labels(cells, pitch)
         self._emit(out, rows, cells)
         return out
+
+    def _garbled_codes(self, rows: list[Row]) -> None:
+        """On a scan, four characters standing where the page's codes stand, on a row with no code,
+        that are one character away from exactly one line code, one the document shows nowhere
+        else and whose place in the form lies between the codes read before and after it ("$760"
+        between 8730 and 8770: 8760): that code (its row is found; what its cell holds is read)."""
+        places: dict[int, list[float]] = {}
+        found = set()
+        for r in rows:
+            for t in r.toks:
+                if t.kind == "code":
+                    places.setdefault(r.page, []).append((t.x0 + t.x1) / 2)
+                    found.add(t.tok.code)
+        order = self.form.row_of_code
+        seq = [(k, i, t) for k, r in enumerate(rows) for i, t in enumerate(r.toks)]
+        for n, (k, i, t) in enumerate(seq):
+            r = rows[k]
+            text = t.tok.text.strip().rstrip(".,;:")
+            if t.kind == "code" or len(text) != 4 or not any(ch.isdigit() for ch in text) \
+                    or any(o.kind == "code" for o in r.toks):
+                continue
+            xc = (t.x0 + t.x1) / 2
+            if sum(1 for x in places.get(r.page, ()) if abs(x - xc) <= r.h) < 3:
+                continue
+            before = next((order.get(o.tok.code) for _, _, o in reversed(seq[:n])
+                           if o.kind == "code" and o.tok.code in order), None)
+            after = next((order.get(o.tok.code) for _, _, o in seq[n + 1:] if o.kind == "code" and o.tok.code in order),
+                         None)
+            near = [c for c in self.codes if len(c) == 4 and c not in found and c in order
+                    and sum(x != y for x, y in zip(c, text)) == 1
+                    and (before is None or order[c] >= before) and (after is None or order[c] <= after)]
+            if len(near) == 1:
+                r.toks[i] = PTok(Tok("code", t.tok.text, t.tok.start, code=near[0], end=t.tok.end), t.x0, t.x1)
+                found.add(near[0])
+
+    def _misread_codes(self, cells) -> None:
+        """On a scan, a code read on two rows: one of them is another code misread ("7500" for a
+        boxed 7600). The row whose label reads as the code's own keeps it (clearly better than the
+        others); on the others the code is taken for lost: their amounts are left to be placed by
+        their labels, never claimed for this code. When no row is clearly the code's, none is."""
+        seen: dict[str, list] = {}
+        for k, (r, pairs, left) in enumerate(cells):
+            for j, (c, a, debris) in enumerate(pairs):
+                if c.tok.code not in self.text_codes:
+                    seen.setdefault(c.tok.code, []).append((k, j))
+        for code, places in seen.items():
+            score = [self._label_score(cells, k, code) for k, _ in places]
+            if len(places) < 2:
+                # read once, on a row whose label reads as another line's whose code differs from it
+                # by one digit (OCR's slip), not as its own: that line's code, misread
+                text = self._label_text(cells, places[0][0])
+                if len(cells[places[0][0]][1]) != 1 or len(text) < 12 or score[0] >= 0.5:
+                    continue
+                if not any(_similar(text, key) >= 0.8 for other in self.report.amount_codes
+                           if other != code and len(other) == len(code)
+                           and sum(x != y for x, y in zip(other, code)) == 1
+                           for key in self._label_keys(other)):
+                    continue
+                best = None
+                places_lost = places
+            else:
+                order = sorted(range(len(places)), key=lambda i: -score[i])
+                best = order[0] if score[order[0]] >= 0.6 and score[order[1]] < score[order[0]] - 0.15 else None
+                places_lost = places
+            for i, (k, j) in enumerate(places_lost):
+                if i == best:
+                    continue
+                r, pairs, left = cells[k]
+                c, a, debris = pairs[j]
+                if a is not None:
+                    left.append(a)
+                    left.sort(key=lambda t: t.x0)
+                    self.claimed.add(id(a))
+                pairs[j] = (c, None, True) if best is None and len(places) > 1 else None
+        for _, pairs, _ in cells:
+            pairs[:] = [p for p in pairs if p is not None]
+
+    def _label_keys(self, code: str) -> tuple[str, str]:
+        """The form's wording of a line: its row's label, and its own where it has one."""
+        return self.form.rows[self.form.row_of_code[code]].key, _norm(self.report.lines[code].label)
+
+    @staticmethod
+    def _label_text(cells, k: int) -> str:
+        r = cells[k][0]
+        return _norm(" ".join(w.text for w in r.words if sum(ch.isdigit() for ch in w.text) < 2))
+
+    def _label_score(self, cells, k: int, code: str) -> float:
+        """How well row k's words read as the label of `code` (0 on a row of several codes)."""
+        if len(cells[k][1]) != 1:
+            return 0.0
+        text = self._label_text(cells, k)
+        return max(_similar(text, key) for key in self._label_keys(code))
 
     def _wrapped_labels(self, cells, pitch: float) -> None:
         """Wrapped labels: an empty coded cell, and a lone amount on a row of the same label above or
@@ -242,7 +387,7 @@ class GridReader:
                 if a is not None or debris or c.tok.code in self.text_codes:
                     continue
                 for step in (1, -1):
-                    found = self._wrapped_amount(cells, k, step, c.tok.code, pitch)
+                    found = self._wrapped_amount(cells, k, step, c, pitch)
                     if found is None:
                         continue
                     amount, owner, ok = found
@@ -315,7 +460,8 @@ class GridReader:
                 hi = amount_idx[n + 1] if n + 1 < len(amount_idx) else len(toks)
                 seg = range(ci + 1, hi)
                 ordered = list(seg)
-            amount = next((toks[i] for i in ordered if toks[i].kind == "amount" and toks[i].real and i not in used), None)
+            amount = next((toks[i] for i in ordered if toks[i].kind == "amount" and toks[i].real and i not in used
+                           and self._in_column(toks[i], r.h)), None)
             if amount is not None:
                 used.add(toks.index(amount))
             if side == "before":
@@ -370,20 +516,35 @@ class GridReader:
                 return True
         return False
 
-    def _wrapped_amount(self, cells, k: int, step: int, code: str, pitch: float):
+    def _wrapped_amount(self, cells, k: int, step: int, c: PTok, pitch: float):
         """The first amount without a code in the rows above (step -1) or below (+1) row k, up to
-        the next row with a code, on the same page: (amount, its list, whether the rows between
-        read as the rest of the code's label)."""
+        the next row with a code, on the same page or across a page break (the label's rows the
+        last of one page and the first of the next), in the code's own listing: (amount, its list,
+        whether the rows between read as the rest of the code's label)."""
         r = cells[k][0]
+        code = c.tok.code
         label_ok = True
         last_y = r.y
+        crossed = False
         for nb in range(k + step, k + step * 5, step):
             if not 0 <= nb < len(cells):
                 return None
             r2, pairs2, left2 = cells[nb]
-            if r2.page != r.page or abs(r2.y - last_y) > 1.8 * pitch or pairs2 or \
-                    any(id(t) in self.claimed for t in r2.toks):
+            # a name field's code ("BANK, N.A. [7550]") takes no amount: its row may end the label
+            pairs2 = [p for p in pairs2 if p[0].tok.code not in self.text_codes]
+            if r2.page != cells[nb - step][0].page:
+                if step < 0 or r2.page - cells[nb - step][0].page != 1:
+                    return None
+                last_y = r2.y                # the label runs on over a page break (heads and feet dropped)
+                crossed = True
+            if crossed and not (len(self._label_text(cells, nb)) >= 3 and self._continues(r2, code)):
+                return None                  # past a page break only the label's own words lead on
+            if pairs2 or any(id(t) in self.claimed for t in r2.toks):
                 return None          # another line's row (its own code, or the amount it took)
+            if abs(r2.y - last_y) > 1.8 * pitch:
+                # a gap: on a scan, rows the reading lost may lie between; a number past them
+                # before the next code may end this label, so the cell is not known empty
+                return (None, None, False) if self.ocr and self._number_past(cells, nb, step, r.h) else None
             continues = self._continues(r2, code)
             if not continues and self._form_caption(r2):
                 # a title or heading: the label does not run past it; an amount on it is someone's,
@@ -391,13 +552,44 @@ class GridReader:
                 return (None, None, False) if left2 or (self.ocr and self._amount_on(cells, nb, step)) else None
             last_y = r2.y
             label_ok = label_ok and continues
-            if left2:
+            mine = [a for a in left2 if not self._other_listing(r, c, a.x0, a.x1) and self._in_column(a, r2.h)]
+            if mine:
                 if step < 0 and self._above_is_open(cells, nb, pitch):
                     return (None, None, False)   # the amount may end the label of the empty cell above
-                return (left2[0], left2, label_ok and len(left2) == 1)
-            if self._column_debris(r2):
+                return (mine[0], left2, label_ok and len(mine) == 1)
+            if self._column_debris(r2, c):
                 return (None, None, False)      # something unreadable in the amount column below
         return None
+
+    def _in_column(self, a: PTok, h: float) -> bool:
+        """The amount stands in an amount column (or none was found): a number elsewhere (a note's
+        "$20,000,000" beside the listing) is no wrapped label's amount."""
+        return not self.columns or any(abs(a.x1 - c) <= 1.5 * h for c in self.columns)
+
+    def _other_listing(self, r: Row, c: PTok | None, x0: float, x1: float) -> bool:
+        """What stands at x0..x1 on row r is in another listing than code c (two listings side by
+        side, each line's code by its label): going from the code towards it, an amount column is
+        passed, then the place of another code on the page (the other listing's labels and codes)."""
+        if c is None:
+            return False
+        lo, hi = (c.x1, x0) if x0 >= c.x1 else (x1, c.x0)
+        toward = 1 if x0 >= c.x1 else -1
+        passed = [x for x in self.columns if lo < x < hi]
+        if not passed:
+            return False
+        first = min(passed, key=lambda x: toward * x)
+        return any((x - first) * toward > 0 and lo < x < hi for x in self.code_xs.get((r.page, r.col), ()))
+
+    def _number_past(self, cells, nb: int, step: int, h: float) -> bool:
+        """A number in an amount column (within a row height and a half, the code's row's height) on
+        the rows from nb on, up to the next row with a code on the page."""
+        for j in range(nb, nb + 5 * step, step):
+            if not 0 <= j < len(cells) or cells[j][0].page != cells[nb][0].page or cells[j][1]:
+                return False
+            if cells[j][2] or any(t.kind == "amount" and any(abs(t.x1 - c) <= 1.5 * max(h, cells[j][0].h)
+                                                              for c in self.columns) for t in cells[j][0].toks):
+                return True
+        return False
 
     def _amount_on(self, cells, nb: int, step: int) -> bool:
         """An amount no code took on the rows from nb on (up to the next row with a code, on the
@@ -439,18 +631,19 @@ class GridReader:
         """A mark of ink on the row that no amount or code read there accounts for."""
         return not any(t.x0 - 1 <= m[0] and m[2] <= t.x1 + 1 for t in r.toks if t.kind in ("amount", "code"))
 
-    def _column_debris(self, r: Row) -> bool:
+    def _column_debris(self, r: Row, code: PTok | None = None) -> bool:
         """A mark in an amount column of a row with no code: a short word, residue or ink no word
-        accounts for."""
-        def in_column(x1: float) -> bool:
-            return any(abs(x1 - c) <= 1.5 * r.h for c in self.columns)
+        accounts for (in the listing of `code`, when given: two listings stand side by side)."""
+        def in_column(x0: float, x1: float) -> bool:
+            return any(abs(x1 - c) <= 1.5 * r.h for c in self.columns) and \
+                not self._other_listing(r, code, x0, x1)
         for t in r.toks:
-            if t.kind in ("junk", "noise", "cut", "amount") and in_column(t.x1):
+            if t.kind in ("junk", "noise", "cut", "amount") and in_column(t.x0, t.x1):
                 return True
         for w in r.words:
-            if in_column(w.x1) and (0 < len(w.text.strip(".,:;·_ ")) <= 3 or any(ch.isdigit() for ch in w.text)):
+            if in_column(w.x0, w.x1) and (0 < len(w.text.strip(".,:;·_ ")) <= 3 or any(ch.isdigit() for ch in w.text)):
                 return True
-        return any(in_column(m[2]) and self._unexplained(r, m) for m in r.marks)
+        return any(in_column(m[0], m[2]) and self._unexplained(r, m) for m in r.marks)
 
     def _continues(self, r2: Row, code: str) -> bool:
         """Is row r2 the rest of the label of `code`'s line (not a line of its own)?"""
@@ -459,8 +652,10 @@ class GridReader:
             return False                     # "B. Securities": an item of its own
         if len(text) < 3:
             return True                      # the end of a word cut at the margin ("t....")
-        key = re.sub(r"\d", "", self.form.rows[self.form.row_of_code[code]].key)   # the words, as text is
-        return text[:12] in key
+        # the words, as text is: the row's label, and the line's own where it has one (a total
+        # printed on a row of its own, "[7680] Amounts held by clearing organizations ...")
+        keys = (self.form.rows[self.form.row_of_code[code]].key, _norm(self.report.lines[code].label))
+        return any(text[:12] in re.sub(r"\d", "", key) for key in keys)
 
     def _leftover(self, out: Reading, rows, cells, k: int, a: PTok, prev_row_index: int) -> None:
         """An amount without a code on its row: a line the form prints without a code, or one whose
@@ -468,12 +663,40 @@ class GridReader:
         r = cells[k][0]
         if self._form_caption(r, min_len=20, titles=False):
             return      # a number in the form's own wording (a note's "$1,000,000"): not an amount
+        open_code = self._open_label_above(out, cells, k, a)
+        if open_code is not None:
+            # the row continues the label of a coded line above whose cell is empty: the amount may
+            # be that line's as much as the line its label reads like (a label ending as another
+            # line's does, "... in lieu of cash (at market)"): neither is known
+            self._put_state(out, open_code, Obs(None, "unreadable", where=r.where))
+            out.orphans.append(Orphan(a.tok.value, a.tok.sign, a.tok.sign_sure, r.where, prev_row_index))
+            return
         code = self._by_label(out, cells, k, a.x0, prev_row_index, uncoded_only=False)
         if code is not None:
             coded = self.report.lines[code].coded
             self._put(out, code, a, "read" if not coded else "code-lost", r.where)
             return
         out.orphans.append(Orphan(a.tok.value, a.tok.sign, a.tok.sign_sure, r.where, prev_row_index))
+
+    def _open_label_above(self, out: Reading, cells, k: int, a: PTok) -> str | None:
+        """The code whose label row k continues (it and the rows between, up to the code's row, the
+        rest of that label; over a page break too), when that code's cell holds nothing."""
+        for j in range(k - 1, max(-1, k - 6), -1):
+            r, pairs, left = cells[j]
+            if left or abs(r.page - cells[j + 1][0].page) > 1:
+                return None
+            if not pairs:
+                continue
+            for c, amount, _ in pairs:
+                code = c.tok.code
+                obs = out.values.get(code)
+                if amount is not None or code in self.text_codes or (obs is not None and obs.value is not None) \
+                        or self._other_listing(r, c, a.x0, a.x1):
+                    continue
+                if all(self._continues(cells[i][0], code) for i in range(j + 1, k + 1)):
+                    return code
+            return None
+        return None
 
     def _by_label(self, out: Reading, cells, k: int, x_end: float, prev_row_index: int,
                   uncoded_only: bool) -> str | None:

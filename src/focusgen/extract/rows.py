@@ -273,7 +273,8 @@ def _with_marks(rows: list[Row], marks: list) -> list[Row]:
 
 def _drop_furniture(rows: list[Row]) -> list[Row]:
     """Run heads and footers: a row whose text, digits aside, stands at the same height on at least
-    half the pages (two at least), and holds no line code."""
+    half the pages (two at least), and holds no line code; a short one ("RGL-223") only among the
+    first or last two rows of its page, and with no number of its own."""
     pages = {r.page for r in rows}
     if len(pages) < 2:
         return rows
@@ -287,8 +288,16 @@ def _drop_furniture(rows: list[Row]) -> list[Row]:
         for dy in (-1, 0, 1):
             seen.setdefault((k, y + dy), set()).add(r.page)
     need = max(2, len(pages) // 2)
-    # short rows ("A. Cash 0") repeat on every statement's page: furniture is longer than that
-    return [r for r in rows if any(t.kind == "code" for t in r.toks) or len(key(r)[0]) < 10
+    last = {}
+    for r in rows:
+        last[r.page] = max(last.get(r.page, 0), r.index)
+
+    def edge(r: Row) -> bool:
+        # short rows ("A. Cash 0") repeat on every statement's page: furniture is longer than that,
+        # or a page's head or foot with no number in it
+        return (r.index <= 2 or r.index >= last[r.page] - 1) and len(key(r)[0]) >= 2 \
+            and not any(t.kind in ("amount", "code") for t in r.toks)
+    return [r for r in rows if any(t.kind == "code" for t in r.toks) or (len(key(r)[0]) < 10 and not edge(r))
             or len(seen.get(key(r), ())) < need]
 
 

@@ -396,7 +396,7 @@ def _second_opinion(report, reading, pages: list[str]) -> None:
         mine = reading.values.get(code)
         if obs.value is None or code in other.conflicts or (mine is not None and mine.value is not None):
             continue
-        reading.values[code] = Obs(obs.value, "code-lost", obs.sign_sure, obs.where, repaired=True)
+        reading.values[code] = Obs(obs.value, How.CODE_LOST, obs.sign_sure, obs.where, repaired=True)
 
 
 def extract_text(pages: list[str], source: str, method: str, boxes: tuple | None = None) -> Extraction:

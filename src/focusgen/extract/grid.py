@@ -28,6 +28,7 @@ from difflib import SequenceMatcher
 from statistics import median
 
 from ..form.formdef import Report
+from .how import How
 from .reader import Obs, Orphan, Reader, Reading, _grams, _norm
 from .rows import PTok, Row, _drop_furniture, _firm, _with_marks, build_rows, place_tokens
 from .tokens import Tok
@@ -415,13 +416,13 @@ class GridReader:
                     self._name(r, c, out)
                     continue
                 if a is not None:
-                    self._put(out, code, a, "read", r.where)
+                    self._put(out, code, a, How.READ, r.where)
                 elif debris or left or (self.ocr and not self.columns):
                     # not known empty: an amount no code took stands on the row (it may be this
                     # cell's), or a scan where no amount column was found (where the cell is is unknown)
-                    self._put_state(out, code, Obs(None, "unreadable", where=r.where))
+                    self._put_state(out, code, Obs(None, How.UNREADABLE, where=r.where))
                 else:
-                    self._put_state(out, code, Obs(None, "blank", where=r.where))
+                    self._put_state(out, code, Obs(None, How.BLANK, where=r.where))
             for a in left:
                 self._leftover(out, rows, cells, k, a, prev_row_index)
             if not left and self.uncoded and not self._column_debris(r) and \
@@ -668,13 +669,13 @@ class GridReader:
             # the row continues the label of a coded line above whose cell is empty: the amount may
             # be that line's as much as the line its label reads like (a label ending as another
             # line's does, "... in lieu of cash (at market)"): neither is known
-            self._put_state(out, open_code, Obs(None, "unreadable", where=r.where))
+            self._put_state(out, open_code, Obs(None, How.UNREADABLE, where=r.where))
             out.orphans.append(Orphan(a.tok.value, a.tok.sign, a.tok.sign_sure, r.where, prev_row_index))
             return
         code = self._by_label(out, cells, k, a.x0, prev_row_index, uncoded_only=False)
         if code is not None:
             coded = self.report.lines[code].coded
-            self._put(out, code, a, "read" if not coded else "code-lost", r.where)
+            self._put(out, code, a, How.READ if not coded else How.CODE_LOST, r.where)
             return
         out.orphans.append(Orphan(a.tok.value, a.tok.sign, a.tok.sign_sure, r.where, prev_row_index))
 
@@ -765,7 +766,7 @@ class GridReader:
             out.values[code] = obs
         elif obs.value is None:
             # the same code again with no amount (a note citing "line D (7490)", a repeated head)
-            if old.value is None and obs.how == "unreadable":
+            if old.value is None and obs.how == How.UNREADABLE:
                 out.values[code] = obs
         elif old.value is None:
             out.values[code] = obs

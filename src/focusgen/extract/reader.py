@@ -30,7 +30,7 @@ from difflib import SequenceMatcher
 
 from ..form.formdef import Report
 from ..problems import Finding, Note
-from .how import Found
+from .how import Found, How
 from .tokens import Tok, clean, tokenize
 
 WINDOW = 10          # how many rows ahead of the cursor a label may be found
@@ -44,7 +44,7 @@ _FURNITURE = re.compile(r"""\bPage\s+\d+\s+of\s+\d+\b | \bfocusgen\s+\d | ^\s*(E
 @dataclass
 class Obs:
     value: int | None
-    how: str                     # read | code-lost | blank | unreadable
+    how: How                     # READ | CODE_LOST | BLANK | UNREADABLE
     sign_sure: bool = True
     where: str = ""
     repaired: bool = False       # joined from OCR fragments: counts only if the arithmetic confirms it
@@ -305,8 +305,8 @@ class Reader:
                 "the text runs two listings side by side (line codes go back and forth): no cell is taken "
                 "as blank, and a value is claimed only where a sum of the form foots with it"), None, where=""))
             for code, obs in out.values.items():
-                if obs.how == "blank":
-                    out.values[code] = Obs(None, "unreadable", where=obs.where)
+                if obs.how == How.BLANK:
+                    out.values[code] = Obs(None, How.UNREADABLE, where=obs.where)
         if out.ocr:         # OCR text: what it shows is a candidate until the form's arithmetic confirms it
             for obs in out.values.values():
                 obs.repaired = obs.repaired or obs.value is not None
@@ -346,7 +346,7 @@ class Reader:
             # blank only for a row seen whole: its label ended (two listings side by side interleave rows)
             ended = key[-12:] in o.text
             if code not in out.values:
-                out.values[code] = Obs(None, "unreadable" if o.digits or not ended else "blank", where=o.where)
+                out.values[code] = Obs(None, How.UNREADABLE if o.digits or not ended else How.BLANK, where=o.where)
         self.open = {}
 
     def _starts(self, line: str) -> bool:
@@ -411,7 +411,7 @@ class Reader:
                     # the first amount after the code is its own ("(7352) 414- 1,942": 414- is
                     # 7352's, 1,942 the next line's); a bare small number only right after it
                     if a.grouped or a.marked or a.value == 0 or (a is toks[i + 1] and not a.gap):
-                        self._put(out, t.code, a, "read", where)
+                        self._put(out, t.code, a, How.READ, where)
                         used.add(id(a))
                         used.add(id(t))
                     break
@@ -447,7 +447,7 @@ class Reader:
                         # digits one space before it ("1 80.00"): a piece of the number may be lost there
                         cut = prev is not None and prev.kind == "amount" and a.start - prev.end <= 1 \
                             and not prev.text.endswith(")") and not a.text.startswith("(")
-                        self._put(out, c.code, a, "read", where, repaired=cut)
+                        self._put(out, c.code, a, How.READ, where, repaired=cut)
                         used.add(id(a))
                         used.add(id(c))
             i = max(k, i + 1)
@@ -489,7 +489,7 @@ class Reader:
                 # (a title both statements share in part may misplace the cursor)
                 row = self.row_of_code[code]
                 unsure = not on_row and self._shared(row, labels, raw) and not 0 <= row - self.anchor <= WINDOW
-                self._put(out, code, a, "read" if on_row else "code-lost", where, repaired=unsure)
+                self._put(out, code, a, How.READ if on_row else How.CODE_LOST, where, repaired=unsure)
                 if unsure:
                     out.unsure_row.add(code)
                 used.add(id(a))
@@ -509,7 +509,7 @@ class Reader:
             after = [t for t in residue if t.start >= labels[-1][2]]
             remaining = [c for c in self._slots(labels) if c not in out.values]
             if after and len(remaining) == 1:
-                out.values[remaining[0]] = Obs(None, "unreadable", where=where)
+                out.values[remaining[0]] = Obs(None, How.UNREADABLE, where=where)
         self.pending = [c for c in self._slots(labels) if c not in out.values and c not in line_codes] \
             if labels else []
 
@@ -532,7 +532,7 @@ class Reader:
                     # the code stands before its label: its amount may be on a row the label wraps to
                     self.open[t.code] = _Open(where, self.row_of_code.get(t.code, -1), t.end)
                 else:
-                    out.values[t.code] = Obs(None, "unreadable" if junk else "blank", where=where)
+                    out.values[t.code] = Obs(None, How.UNREADABLE if junk else How.BLANK, where=where)
                 used.add(id(t))
             if t.kind in ("code", "amount"):
                 prev_end = pos + 1

@@ -67,6 +67,9 @@ class State:
     edit_failures: list[Finding] = field(default_factory=list)       # Found.EDIT_CHECK
     empty_rows: set[str] = field(default_factory=set)    # lines whose row was found holding no amount
     unchecked: set[str] = field(default_factory=set)      # totals printed without their parts
+    rests: dict[str, set[str]] = field(default_factory=dict)  # a made value -> the unsure signs it was made from
+    before: dict[str, tuple] = field(default_factory=dict)    # a made value -> (value, how) before it was made
+    conflicted: dict[str, set[int]] = field(default_factory=dict)  # cells the equations give two values
 
     def known(self, code: str) -> bool:
         return self.values[code] is not None
@@ -146,6 +149,13 @@ def fill(report: Report, st: State, code: str, value: int, why: str, confirm_onl
             st.how[code] = How.UNREADABLE
         return False
     seen = st.candidates.get(code)
+    if code in st.conflicted and seen != value:
+        gives = ", ".join(fmt_amount(v) for v in sorted(st.conflicted[code]))
+        if not any(f.where == code and f.code == Found.UNSETTLED for f in st.findings):
+            st.note(code, Found.UNSETTLED, f"the form's equations give line {code} {gives}, but the page does not "
+                                       "foot around it (two answers, or lines of a check that fails): no single "
+                                       "value, left unknown")
+        return False
     if seen is not None:
         if seen == value:
             st.values[code], st.how[code] = value, How.REPAIRED
@@ -164,6 +174,44 @@ def fill(report: Report, st: State, code: str, value: int, why: str, confirm_onl
     st.values[code], st.how[code] = value, How.RECONSTRUCTED
     st.note(code, Found.RECONSTRUCTED, f"{fmt_amount(value)} from {why}")
     return True
+
+
+def _made(report: Report, st: State, code: str, sources, value: int, why: str, confirm_only: bool = False) -> bool:
+    """fill(), remembering the signs still unsure that the value was made from (its sources', and what
+    they rest on): such a value is no witness for those signs (_check), and it is undone if they stay
+    unsure (_undo_unsettled)."""
+    before = (st.values[code], st.how[code])
+    rests = _rests(st, [c for c in sources if c != code])
+    if not fill(report, st, code, value, why, confirm_only):
+        return False
+    if rests and st.how[code] == How.RECONSTRUCTED:
+        st.rests[code], st.before[code] = rests, before
+    return True
+
+
+def _rests(st: State, sources) -> set[str]:
+    """The unsure signs a value made from sources would rest on."""
+    return set().union(*(({c} & st.unsure) | st.rests.get(c, set()) for c in sources))
+
+
+def _sure(st: State, code: str) -> None:
+    """Line code's sign is settled: the values made from it no longer rest on an unsure sign."""
+    st.unsure.discard(code)
+    for made in [m for m, r in st.rests.items() if code in r]:
+        st.rests[made].discard(code)
+        if not st.rests[made]:
+            del st.rests[made], st.before[made]
+
+
+def _undo_unsettled(st: State) -> None:
+    """A value made from a sign nothing settled is as unsure as that sign: it is undone."""
+    for code, rests in sorted(st.rests.items()):
+        st.values[code], st.how[code] = st.before[code]
+        st.findings = [f for f in st.findings if not (f.where == code and f.code == Found.RECONSTRUCTED)]
+        st.note(code, Found.UNSETTLED, f"made from line(s) {', '.join(sorted(rests))}, whose sign could not be "
+                                   "settled: left unknown")
+    st.rests.clear()
+    st.before.clear()
 
 
 def fix_deduct_signs(report: Report, st: State) -> None:
@@ -186,6 +234,7 @@ def solve(report: Report, st: State, record_failures: bool = True) -> None:
     changed = True
     while changed:
         changed = False
+        st.conflicted = _conflicts(st, eqs)
         for total, parts in eqs:
             terms = [total] + [p for _, p in parts]
             unknown = [c for c in terms if st.term(c) is None]
@@ -194,6 +243,65 @@ def solve(report: Report, st: State, record_failures: bool = True) -> None:
             elif len(unknown) == 1:
                 changed |= _solve_one(report, st, total, parts, unknown[0])
         changed |= _derived(report, st)
+
+
+def _one_value(term, part, total: str, parts, u: str) -> int | None:
+    """What equation total = parts gives its one unknown term u, by _solve_one's rules for a cell
+    with nothing legible (known values; an empty cell as 0 only beside a printed part; an empty
+    total no known 0); None when it gives nothing."""
+    if u != total and part(total) is None or not any(part(p) is not None for _, p in parts if p != u):
+        return None
+    if u == total:
+        return sum(k * term(p) for k, p in parts)
+    coef = next(k for k, p in parts if p == u)
+    return (term(total) - sum(k * term(p) for k, p in parts if p != u)) * coef
+
+
+def _conflicts(st: State, eqs) -> dict[str, set[int]]:
+    """The unknown cells the form's equations give no single value, on a page that does not foot.
+    What the page shows is the known values and the candidates whose every digit is the page's (two
+    witnesses, text), unconfirmed only by the arithmetic; an equation of those that fails disputes
+    its lines. Every equation with one unknown term gives it a value, a cell given one value is
+    taken as known for the next round (as solve would); a cell given two values, or one resting on
+    a disputed line, or taking part (itself or what it was made from) in an equation that then
+    fails, has no single answer. cell -> the values it was given."""
+    term = {c: st.term(c) for c in st.values}
+    for c in st.witnessed & st.candidates.keys():
+        if term[c] is None:
+            term[c] = st.candidates[c]
+    part = {c: term[c] if st.how[c] != How.BLANK else None for c in st.values}
+    disputed: set[str] = set()
+    for total, parts in eqs:
+        terms = [total] + [p for _, p in parts]
+        if all(term[c] is not None for c in terms) and not _given_without_parts(st, total, parts) \
+                and term[total] != sum(k * term[p] for k, p in parts):
+            disputed.update(terms)
+    given: dict[str, set[int]] = {}
+    deps: dict[str, set[str]] = {}
+    made = True
+    while made:
+        made = False
+        found: dict[str, set[int]] = {}
+        for total, parts in eqs:
+            unknown = [c for c in [total] + [p for _, p in parts] if term[c] is None]
+            if len(unknown) == 1 and (v := _one_value(term.get, part.get, total, parts, unknown[0])) is not None:
+                u = unknown[0]
+                found.setdefault(u, set()).add(v)
+                deps.setdefault(u, set()).update(*({c} | deps.get(c, set()) for c in [total] + [p for _, p in parts]
+                                                   if c != u))
+        for u, vals in found.items():
+            given[u] = given.get(u, set()) | vals
+            if len(given[u]) == 1:
+                term[u] = part[u] = next(iter(vals))
+                made = True
+    bad = {u for u, vals in given.items() if len(vals) > 1 or deps[u] & disputed}
+    for total, parts in eqs:
+        terms = [total] + [p for _, p in parts]
+        if set(terms) & set(given) and all(term[c] is not None for c in terms) \
+                and not _given_without_parts(st, total, parts) and term[total] != sum(k * term[p] for k, p in parts):
+            bad.update(c for c in terms if c in given)
+    bad |= {u for u in given if deps.get(u, set()) & bad}
+    return {u: given[u] for u in bad}
 
 
 def _sum(st: State, parts) -> int:
@@ -216,20 +324,23 @@ def _check(st: State, total: str, parts, record: bool) -> None:
                                         "are empty): not checked")
         return
     given, computed = st.term(total), _sum(st, parts)
+    terms = [total] + [p for _, p in parts]
     if given == computed:
-        for c in [total] + [p for _, p in parts]:
-            if c in st.unsure:          # the total foots with this sign: settled
-                st.unsure.discard(c)
+        for c in terms:
+            # the total foots with this sign: settled, unless a term was made from it (no witness for it)
+            if c in st.unsure and not any(c in st.rests.get(t, ()) for t in terms):
+                _sure(st, c)
                 st.how[c] = How.SIGN_FIXED
                 st.note(c, Found.SIGN_FIXED, f"parenthesis unbalanced; the sign that makes line {total} "
                                          f"= {_describe(total, parts)} foot is kept")
         return
     # an uncertain sign that makes it foot
-    for code in [total] + [p for _, p in parts]:
-        if code in st.unsure:
+    for code in terms:
+        # (not a sign some value was made from: that value would no longer be the arithmetic's)
+        if code in st.unsure and not any(code in r for r in st.rests.values()):
             st.values[code] = -st.values[code]
             if st.term(total) == _sum(st, parts):
-                st.unsure.discard(code)
+                _sure(st, code)
                 st.how[code] = How.SIGN_FIXED
                 st.note(code, Found.SIGN_FIXED, f"sign settled by line {total} = {_describe(total, parts)}")
                 return
@@ -265,7 +376,8 @@ def _solve_one(report: Report, st: State, total: str, parts, unknown: str) -> bo
         coef = next(k for k, p in parts if p == unknown)
         return (term(total) - sum(k * term(p) for k, p in parts if p != unknown)) * coef
 
-    if st.how[unknown] == How.MISSING and unknown in st.empty_rows and value_with(st.term) == 0:
+    if st.how[unknown] == How.MISSING and unknown in st.empty_rows and value_with(st.term) == 0 \
+            and not _rests(st, others):
         # its row was found with nothing on it, and the arithmetic agrees: blank
         st.how[unknown] = How.BLANK
         st.note(unknown, Found.BLANK, f"its row holds no amount; line {total} = {_describe(total, parts)} gives 0, "
@@ -276,13 +388,14 @@ def _solve_one(report: Report, st: State, total: str, parts, unknown: str) -> bo
         if unknown == total and all(st.how[p] == How.BLANK for _, p in parts):
             return False              # a total printed without its parts: nothing confirms it
         uses_blank = any(st.part(c) is None for c in others)
-        return fill(report, st, unknown, value_with(st.term), why, confirm_only=uses_blank)
+        return _made(report, st, unknown, others, value_with(st.term), why, confirm_only=uses_blank)
     if unknown != total and st.part(total) is None:
         return False                  # an empty total is no known 0 for its parts
     if not any(st.part(p) is not None for _, p in parts if p != unknown):
         return False                  # empty parts beside no printed one say nothing: nothing is made
     blanks = [c for c in others if st.part(c) is None]
-    return fill(report, st, unknown, value_with(st.term), why + (f" (empty {', '.join(blanks)} as 0)" if blanks else ""))
+    return _made(report, st, unknown, others, value_with(st.term),
+                 why + (f" (empty {', '.join(blanks)} as 0)" if blanks else ""))
 
 
 def evaluate(f, st: State) -> int | None:
@@ -310,7 +423,7 @@ def _derived(report: Report, st: State) -> bool:
         if value is None:
             continue
         if st.term(code) is None:
-            changed |= fill(report, st, code, value, f.describe())
+            changed |= _made(report, st, code, f.args, value, f.describe())
         elif st.term(code) != value and not any(x.where == code for x in st.edit_failures):
             st.failed(code, f"line {code} is {fmt_amount(st.term(code))} but {f.describe()} gives {fmt_amount(value)}")
     return changed
@@ -381,7 +494,7 @@ def backwards(report: Report, st: State, retail_forex: bool = False) -> None:
         known = {c: st.part(c) for c in (code, *f.args)}
         for line, value, why in f.operator.backwards(f, code, known, retail_forex):
             if st.term(line) is None:
-                fill(report, st, line, value, why)
+                _made(report, st, line, known, value, why)
 
 
 def identities(report: Report, st: State) -> bool:
@@ -533,6 +646,7 @@ def _settle(report: Report, reading: Reading, rows_of: dict[str, int], doubted: 
     if identities(report, st):
         solve(report, st, record_failures=False)
     solve(report, st, record_failures=True)      # what still does not foot is an edit-check failure
+    _undo_unsettled(st)
     for code in sorted(st.unsure):
         if st.values[code] is not None:
             st.note(code, Found.UNSETTLED, f"{fmt_amount(st.values[code])}: its sign could not be settled "

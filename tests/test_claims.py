@@ -117,6 +117,80 @@ def test_an_empty_part_is_no_zero_for_a_total_alone(tmp_path):
     assert st.values["7455"] == 5 and st.how["7455"] == "reconstructed"
 
 
+def _settled(kind: str, cells: dict, mode: str):
+    from focusgen.extract.reader import Reading
+    from focusgen.extract.repair import settle
+    from focusgen.form import formdef
+    reading = Reading()
+    reading.values = cells
+    return settle(formdef.report(kind), reading, {}, mode)
+
+
+def _seg_7380(v7770):
+    """scan-daily-seg-20004-200dpi-noise, by hand: 7785 = 7380 - 7780 with 7785 704,643 read, 7380 read
+    -704,643 with an unsure sign (ink where a parenthesis would stand), 7780 (printed empty) unreadable;
+    7380 = 7770 - 7360 with 7360 1,830,082 read, 7770 read (2,534,725) or not."""
+    from focusgen.extract.how import How
+    from focusgen.extract.reader import Obs
+    return {"7785": Obs(704643, How.READ), "7380": Obs(-704643, How.READ, sign_sure=False),
+            "7780": Obs(None, How.UNREADABLE), "7360": Obs(1830082, How.READ),
+            "7770": Obs(v7770, How.READ) if v7770 is not None else Obs(None, How.UNREADABLE)}
+
+
+def test_a_value_made_from_an_unsure_sign_is_no_witness_for_it():
+    """7780 made from 7380's unsure sign (-704,643 - 704,643) foots 7785 by construction: it settles
+    nothing, and with no other witness both stay unknown (they were 7380 -704,643 sign-fixed and 7780
+    -1,409,286 reconstructed; printed 704,643 and empty)."""
+    from focusgen.extract.repair import OCR
+    st = _settled("daily-seg", _seg_7380(None), OCR)
+    assert st.values["7380"] is None and st.how["7380"] == "unconfirmed"
+    assert st.values["7780"] is None and st.how["7780"] == "unreadable"
+    assert any(f.where == "7780" and f.code == "unsettled" for f in st.findings)
+    assert not any(f.where == "7780" and f.code == "reconstructed" for f in st.findings)
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_a_sign_an_independent_equation_settles_remakes_what_was_made_from_it(monkeypatch, order):
+    """7770 read: 7380 = 7770 - 7360 (2,534,725 - 1,830,082) settles 7380 positive, and 7780 is made
+    from the settled sign, 704,643 - 704,643 = 0, in either order of the equations. A value made from
+    the wrong sign before the sign was settled is taken back when the sign turns over (to be made again)."""
+    from focusgen.extract import repair
+    from focusgen.extract.how import How
+    eqs = repair._equations
+    monkeypatch.setattr(repair, "_equations", lambda report: eqs(report)[::order])
+    st = _settled("daily-seg", _seg_7380(2534725), repair.OCR)
+    assert (st.values["7380"], st.how["7380"]) == (704643, "sign-fixed")
+    assert (st.values["7780"], st.how["7780"]) == (0, "reconstructed")
+    # made first from the wrong sign (by hand), then 7380 = 7770 - 7360 turns the sign over
+    s = repair.State({"7380": -704643, "7770": 2534725, "7360": 1830082, "7780": -1409286},
+                     {"7380": How.READ, "7770": How.READ, "7360": How.READ, "7780": How.RECONSTRUCTED},
+                     unsure={"7380"}, rests={"7780": {"7380"}}, before={"7780": (None, How.UNREADABLE)})
+    assert repair._check(s, "7380", [(1, "7770"), (-1, "7360")], True) is True
+    assert (s.values["7380"], s.how["7380"]) == (704643, "sign-fixed") and not s.unsure
+    assert (s.values["7780"], s.how["7780"]) == (None, "unreadable") and not s.rests and not s.edit_failures
+
+
+@pytest.mark.parametrize("v7198,claimed", [(177110, None), (177109, 24505505)])
+def test_a_lost_line_the_equations_disagree_on_stays_unknown(v7198, claimed):
+    """ocrtext-daily-seg-300035, by hand: 7060 lost; 7060 = 7040 + 7050 gives 24,505,505; 7190 =
+    7180 - 7060 with 7190 = 7198 + 7194 gives 26,682,614 - 2,177,110 = 24,505,504 (what was printed):
+    on that page (7198 = 7190 - 7194 fails as printed) nothing is claimed for 7060, with a finding.
+    Where the page foots (7198 177,109), both give 24,505,505 and it is made."""
+    from focusgen.extract.how import How
+    from focusgen.extract.reader import Obs
+    from focusgen.extract.repair import TEXT
+    cells = {"7040": Obs(24505489, How.READ), "7050": Obs(16, How.READ), "7060": Obs(None, How.UNREADABLE),
+             "7180": Obs(26682614, How.READ), "7190": Obs(2177109, How.READ), "7194": Obs(2000000, How.READ),
+             "7198": Obs(v7198, How.READ)}
+    st = _settled("daily-seg", cells, TEXT)
+    assert st.values["7060"] == claimed
+    if claimed is None:
+        assert any(f.where == "7060" and f.code == "unsettled" for f in st.findings)
+        assert st.values["7190"] is None            # (not confirmed by 7180 - 7060 either)
+    else:
+        assert st.how["7060"] == "reconstructed" and st.values["7190"] == 2177109
+
+
 # --- a whole FOCUS II ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("layout", ["leaders", "wrapped"])

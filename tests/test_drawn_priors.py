@@ -72,6 +72,11 @@ EXAMPLES = [
                                                       # 7600's amount claimed for 7500
     Spec("scan", "daily-seg", 20011, 240, "skew"),    # a boxed 7530 read "-7530." (a number): 7530, printed blank
                                                       # on a print that does not foot, claimed from its parts
+    # the form's arithmetic over what the readers saw (issue 22; tests/test_claims.py reproduces both by hand)
+    Spec("ocrtext", "daily-seg", 300035),       # 7060 lost on a print that does not foot (7198 = 7190 - 7194 fails):
+                                                # 7040 + 7050 and 7180 - (7198 + 7194) give two answers; one claimed
+    Spec("scan", "daily-seg", 20004, 200, "noise"),   # 7780 made from a 7380 of unsure sign, and that equation then
+                                                      # "settled" 7380's sign the wrong way (about 50 s to read)
 ]
 SAMPLE = sample(text=25, ocrtext=8, whole=2) + SCANS + EXAMPLES
 
@@ -79,8 +84,7 @@ SAMPLE = sample(text=25, ocrtext=8, whole=2) + SCANS + EXAMPLES
 KNOWN: dict[str, str] = {}
 # Fixed on the scans branch (issue 22), benchmark cases only (bench_drawn --quick; too slow for the
 # test run): whole-scan-focus-ii-40000-150dpi-clean (7770 read "7170", 7170 read on page 1 too: 7770's
-# amount claimed for 7170). Open (see the scans branch report): scan-daily-seg-20004-200dpi-noise (7780
-# made from a 7380 of unsure sign, and the same equation then "settles" 7380's sign) and
+# amount claimed for 7170). Open (see the scans branch report):
 # scan-focus-ii-20007-100dpi-stamp (a minus glued to the first digit at 100 dpi, lost by both readings).
 # Fixed on the extract branch (issue 22), kept in SCANS: 60001 (two flowing columns: read a column
 # after the other), 60002 (a stamp over most of 7315: a number with other ink in its cell is a

@@ -29,7 +29,12 @@ Order of work, from the surest evidence to the least:
 1. deduct lines read positive are negated (the form prints them in parentheses; OCR loses them);
 2. every sum or difference of the form is an equation: one with a single unknown is solved
    (reconstructed, or a candidate confirmed); one fully known is checked, and a value whose sign
-   was uncertain (an unbalanced parenthesis) is settled by the sign that makes it foot (sign-fixed);
+   was uncertain (an unbalanced parenthesis) is settled by the sign that makes it foot (sign-fixed).
+   A value made from an unsure sign is no witness for it: an equation it takes part in settles not
+   that sign, and it is undone when the sign stays unsure (or taken back and made again when
+   another equation turns the sign over). On a page that does not foot, a cell the equations give
+   two values, or one only from lines of a check that fails, is not made (_conflicts): left
+   unknown with a finding;
 3. orphan amounts (no code, no label) are placed only where exactly one order-preserving
    placement makes more of the form's relations hold than any other (code-lost);
 4. a formula's known value is read backwards (the early warning level's note: 7495 / 7490 names
@@ -203,15 +208,20 @@ def _sure(st: State, code: str) -> None:
             del st.rests[made], st.before[made]
 
 
+def _undo(st: State, codes) -> None:
+    """Values made from an unsure sign taken back: each cell as it was before it was made."""
+    for code in codes:
+        st.values[code], st.how[code] = st.before.pop(code)
+        del st.rests[code]
+        st.findings = [f for f in st.findings if not (f.where == code and f.code == Found.RECONSTRUCTED)]
+
+
 def _undo_unsettled(st: State) -> None:
     """A value made from a sign nothing settled is as unsure as that sign: it is undone."""
     for code, rests in sorted(st.rests.items()):
-        st.values[code], st.how[code] = st.before[code]
-        st.findings = [f for f in st.findings if not (f.where == code and f.code == Found.RECONSTRUCTED)]
         st.note(code, Found.UNSETTLED, f"made from line(s) {', '.join(sorted(rests))}, whose sign could not be "
                                    "settled: left unknown")
-    st.rests.clear()
-    st.before.clear()
+    _undo(st, sorted(st.rests))
 
 
 def fix_deduct_signs(report: Report, st: State) -> None:
@@ -239,7 +249,7 @@ def solve(report: Report, st: State, record_failures: bool = True) -> None:
             terms = [total] + [p for _, p in parts]
             unknown = [c for c in terms if st.term(c) is None]
             if not unknown:
-                _check(st, total, parts, record_failures)
+                changed |= _check(st, total, parts, record_failures)
             elif len(unknown) == 1:
                 changed |= _solve_one(report, st, total, parts, unknown[0])
         changed |= _derived(report, st)
@@ -314,15 +324,18 @@ def _given_without_parts(st: State, total: str, parts) -> bool:
     return st.values[total] not in (None, 0) and all(st.how[p] == How.BLANK for _, p in parts)
 
 
-def _check(st: State, total: str, parts, record: bool) -> None:
+def _check(st: State, total: str, parts, record: bool) -> bool:
     """A fully known equation: it holds (settling an uncertain sign), or it fails, and the failure
-    is the prior's finding. Nothing read is changed to make it foot (but an uncertain sign)."""
+    is the prior's finding. Nothing read is changed to make it foot (but an uncertain sign). A value
+    made from an unsure sign is no witness for it: an equation it takes part in settles not that
+    sign. A sign turned over takes back the values made from it (to be made again): returns whether
+    it did."""
     if _given_without_parts(st, total, parts):
         if total not in st.unchecked:
             st.unchecked.add(total)
             st.note(total, Found.UNCHECKED, f"line {total} is printed without its parts ({_describe(total, parts)} "
                                         "are empty): not checked")
-        return
+        return False
     given, computed = st.term(total), _sum(st, parts)
     terms = [total] + [p for _, p in parts]
     if given == computed:
@@ -333,21 +346,23 @@ def _check(st: State, total: str, parts, record: bool) -> None:
                 st.how[c] = How.SIGN_FIXED
                 st.note(c, Found.SIGN_FIXED, f"parenthesis unbalanced; the sign that makes line {total} "
                                          f"= {_describe(total, parts)} foot is kept")
-        return
+        return False
     # an uncertain sign that makes it foot
     for code in terms:
-        # (not a sign some value was made from: that value would no longer be the arithmetic's)
-        if code in st.unsure and not any(code in r for r in st.rests.values()):
+        if code in st.unsure and not any(code in st.rests.get(t, ()) for t in terms):
             st.values[code] = -st.values[code]
             if st.term(total) == _sum(st, parts):
+                made = sorted(m for m, r in st.rests.items() if code in r)
+                _undo(st, made)
                 _sure(st, code)
                 st.how[code] = How.SIGN_FIXED
                 st.note(code, Found.SIGN_FIXED, f"sign settled by line {total} = {_describe(total, parts)}")
-                return
+                return bool(made)
             st.values[code] = -st.values[code]
     if record and not any(f.where == total for f in st.edit_failures):
         st.failed(total, f"line {total} is {fmt_amount(given)} but {_describe(total, parts)} gives "
                          f"{fmt_amount(computed)} (difference {fmt_amount(given - computed)})")
+    return False
 
 
 def _ocr_alike(read: int, want: int) -> bool:

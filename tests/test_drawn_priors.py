@@ -53,6 +53,11 @@ EXAMPLES = [
                                                 # for 8660 on the code's row (no amount column there), and a cited
                                                 # "(7475)" made a column that turned "LINE 7" into 7380's amount
     Spec("text", "focus-ii", 350035),           # the note's "$20,000,000" on a wrapped label's row taken by 8700
+    Spec("text", "focus-ii", 350031),           # two listings side by side, a code lost in each (7650 left, 8620
+                                                # right): the left one's "B. Securities ... 323,446,898" placed by
+                                                # its label on 8620, between the right listing's coded neighbours
+    Spec("text", "focus-ii", 300003),           # reported with a line called blank where a number is printed (not
+                                                # reproduced at 2779289: kept as a guard)
     Spec("whole", "focus-ii", 320033),          # two listings side by side, codes before labels ("A. Cash" a word
                                                 # late): not read as columns, amounts taken across them
     Spec("scan", "daily-seg", 310001, 240, "clean"),  # "2,170,000   CR": the CR a wide gap away lost, claimed positive

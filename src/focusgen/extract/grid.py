@@ -672,7 +672,7 @@ class GridReader:
             self._put_state(out, open_code, Obs(None, How.UNREADABLE, where=r.where))
             out.orphans.append(Orphan(a.tok.value, a.tok.sign, a.tok.sign_sure, r.where, prev_row_index))
             return
-        code = self._by_label(out, cells, k, a.x0, prev_row_index, uncoded_only=False)
+        code = self._by_label(out, cells, k, a.x0, prev_row_index, uncoded_only=False, a=a)
         if code is not None:
             coded = self.report.lines[code].coded
             self._put(out, code, a, How.READ if not coded else How.CODE_LOST, r.where)
@@ -700,10 +700,14 @@ class GridReader:
         return None
 
     def _by_label(self, out: Reading, cells, k: int, x_end: float, prev_row_index: int,
-                  uncoded_only: bool) -> str | None:
+                  uncoded_only: bool, a: PTok | None = None) -> str | None:
         """The one line, among those between the coded rows around row k, whose label the row's
-        text (before x_end; with the row above when the label began there) is."""
+        text (before x_end; with the row above when the label began there) is. For an amount a, the
+        coded rows around it are those of its own listing too (two listings side by side: the
+        other listing's codes say nothing of where a line of this one lies)."""
         r = cells[k][0]
+        if a is not None:
+            prev_row_index = max(prev_row_index, self._listing_neighbour(cells, k, a, -1, prev_row_index))
         # the label's words: after the last code before it on the row (two listings side by side)
         x_start = max((c.tok and c.x1 for c, _, _ in cells[k][1] if c.x1 <= x_end), default=-1e9)
         label = _norm(" ".join(w.text for w in r.words if x_start <= w.x0 and w.x1 <= x_end + 0.5 and
@@ -725,6 +729,8 @@ class GridReader:
                 nxt = min(found)
                 break
         hi = nxt if nxt is not None else len(self.form.rows)
+        if a is not None:
+            hi = min(hi, self._listing_neighbour(cells, k, a, 1, len(self.form.rows)))
         for text in reversed(labels):        # the wrapped label first, then this row's alone
             if len(text) < 3:
                 continue
@@ -738,6 +744,19 @@ class GridReader:
                     return None
                 return code
         return None
+
+    def _listing_neighbour(self, cells, k: int, a: PTok, step: int, default: int) -> int:
+        """The form's row of the nearest coded line above (step -1) or below (+1) row k in the
+        listing of amount a (a code in another listing, side by side, is passed over); default
+        when there is none."""
+        for j in range(k + step, len(cells) if step > 0 else -1, step):
+            r2 = cells[j][0]
+            found = [self.form.row_of_code[c.tok.code] for c, _, _ in cells[j][1]
+                     if c.tok.code not in self.text_codes and c.tok.code in self.form.row_of_code
+                     and not (r2.page == cells[k][0].page and self._other_listing(r2, c, a.x0, a.x1))]
+            if found:
+                return max(found) if step < 0 else min(found)
+        return default
 
     def _name(self, r: Row, c: PTok, out: Reading) -> None:
         words = [w.text for w in r.words if w.x0 > 0]

@@ -262,7 +262,7 @@ class GridReader:
         if marks:
             rows = _with_marks(rows, marks)
         self.firm = _firm(rows)
-        rows = _drop_furniture(rows)
+        rows = _drop_furniture(rows, ocr)
         start = next((i for i, r in enumerate(rows) if self._starts(r)), len(rows))
         rows = rows[start:]
         columns = self.columns = find_columns(rows)
@@ -546,6 +546,9 @@ class GridReader:
                 # a gap: on a scan, rows the reading lost may lie between; a number past them
                 # before the next code may end this label, so the cell is not known empty
                 return (None, None, False) if self.ocr and self._number_past(cells, nb, step, r.h) else None
+            if not self.ocr and self._beside(r2, c):
+                last_y = r2.y
+                continue            # a row of the listing beside (a title there): not the label's
             continues = self._continues(r2, code)
             if not continues and self._form_caption(r2):
                 # a title or heading: the label does not run past it; an amount on it is someone's,
@@ -558,9 +561,47 @@ class GridReader:
                 if step < 0 and self._above_is_open(cells, nb, pitch):
                     return (None, None, False)   # the amount may end the label of the empty cell above
                 return (mine[0], left2, label_ok and len(mine) == 1)
-            if self._column_debris(r2, c):
-                return (None, None, False)      # something unreadable in the amount column below
+            if self._column_debris(r2, c) or self._stray_number(r2, c):
+                # something unreadable in the amount column below, or a number in no column set
+                # apart from the label's words (an amount column the page has no other amount in)
+                return (None, None, False)
         return None
+
+    def _beside(self, r: Row, c: PTok) -> bool:
+        """Row r holds words of another listing than code c's only (two listings side by side): all
+        its words lie on the far side of an amount column from the code, and that side shows a
+        code's place of its own on the page (a single listing's two amount columns have none)."""
+        if not r.words or r.toks and any(t.kind in ("amount", "code") and t.real for t in r.toks):
+            return False
+        places = self.code_xs.get((r.page, r.col), ())
+        tol = 1.5 * r.h
+        lo, hi = min(w.x0 for w in r.words), max(w.x1 for w in r.words)
+        for col in self.columns:
+            # the other listing's codes stand among its labels' words (a single listing's inner
+            # codes, Daily Seg "... [8710] amount", stand past them)
+            if col < c.x0 and hi <= col + tol and any(x < col - tol and x <= hi for x in places):
+                return True
+            if col > c.x1 and lo >= col - tol and any(x > col + tol and x >= lo - 2 * tol for x in places):
+                return True
+        return False
+
+    def _stray_number(self, r: Row, c: PTok) -> bool:
+        """A number on row r, in the listing of code c, that is money (separators, a "$", CR or DR)
+        or stands two row heights or more past the words before it (no label text, "line 6", nor an
+        item's number first on its row)."""
+        for t in r.toks:
+            if t.kind != "amount" or self._other_listing(r, c, t.x0, t.x1):
+                continue
+            if t.real:
+                return True
+            word = next((w for w in r.words if w.x0 <= t.x0 + 0.5 and t.x1 <= w.x1 + 0.5), None)
+            if word is None or not re.fullmatch(r"[-($]*\d[\d,.]*\)?", word.text) or \
+                    re.fullmatch(r"\(?\d{1,2}[.)]", word.text):
+                continue                    # a piece of a word ("06:14:09", "RGL-214"), an item's number ("3.")
+            before = [w.x1 for w in r.words if w.x1 <= word.x0 + 0.5 and w.text.strip() not in ("$", "|")]
+            if before and word.x0 - max(before) >= 2 * r.h:   # (first on its row: an item's number, "12.")
+                return True
+        return False
 
     def _in_column(self, a: PTok, h: float) -> bool:
         """The amount stands in an amount column (or none was found): a number elsewhere (a note's

@@ -58,6 +58,9 @@ EXAMPLES = [
                                                 # its label on 8620, between the right listing's coded neighbours
     Spec("text", "focus-ii", 300003),           # reported with a line called blank where a number is printed (not
                                                 # reproduced at 2779289: kept as a guard)
+    Spec("text", "focus-ii", 25),               # two listings side by side, codes before amounts: the right one's
+                                                # "$ 58,396" (its code 7680 lost) taken by the left one's 7210 on
+                                                # the same row, past the right listing's codes
     Spec("text", "daily-seg", 360068),          # statements printed alike: 7045's wrapped label's last row
                                                 # ("gross amount .... 114,102") at the same height on each page,
                                                 # dropped as a run head: 7045 called blank

@@ -270,7 +270,7 @@ class GridReader:
         if ocr:
             hemmed(rows, columns)
             credit_marks(rows)
-        side = amount_side(rows)
+        side = self.side = amount_side(rows)
         self.code_xs: dict[tuple, list[float]] = {}        # where codes stand, per page (and column)
         for r in rows:
             for t in r.toks:
@@ -461,8 +461,10 @@ class GridReader:
                 hi = amount_idx[n + 1] if n + 1 < len(amount_idx) else len(toks)
                 seg = range(ci + 1, hi)
                 ordered = list(seg)
+            # (not past another listing's codes: the listing beside may have lost the code of its amount)
             amount = next((toks[i] for i in ordered if toks[i].kind == "amount" and toks[i].real and i not in used
-                           and self._in_column(toks[i], r.h)), None)
+                           and self._in_column(toks[i], r.h)
+                           and not self._other_listing(r, toks[ci], toks[i].x0, toks[i].x1)), None)
             if amount is not None:
                 used.add(toks.index(amount))
             if side == "before":
@@ -788,13 +790,24 @@ class GridReader:
 
     def _listing_neighbour(self, cells, k: int, a: PTok, step: int, default: int) -> int:
         """The form's row of the nearest coded line above (step -1) or below (+1) row k in the
-        listing of amount a (a code in another listing, side by side, is passed over); default
-        when there is none."""
+        listing of amount a, on its page: the lines whose codes stand where the code nearest the
+        amount on the amount's side of codes does (the code of a line of another listing, side by
+        side, is passed over); default when there is none."""
+        r = cells[k][0]
+        places = self.code_xs.get((r.page, r.col), ())
+        if self.side == "before":
+            near = min((x for x in places if x >= a.x1), default=None)
+        else:
+            near = max((x for x in places if x <= a.x0), default=None)
+        if near is None:
+            return default
         for j in range(k + step, len(cells) if step > 0 else -1, step):
             r2 = cells[j][0]
+            if r2.page != r.page or r2.col != r.col:
+                return default
             found = [self.form.row_of_code[c.tok.code] for c, _, _ in cells[j][1]
                      if c.tok.code not in self.text_codes and c.tok.code in self.form.row_of_code
-                     and not (r2.page == cells[k][0].page and self._other_listing(r2, c, a.x0, a.x1))]
+                     and abs((c.x0 + c.x1) / 2 - near) <= 2 * r.h]
             if found:
                 return max(found) if step < 0 else min(found)
         return default

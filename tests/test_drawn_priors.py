@@ -61,6 +61,9 @@ EXAMPLES = [
     Spec("text", "focus-ii", 25),               # two listings side by side, codes before amounts: the right one's
                                                 # "$ 58,396" (its code 7680 lost) taken by the left one's 7210 on
                                                 # the same row, past the right listing's codes
+    Spec("whole", "focus-ii", 360067),          # the same class in one listing: 7620's total (its code lost) in
+                                                # the outer column, past where 7570's code stands, on 7615's row:
+                                                # taken by 7615 (printed blank)
     Spec("text", "daily-seg", 360068),          # statements printed alike: 7045's wrapped label's last row
                                                 # ("gross amount .... 114,102") at the same height on each page,
                                                 # dropped as a run head: 7045 called blank

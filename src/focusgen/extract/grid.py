@@ -777,11 +777,16 @@ class GridReader:
         for text in reversed(labels):        # the wrapped label first, then this row's alone
             if len(text) < 3:
                 continue
-            candidates = sorted(((_similar(text, info.key), code)
+            # every line in the range is a rival, those already given a value too (a label two
+            # statements print alike, with no code around to tell them apart, is neither's)
+            candidates = sorted(((_similar(text, info.key), code not in out.values or out.values[code].value is None,
+                                  code)
                                  for info in self.form.rows[prev_row_index + 1:hi] if len(info.key) >= 3
-                                 for code in info.amount_codes
-                                 if not (code in out.values and out.values[code].value is not None)), reverse=True)
-            if candidates and candidates[0][0] >= 0.8 and (len(candidates) == 1 or candidates[1][0] < candidates[0][0] - 0.1):
+                                 for code in info.amount_codes), reverse=True)
+            candidates = [(score, code) for score, free, code in candidates if free or score >= candidates[0][0] - 0.1]
+            if candidates and candidates[0][0] >= 0.8 and \
+                    (out.values.get(candidates[0][1]) is None or out.values[candidates[0][1]].value is None) and \
+                    (len(candidates) == 1 or candidates[1][0] < candidates[0][0] - 0.1):
                 code = candidates[0][1]
                 if uncoded_only and self.report.lines[code].coded:
                     return None

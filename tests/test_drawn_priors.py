@@ -53,6 +53,25 @@ EXAMPLES = [
                                                 # for 8660 on the code's row (no amount column there), and a cited
                                                 # "(7475)" made a column that turned "LINE 7" into 7380's amount
     Spec("text", "focus-ii", 350035),           # the note's "$20,000,000" on a wrapped label's row taken by 8700
+    Spec("text", "focus-ii", 350031),           # two listings side by side, a code lost in each (7650 left, 8620
+                                                # right): the left one's "B. Securities ... 323,446,898" placed by
+                                                # its label on 8620, between the right listing's coded neighbours
+    Spec("text", "focus-ii", 300003),           # reported with a line called blank where a number is printed (not
+                                                # reproduced at 2779289: kept as a guard)
+    Spec("text", "focus-ii", 25),               # two listings side by side, codes before amounts: the right one's
+                                                # "$ 58,396" (its code 7680 lost) taken by the left one's 7210 on
+                                                # the same row, past the right listing's codes
+    Spec("whole", "focus-ii", 360067),          # the same class in one listing: 7620's total (its code lost) in
+                                                # the outer column, past where 7570's code stands, on 7615's row:
+                                                # taken by 7615 (printed blank)
+    Spec("text", "daily-seg", 360068),          # statements printed alike: 7045's wrapped label's last row
+                                                # ("gross amount .... 114,102") at the same height on each page,
+                                                # dropped as a run head: 7045 called blank
+    Spec("text", "daily-seg", 26),              # "GROSS AMOUNT   $ 296" on 8560's wrapped label's last row, in an
+                                                # inner column no coded row shows (no column found): called blank
+    Spec("text", "focus-ii", 350015),           # two listings side by side: the left one's title ("SEGREGATION
+                                                # REQUIREMENTS ...") between 7032's code and its label's last
+                                                # row ended the search: 7032 called blank, 33,452,033 printed
     Spec("whole", "focus-ii", 320033),          # two listings side by side, codes before labels ("A. Cash" a word
                                                 # late): not read as columns, amounts taken across them
     Spec("scan", "daily-seg", 310001, 240, "clean"),  # "2,170,000   CR": the CR a wide gap away lost, claimed positive

@@ -262,7 +262,7 @@ class GridReader:
         if marks:
             rows = _with_marks(rows, marks)
         self.firm = _firm(rows)
-        rows = _drop_furniture(rows)
+        rows = _drop_furniture(rows, ocr)
         start = next((i for i, r in enumerate(rows) if self._starts(r)), len(rows))
         rows = rows[start:]
         columns = self.columns = find_columns(rows)
@@ -270,7 +270,7 @@ class GridReader:
         if ocr:
             hemmed(rows, columns)
             credit_marks(rows)
-        side = amount_side(rows)
+        side = self.side = amount_side(rows)
         self.code_xs: dict[tuple, list[float]] = {}        # where codes stand, per page (and column)
         for r in rows:
             for t in r.toks:
@@ -461,8 +461,10 @@ class GridReader:
                 hi = amount_idx[n + 1] if n + 1 < len(amount_idx) else len(toks)
                 seg = range(ci + 1, hi)
                 ordered = list(seg)
+            # (not past another listing's codes: the listing beside may have lost the code of its amount)
             amount = next((toks[i] for i in ordered if toks[i].kind == "amount" and toks[i].real and i not in used
-                           and self._in_column(toks[i], r.h)), None)
+                           and self._in_column(toks[i], r.h)
+                           and not self._other_listing(r, toks[ci], toks[i].x0, toks[i].x1)), None)
             if amount is not None:
                 used.add(toks.index(amount))
             if side == "before":
@@ -546,6 +548,9 @@ class GridReader:
                 # a gap: on a scan, rows the reading lost may lie between; a number past them
                 # before the next code may end this label, so the cell is not known empty
                 return (None, None, False) if self.ocr and self._number_past(cells, nb, step, r.h) else None
+            if not self.ocr and self._beside(r2, c):
+                last_y = r2.y
+                continue            # a row of the listing beside (a title there): not the label's
             continues = self._continues(r2, code)
             if not continues and self._form_caption(r2):
                 # a title or heading: the label does not run past it; an amount on it is someone's,
@@ -558,9 +563,47 @@ class GridReader:
                 if step < 0 and self._above_is_open(cells, nb, pitch):
                     return (None, None, False)   # the amount may end the label of the empty cell above
                 return (mine[0], left2, label_ok and len(mine) == 1)
-            if self._column_debris(r2, c):
-                return (None, None, False)      # something unreadable in the amount column below
+            if self._column_debris(r2, c) or self._stray_number(r2, c):
+                # something unreadable in the amount column below, or a number in no column set
+                # apart from the label's words (an amount column the page has no other amount in)
+                return (None, None, False)
         return None
+
+    def _beside(self, r: Row, c: PTok) -> bool:
+        """Row r holds words of another listing than code c's only (two listings side by side): all
+        its words lie on the far side of an amount column from the code, and that side shows a
+        code's place of its own on the page (a single listing's two amount columns have none)."""
+        if not r.words or r.toks and any(t.kind in ("amount", "code") and t.real for t in r.toks):
+            return False
+        places = self.code_xs.get((r.page, r.col), ())
+        tol = 1.5 * r.h
+        lo, hi = min(w.x0 for w in r.words), max(w.x1 for w in r.words)
+        for col in self.columns:
+            # the other listing's codes stand among its labels' words (a single listing's inner
+            # codes, Daily Seg "... [8710] amount", stand past them)
+            if col < c.x0 and hi <= col + tol and any(x < col - tol and x <= hi for x in places):
+                return True
+            if col > c.x1 and lo >= col - tol and any(x > col + tol and x >= lo - 2 * tol for x in places):
+                return True
+        return False
+
+    def _stray_number(self, r: Row, c: PTok) -> bool:
+        """A number on row r, in the listing of code c, that is money (separators, a "$", CR or DR)
+        or stands two row heights or more past the words before it (no label text, "line 6", nor an
+        item's number first on its row)."""
+        for t in r.toks:
+            if t.kind != "amount" or self._other_listing(r, c, t.x0, t.x1):
+                continue
+            if t.real:
+                return True
+            word = next((w for w in r.words if w.x0 <= t.x0 + 0.5 and t.x1 <= w.x1 + 0.5), None)
+            if word is None or not re.fullmatch(r"[-($]*\d[\d,.]*\)?", word.text) or \
+                    re.fullmatch(r"\(?\d{1,2}[.)]", word.text):
+                continue                    # a piece of a word ("06:14:09", "RGL-214"), an item's number ("3.")
+            before = [w.x1 for w in r.words if w.x1 <= word.x0 + 0.5 and w.text.strip() not in ("$", "|")]
+            if before and word.x0 - max(before) >= 2 * r.h:   # (first on its row: an item's number, "12.")
+                return True
+        return False
 
     def _in_column(self, a: PTok, h: float) -> bool:
         """The amount stands in an amount column (or none was found): a number elsewhere (a note's
@@ -672,7 +715,7 @@ class GridReader:
             self._put_state(out, open_code, Obs(None, How.UNREADABLE, where=r.where))
             out.orphans.append(Orphan(a.tok.value, a.tok.sign, a.tok.sign_sure, r.where, prev_row_index))
             return
-        code = self._by_label(out, cells, k, a.x0, prev_row_index, uncoded_only=False)
+        code = self._by_label(out, cells, k, a.x0, prev_row_index, uncoded_only=False, a=a)
         if code is not None:
             coded = self.report.lines[code].coded
             self._put(out, code, a, How.READ if not coded else How.CODE_LOST, r.where)
@@ -700,10 +743,14 @@ class GridReader:
         return None
 
     def _by_label(self, out: Reading, cells, k: int, x_end: float, prev_row_index: int,
-                  uncoded_only: bool) -> str | None:
+                  uncoded_only: bool, a: PTok | None = None) -> str | None:
         """The one line, among those between the coded rows around row k, whose label the row's
-        text (before x_end; with the row above when the label began there) is."""
+        text (before x_end; with the row above when the label began there) is. For an amount a, the
+        coded rows around it are those of its own listing too (two listings side by side: the
+        other listing's codes say nothing of where a line of this one lies)."""
         r = cells[k][0]
+        if a is not None:
+            prev_row_index = max(prev_row_index, self._listing_neighbour(cells, k, a, -1, prev_row_index))
         # the label's words: after the last code before it on the row (two listings side by side)
         x_start = max((c.tok and c.x1 for c, _, _ in cells[k][1] if c.x1 <= x_end), default=-1e9)
         label = _norm(" ".join(w.text for w in r.words if x_start <= w.x0 and w.x1 <= x_end + 0.5 and
@@ -725,19 +772,50 @@ class GridReader:
                 nxt = min(found)
                 break
         hi = nxt if nxt is not None else len(self.form.rows)
+        if a is not None:
+            hi = min(hi, self._listing_neighbour(cells, k, a, 1, len(self.form.rows)))
         for text in reversed(labels):        # the wrapped label first, then this row's alone
             if len(text) < 3:
                 continue
-            candidates = sorted(((_similar(text, info.key), code)
+            # every line in the range is a rival, those already given a value too (a label two
+            # statements print alike, with no code around to tell them apart, is neither's)
+            candidates = sorted(((_similar(text, info.key), code not in out.values or out.values[code].value is None,
+                                  code)
                                  for info in self.form.rows[prev_row_index + 1:hi] if len(info.key) >= 3
-                                 for code in info.amount_codes
-                                 if not (code in out.values and out.values[code].value is not None)), reverse=True)
-            if candidates and candidates[0][0] >= 0.8 and (len(candidates) == 1 or candidates[1][0] < candidates[0][0] - 0.1):
+                                 for code in info.amount_codes), reverse=True)
+            candidates = [(score, code) for score, free, code in candidates if free or score >= candidates[0][0] - 0.1]
+            if candidates and candidates[0][0] >= 0.8 and \
+                    (out.values.get(candidates[0][1]) is None or out.values[candidates[0][1]].value is None) and \
+                    (len(candidates) == 1 or candidates[1][0] < candidates[0][0] - 0.1):
                 code = candidates[0][1]
                 if uncoded_only and self.report.lines[code].coded:
                     return None
                 return code
         return None
+
+    def _listing_neighbour(self, cells, k: int, a: PTok, step: int, default: int) -> int:
+        """The form's row of the nearest coded line above (step -1) or below (+1) row k in the
+        listing of amount a, on its page: the lines whose codes stand where the code nearest the
+        amount on the amount's side of codes does (the code of a line of another listing, side by
+        side, is passed over); default when there is none."""
+        r = cells[k][0]
+        places = self.code_xs.get((r.page, r.col), ())
+        if self.side == "before":
+            near = min((x for x in places if x >= a.x1), default=None)
+        else:
+            near = max((x for x in places if x <= a.x0), default=None)
+        if near is None:
+            return default
+        for j in range(k + step, len(cells) if step > 0 else -1, step):
+            r2 = cells[j][0]
+            if r2.page != r.page or r2.col != r.col:
+                return default
+            found = [self.form.row_of_code[c.tok.code] for c, _, _ in cells[j][1]
+                     if c.tok.code not in self.text_codes and c.tok.code in self.form.row_of_code
+                     and abs((c.x0 + c.x1) / 2 - near) <= 2 * r.h]
+            if found:
+                return max(found) if step < 0 else min(found)
+        return default
 
     def _name(self, r: Row, c: PTok, out: Reading) -> None:
         words = [w.text for w in r.words if w.x0 > 0]

@@ -271,16 +271,30 @@ def _with_marks(rows: list[Row], marks: list) -> list[Row]:
     return out
 
 
-def _drop_furniture(rows: list[Row]) -> list[Row]:
-    """Run heads and footers: a row whose text, digits aside, stands at the same height on at least
-    half the pages (two at least), and holds no line code; a short one ("RGL-223") only among the
-    first or last two rows of its page, and with no number of its own."""
+def _letters(key: str) -> str:
+    return key.split("|", 1)[0]
+
+
+def _drop_furniture(rows: list[Row], ocr: bool = False) -> list[Row]:
+    """Run heads and footers: a row whose text stands at the same height on at least half the pages
+    (two at least), and holds no line code and no money (a number with separators, a "$", CR or
+    DR); a short one ("RGL-223") only among the first or last two rows of its page, and with no
+    number of its own. The text is compared digits aside on a scan (OCR misreads them); on a text
+    layer with its numbers of three digits or more standing as words (a page's number, "RGL-214",
+    a time aside): statements printed alike put a wrapped label's last row ("gross amount ....
+    114102") at the same height on each page, and its amount is no furniture."""
     pages = {r.page for r in rows}
     if len(pages) < 2:
         return rows
 
     def key(r: Row) -> tuple[str, int]:
-        return re.sub(r"[^a-z]", "", r.text.lower()), round(r.y / 4)
+        numbers = [] if ocr else \
+            [d for d in (re.sub(r"\D", "", w.text) for w in r.words
+                         if re.fullmatch(r"[-($]*\d[\d,.]*\)?", w.text)) if len(d) >= 3]
+        return re.sub(r"[^a-z]", "", r.text.lower()) + "|" + ",".join(numbers), round(r.y / 4)
+
+    def money(r: Row) -> bool:
+        return any(t.kind == "amount" and (t.tok.grouped or t.tok.marked) for t in r.toks)
 
     seen: dict[tuple, set] = {}
     for r in rows:
@@ -295,10 +309,10 @@ def _drop_furniture(rows: list[Row]) -> list[Row]:
     def edge(r: Row) -> bool:
         # short rows ("A. Cash 0") repeat on every statement's page: furniture is longer than that,
         # or a page's head or foot with no number in it
-        return (r.index <= 2 or r.index >= last[r.page] - 1) and len(key(r)[0]) >= 2 \
+        return (r.index <= 2 or r.index >= last[r.page] - 1) and len(_letters(key(r)[0])) >= 2 \
             and not any(t.kind in ("amount", "code") for t in r.toks)
-    return [r for r in rows if any(t.kind == "code" for t in r.toks) or (len(key(r)[0]) < 10 and not edge(r))
-            or len(seen.get(key(r), ())) < need]
+    return [r for r in rows if any(t.kind == "code" for t in r.toks) or money(r)
+            or (len(_letters(key(r)[0])) < 10 and not edge(r)) or len(seen.get(key(r), ())) < need]
 
 
 def _row_text(row: Row, ocr: bool, codes: frozenset[str]) -> tuple[set, set, set]:

@@ -109,6 +109,24 @@ def _equations(report: Report) -> list[tuple[str, list[tuple[int, str]]]]:
     return eqs
 
 
+def _terms(total: str, parts) -> list[str]:
+    """An equation's lines: its total, then its parts."""
+    return [total] + [p for _, p in parts]
+
+
+def _gives(term, total: str, parts, u: str) -> int:
+    """What equation total = sum(coef x part) gives its term u from the others' values (term(code))."""
+    if u == total:
+        return sum(k * term(p) for k, p in parts)
+    coef = next(k for k, p in parts if p == u)
+    return (term(total) - sum(k * term(p) for k, p in parts if p != u)) * coef
+
+
+def _foots(term, total: str, parts) -> bool:
+    """Whether the values term(code) satisfy equation total = sum(coef x part)."""
+    return term(total) == sum(k * term(p) for k, p in parts)
+
+
 def initial_state(report: Report, reading: Reading, doubted: dict[str, str] | None = None) -> State:
     values: dict[str, int | None] = {}
     how: dict[str, str] = {}
@@ -246,8 +264,7 @@ def solve(report: Report, st: State, record_failures: bool = True) -> None:
         changed = False
         st.conflicted = _conflicts(st, eqs)
         for total, parts in eqs:
-            terms = [total] + [p for _, p in parts]
-            unknown = [c for c in terms if st.term(c) is None]
+            unknown = [c for c in _terms(total, parts) if st.term(c) is None]
             if not unknown:
                 changed |= _check(st, total, parts, record_failures)
             elif len(unknown) == 1:
@@ -261,10 +278,7 @@ def _one_value(term, part, total: str, parts, u: str) -> int | None:
     total no known 0); None when it gives nothing."""
     if u != total and part(total) is None or not any(part(p) is not None for _, p in parts if p != u):
         return None
-    if u == total:
-        return sum(k * term(p) for k, p in parts)
-    coef = next(k for k, p in parts if p == u)
-    return (term(total) - sum(k * term(p) for k, p in parts if p != u)) * coef
+    return _gives(term, total, parts, u)
 
 
 def _conflicts(st: State, eqs) -> dict[str, set[int]]:
@@ -282,9 +296,9 @@ def _conflicts(st: State, eqs) -> dict[str, set[int]]:
     part = {c: term[c] if st.how[c] != How.BLANK else None for c in st.values}
     disputed: set[str] = set()
     for total, parts in eqs:
-        terms = [total] + [p for _, p in parts]
+        terms = _terms(total, parts)
         if all(term[c] is not None for c in terms) and not _given_without_parts(st, total, parts) \
-                and term[total] != sum(k * term[p] for k, p in parts):
+                and not _foots(term.get, total, parts):
             disputed.update(terms)
     given: dict[str, set[int]] = {}
     deps: dict[str, set[str]] = {}
@@ -293,12 +307,11 @@ def _conflicts(st: State, eqs) -> dict[str, set[int]]:
         made = False
         found: dict[str, set[int]] = {}
         for total, parts in eqs:
-            unknown = [c for c in [total] + [p for _, p in parts] if term[c] is None]
+            unknown = [c for c in _terms(total, parts) if term[c] is None]
             if len(unknown) == 1 and (v := _one_value(term.get, part.get, total, parts, unknown[0])) is not None:
                 u = unknown[0]
                 found.setdefault(u, set()).add(v)
-                deps.setdefault(u, set()).update(*({c} | deps.get(c, set()) for c in [total] + [p for _, p in parts]
-                                                   if c != u))
+                deps.setdefault(u, set()).update(*({c} | deps.get(c, set()) for c in _terms(total, parts) if c != u))
         for u, vals in found.items():
             given[u] = given.get(u, set()) | vals
             if len(given[u]) == 1:
@@ -306,9 +319,9 @@ def _conflicts(st: State, eqs) -> dict[str, set[int]]:
                 made = True
     bad = {u for u, vals in given.items() if len(vals) > 1 or deps[u] & disputed}
     for total, parts in eqs:
-        terms = [total] + [p for _, p in parts]
+        terms = _terms(total, parts)
         if set(terms) & set(given) and all(term[c] is not None for c in terms) \
-                and not _given_without_parts(st, total, parts) and term[total] != sum(k * term[p] for k, p in parts):
+                and not _given_without_parts(st, total, parts) and not _foots(term.get, total, parts):
             bad.update(c for c in terms if c in given)
     bad |= {u for u in given if deps.get(u, set()) & bad}
     return {u: given[u] for u in bad}
@@ -337,7 +350,7 @@ def _check(st: State, total: str, parts, record: bool) -> bool:
                                         "are empty): not checked")
         return False
     given, computed = st.term(total), _sum(st, parts)
-    terms = [total] + [p for _, p in parts]
+    terms = _terms(total, parts)
     if given == computed:
         for c in terms:
             # the total foots with this sign: settled, unless a term was made from it (no witness for it)
@@ -383,15 +396,9 @@ def _solve_one(report: Report, st: State, total: str, parts, unknown: str) -> bo
     """The one unknown value of an equation. Its row found empty and the arithmetic giving 0: blank.
     A candidate is tested with the page's values as an edit check counts them (empty cells as 0);
     a cell with nothing legible is filled only from known values (never from an empty cell)."""
-    others = [c for c in [total] + [p for _, p in parts] if c != unknown]
-
-    def value_with(term) -> int:
-        if unknown == total:
-            return sum(k * term(p) for k, p in parts)
-        coef = next(k for k, p in parts if p == unknown)
-        return (term(total) - sum(k * term(p) for k, p in parts if p != unknown)) * coef
-
-    if st.how[unknown] == How.MISSING and unknown in st.empty_rows and value_with(st.term) == 0 \
+    others = [c for c in _terms(total, parts) if c != unknown]
+    value = _gives(st.term, total, parts, unknown)
+    if st.how[unknown] == How.MISSING and unknown in st.empty_rows and value == 0 \
             and not _rests(st, others):
         # its row was found with nothing on it, and the arithmetic agrees: blank
         st.how[unknown] = How.BLANK
@@ -403,14 +410,13 @@ def _solve_one(report: Report, st: State, total: str, parts, unknown: str) -> bo
         if unknown == total and all(st.how[p] == How.BLANK for _, p in parts):
             return False              # a total printed without its parts: nothing confirms it
         uses_blank = any(st.part(c) is None for c in others)
-        return _made(report, st, unknown, others, value_with(st.term), why, confirm_only=uses_blank)
+        return _made(report, st, unknown, others, value, why, confirm_only=uses_blank)
     if unknown != total and st.part(total) is None:
         return False                  # an empty total is no known 0 for its parts
     if not any(st.part(p) is not None for _, p in parts if p != unknown):
         return False                  # empty parts beside no printed one say nothing: nothing is made
     blanks = [c for c in others if st.part(c) is None]
-    return _made(report, st, unknown, others, value_with(st.term),
-                 why + (f" (empty {', '.join(blanks)} as 0)" if blanks else ""))
+    return _made(report, st, unknown, others, value, why + (f" (empty {', '.join(blanks)} as 0)" if blanks else ""))
 
 
 def evaluate(f, st: State) -> int | None:
@@ -616,11 +622,10 @@ def confirm_footing(report: Report, st: State, unsure_row: set[str]) -> None:
     while changed:
         changed = False
         for total, parts in _equations(report):
-            terms = [total] + [p for _, p in parts]
-            vals = [seen(c) for c in terms]
+            terms = _terms(total, parts)
             pending = [c for c in terms if st.values[c] is None and c in st.candidates]
-            if not pending or None in vals or unsure_row & set(pending) or _given_without_parts(st, total, parts) or \
-                    vals[0] != sum(k * seen(p) for k, p in parts):
+            if not pending or None in [seen(c) for c in terms] or unsure_row & set(pending) \
+                    or _given_without_parts(st, total, parts) or not _foots(seen, total, parts):
                 continue
             for c in pending:
                 st.values[c], st.how[c] = st.candidates[c], How.REPAIRED

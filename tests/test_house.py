@@ -27,7 +27,7 @@ BASE = {"problems", "money", "settings", "resources", "__init__", "calendar"}
 FLOORS = {
     "problems": set(), "money": {"problems"}, "settings": set(), "resources": set(), "__init__": set(),
     "calendar": set(),
-    "form": {"money", "calendar"},
+    "form": {"money", "calendar", "resources"},
     "inputs": {"form", "problems", "money", "calendar"},
     "report": {"form", "inputs", "problems", "money", "__init__", "calendar"},
     "extract": {"form", "report", "inputs", "problems", "money"},

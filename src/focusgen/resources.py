@@ -26,6 +26,18 @@ ASSETS = TEMPLATES / "assets"
 FONTS = ASSETS / "fonts"
 
 
+def made_copy(path: Path, head_of) -> str | None:
+    """A file made from others and shipped beside them (a form definition's parsed copy, the compiled
+    filing template): its body, when its first line is head_of(body), the line naming what it was made
+    from as those are now; None when it is missing, unreadable, stale or edited (the caller makes the
+    thing again from its sources)."""
+    try:
+        head, newline, body = path.read_bytes().decode("utf-8").partition("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return body if newline and head + newline == head_of(body) else None
+
+
 def use_bundled_fonts() -> None:
     """Points fontconfig at the bundled fonts alone (assets/fonts.conf), so no system font is ever used.
     The one place that sets it: render/engine.py calls it before WeasyPrint (and so Pango and

@@ -13,9 +13,10 @@ formula.py (the one table of formula operators: evaluation, description, explana
 Beside each YAML file, its parsed copy (<file>.yaml.json, made by tests/formmake.py): what PyYAML parses,
 read at start-up without PyYAML's constructor, used only while it names the YAML's bytes.
 
-May import: money (rates and formatting of formulas), calendar (to read a report's date rules) and the
-standard library, nothing else of focusgen: every other package reads the form, the form reads no other
-package.
+May import: money (rates and formatting of formulas), calendar (to read a report's date rules),
+resources (a file made from others and shipped beside them: the definitions' parsed copies) and the
+standard library, nothing else of focusgen: every other package reads the form, the form reads no
+other package.
 
 To add a form revision: a file in revisions/ (revisions/<definition>/ for a definition other than
 cftc.yaml) with `revision`, `effective: {from, to}` and only what changes (`set:` a partial tree, `lines:`

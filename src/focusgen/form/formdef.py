@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from ..calendar import DueRule, Schedule, ScheduleError
+from ..resources import made_copy
 from .formula import OPS, FormulaError
 
 
@@ -762,12 +763,12 @@ def _decoded(obj: dict):
 def _parsed_copy(path: Path, data: bytes):
     """The shipped parsed copy of a definition file, if it is this file's; None otherwise."""
     import json
+    body = made_copy(path.with_name(path.name + ".json"), lambda body: parsed_copy_head(data, body))
+    if body is None:
+        return None
     try:
-        head, newline, body = path.with_name(path.name + ".json").read_bytes().decode("utf-8").partition("\n")
-        if not newline or head + newline != parsed_copy_head(data, body):
-            return None
         return json.loads(body, object_hook=_decoded)
-    except (OSError, ValueError, TypeError, KeyError, RecursionError):
+    except (ValueError, TypeError, KeyError, RecursionError):
         return None
 
 

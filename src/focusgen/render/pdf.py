@@ -33,7 +33,7 @@ from .fit import Box, fit, nfc
 from .slots import KINDS, Value
 from ..money import fmt_amount
 from ..report.model import Filing
-from ..resources import TEMPLATES
+from ..resources import TEMPLATES, made_copy
 
 CONTENT = 532.8        # pt: the width between the page margins of filing.css (Letter, 0.55in each side)
 TEMPLATE = "filing.html.j2"
@@ -90,10 +90,10 @@ def _template():
     env = _environment()
     try:
         source = (TEMPLATES / TEMPLATE).read_bytes()
-        head, newline, code = COMPILED.read_bytes().decode("utf-8").partition("\n")
-    except (OSError, UnicodeDecodeError):
+    except OSError:
         return env.get_template(TEMPLATE)
-    if not newline or head + newline != _compiled_head(env, source, code):
+    code = made_copy(COMPILED, lambda code: _compiled_head(env, source, code))
+    if code is None:
         return env.get_template(TEMPLATE)
     return env.template_class.from_code(env, compile(code, str(COMPILED), "exec"), env.make_globals(None))
 

@@ -337,12 +337,33 @@ def _entry(argv: list[str] | None) -> int:
             gc.enable()         # as it was (the tests run many builds in one process)
 
 
+def _load_compiled_core() -> None:
+    """pydantic's compiled core, loaded with Ctrl-C held back until it is in. Its initialisation imports
+    datetime's C API; a KeyboardInterrupt raised there makes it panic (a Rust panic, a traceback and status 1)
+    instead of ending as Ctrl-C ends (130). Held, the key takes effect the moment the load is done."""
+    import signal
+    import threading
+    if "pydantic_core" in sys.modules or threading.current_thread() is not threading.main_thread() \
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        import pydantic_core  # noqa: F401 - loaded already, or Ctrl-C is not Python's to raise here
+        return
+    pressed: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
+    try:
+        import pydantic_core  # noqa: F401,F811
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if pressed:
+        raise KeyboardInterrupt
+
+
 def _main(args: argparse.Namespace, out: Console, err: Console) -> int:
     from .settings import Settings
     # the run's options, in one object passed down to build() and every batch worker
     args.settings = Settings.from_environment(allow_outside_paths=getattr(args, "allow_outside_paths", False),
                                               layout_cache=False if getattr(args, "no_cache", False) else None)
     try:
+        _load_compiled_core()
         return _dispatch(args, out, err)
     except KeyboardInterrupt:
         # a single build writes its set whole or not at all, so nothing is half-written

@@ -228,6 +228,36 @@ def test_a_number_is_read_only_when_two_witnesses_agree():
     assert not witnessed([dataclasses.replace(w, text="253", alt="253", wit="968,253")], "253")
     # separators and $ are the witness's own confusions, not a disagreement
     assert witnessed([dataclasses.replace(w, wit="$40.164.174")], w.text)
+    assert witnessed([dataclasses.replace(w, wit="40164174")], w.text)
+
+
+def test_a_witness_that_saw_a_mark_inside_a_digit_witnesses_nothing():
+    """scan-daily-seg-60005 (fax, 200 dpi): 16,058 printed; the page reading 16,053 at the confidence
+    floor, Tesseract's crop 16,085, the witness "16,05.3": the digits agree, but the witness put a
+    separator where no print has one, a mark inside the last digit. Not a witness; not read."""
+    from focusgen.extract.rows import witnessed
+    from focusgen.extract.words import Word
+    w = Word("16,053", 0, 0, 25, 9, conf=45, alt="16,085", alt_conf=9, wit="16,05.3", wit_conf=0.706, group=2)
+    assert not witnessed([w], "$ 16,053")
+    assert witnessed([dataclasses.replace(w, wit="16,053")], "$ 16,053")
+    assert witnessed([dataclasses.replace(w, wit="$16.053.")], "$ 16,053")
+    for odd in ("1,6053", "160,53,", "16,0,53"):
+        assert not witnessed([dataclasses.replace(w, wit=odd)], "$ 16,053"), odd
+
+
+def test_a_line_cited_by_its_number_is_no_amount():
+    """scan-daily-seg-310007 (photo, 120 dpi): "... (above) or line 6. [7360]   134,761,018", the page
+    reading lost the period and read "line" as "ime"; the 6 before the code was claimed as 7360's
+    amount. A number a label cites after the word line (and the list it ends) is never a cell's."""
+    from focusgen.extract.ocr import _all_codes
+    from focusgen.extract.tokens import tokenize
+    codes = _all_codes()
+    for text, amounts in [("or line 6. [7360]   134,761,018", ["134,761,018"]),
+                          ("or ime 6 [7360]   7", ["7"]),
+                          ("(add lines 4 and 5) [7360]", []),
+                          ("subtract lines 2, 3 and 4 from line 1 [7360] 12", ["12"]),
+                          ("Time 6 [7360]", ["6"])]:
+        assert [t.text for t in tokenize(text, codes) if t.kind == "amount"] == amounts, text
 
 
 def test_a_dash_for_nil_needs_tesseract_and_its_shape():

@@ -26,6 +26,17 @@ LOW_CONFIDENCE = 45          # an OCR word below this needs the arithmetic's con
 WITNESS_FLOOR = 0.50
 SHORT_FLOOR = 0.80           # for a number of one to three digits, which two misreads could share by chance
 _DASHES = ("-", "--", "—", "–")
+# A number as a print writes it, between its first and last digit: digits alone or grouped by threes
+# (either separator), then cents where the page reading has them too. A witness's reading with a
+# separator elsewhere ("16,05.3" for 16,058) saw a mark inside a digit: its digits agreeing is chance.
+_WELL_FORMED = r"(?:\d+|\d{1,3}(?:[,.]\d{3})+)"
+_CENTS = r"[.,]\d{2}"
+
+
+def _well_formed(wit: str, text: str) -> bool:
+    core = re.sub(r"^\D+|\D+$", "", wit)
+    cents = re.search(_CENTS + r"\D*$", text) is not None
+    return re.fullmatch(_WELL_FORMED + (f"(?:{_CENTS})?" if cents else ""), core) is not None
 
 
 def _digits(text: str | None) -> str:
@@ -65,6 +76,8 @@ def witnessed(words: list[Word], text: str) -> bool:
             and first.text in _DASHES
     digits = _digits(text)
     if not digits or _digits(first.wit) != digits:
+        return False
+    if not _well_formed(first.wit, text):
         return False
     if len(words) == 1:
         return _tesseract_saw(first, digits)

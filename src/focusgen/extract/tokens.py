@@ -31,6 +31,11 @@ _TOKEN = re.compile(r"""
   | (?P<junk>[^\sA-Za-z0-9$()\[\]:,.;'"&/%#-]+)                          # residue such as Ψ or _
 """, re.VERBOSE)
 
+# "or line 6. [7360]", "add lines 4 and 5": the number a label cites after the word line (as a scan may
+# give it: "ime", "Iine"), with the list it ends; never a cell's amount
+_CITES = re.compile(r"(?i)\b(?:lines?|[il1|]ines?|[l1|]?ime|lme)\s*"
+                    r"(?:\d{1,2}(?:\.?[A-Z])?\s*(?:,|and|&|or|plus|\+|-|to|through|thru)\s*)*$")
+
 _RUN_IN = re.compile(_TOKEN.pattern.replace(r"(?<![\w.,])(?P<amount>", r"(?<![\d.,])(?P<amount>"), re.VERBOSE)
 
 
@@ -134,6 +139,9 @@ def tokenize(line: str, codes: frozenset[str], ocr_text: bool = False) -> list[T
                 toks += [Tok("amount", m.group("s1"), m.start("s1"), value=int(m.group("s1")))]
         elif m.group("amount"):
             toks.append(_amount(m, codes))
+            if re.fullmatch(r"\d{1,2}\.?", m.group("amount").strip()) \
+                    and _CITES.search(line[max(0, m.start() - 48):m.start()]):
+                toks[-1] = Tok("noise", m.group(0), m.start())     # "line 6": a line cited by its number
             if ocr_text and re.match(r"[:;]\d", line[m.end():m.end() + 2]):
                 toks[-1] = Tok("noise", m.group(0), m.start())     # "$ 72:10": a code or a time, torn
         elif m.group("blank"):

@@ -68,7 +68,8 @@ log=$(mktemp)
 if .venv/bin/python -m pip show -q opencv-python-headless >/dev/null 2>&1; then
     .venv/bin/python -m pip uninstall -y -q opencv-python-headless opencv-python >/dev/null 2>&1 || true
 fi
-if ! .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}" >"$log" 2>&1; then
+# constraints.txt: the versions the tests were run with (a newer OpenCV or onnxruntime reads scans anew)
+if ! .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".${extras}" >"$log" 2>&1; then
     cat "$log" >&2
     echo "setup: pip install failed" >&2
     exit 1

@@ -76,3 +76,25 @@ def test_the_wheel_builds_every_output_outside_the_checkout(tmp_path, run):
     for ext in ("pdf", "txt"):
         assert (work / "out" / "sidr" / f"sidr-2017-12-26.{ext}").read_bytes() == \
             (tmp_path / "ref" / "sidr" / f"sidr-2017-12-26.{ext}").read_bytes()
+
+
+def test_setup_installs_the_tested_versions_of_every_dependency():
+    """constraints.txt (read by setup.sh) pins each dependency pyproject.toml names, runtime and test
+    alike, to one version inside its range: the README's commands install the set the tests passed with."""
+    import re
+    import tomllib
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = [Requirement(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]]
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            m = re.fullmatch(r"([A-Za-z0-9._-]+)==([A-Za-z0-9.+!-]+)", line.strip())
+            assert m, f"not an exact pin: {line!r}"
+            pins[canonicalize_name(m.group(1))] = m.group(2)
+    for req in wanted:
+        name = canonicalize_name(req.name)
+        assert name in pins, f"{req.name} is not pinned in constraints.txt"
+        assert req.specifier.contains(pins[name], prereleases=True), f"{req.name}=={pins[name]} is outside {req}"
+    assert "-c constraints.txt" in (ROOT / "setup.sh").read_text()

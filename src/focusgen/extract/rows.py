@@ -26,17 +26,22 @@ LOW_CONFIDENCE = 45          # an OCR word below this needs the arithmetic's con
 WITNESS_FLOOR = 0.50
 SHORT_FLOOR = 0.80           # for a number of one to three digits, which two misreads could share by chance
 _DASHES = ("-", "--", "—", "–")
-# A number as a print writes it, between its first and last digit: digits alone or grouped by threes
-# (either separator), then cents where the page reading has them too. A witness's reading with a
-# separator elsewhere ("16,05.3" for 16,058) saw a mark inside a digit: its digits agreeing is chance.
-_WELL_FORMED = r"(?:\d+|\d{1,3}(?:[,.]\d{3})+)"
-_CENTS = r"[.,]\d{2}"
 
 
+# A number as a print writes it: a separator only where thousands are grouped (3, 6, 9 ... digits
+# after it), or before cents where the page reading has them too. The witness often leaves a separator
+# out ("191.652393"); one it puts elsewhere ("16,05.3" for 16,058) marks a mark it saw inside a digit:
+# its digits agreeing is chance, not evidence.
 def _well_formed(wit: str, text: str) -> bool:
     core = re.sub(r"^\D+|\D+$", "", wit)
-    cents = re.search(_CENTS + r"\D*$", text) is not None
-    return re.fullmatch(_WELL_FORMED + (f"(?:{_CENTS})?" if cents else ""), core) is not None
+    cents = re.search(r"[.,]\d{2}\D*$", text) is not None
+    after = len(_digits(core))
+    for i, ch in enumerate(core):
+        if ch.isdigit():
+            after -= 1
+        elif not (after and (after % 3 == 0 or cents and after == 2 and not re.search(r"\D", core[i + 1:]))):
+            return False
+    return True
 
 
 def _digits(text: str | None) -> str:

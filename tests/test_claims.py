@@ -245,6 +245,18 @@ def test_a_witness_that_saw_a_mark_inside_a_digit_witnesses_nothing():
         assert not witnessed([dataclasses.replace(w, wit=odd)], "$ 16,053"), odd
 
 
+def test_a_number_led_by_zero_is_a_piece_never_read():
+    """ocrtext-focus-ii-340019: "board of trade669<tab>000000 CR [7325]" (-669,000,000 printed, split by
+    a tab): no print writes 000000 for an amount; it is the rest of a number, a candidate only."""
+    from focusgen.extract.ocr import _all_codes
+    from focusgen.extract.tokens import tokenize
+    for ocr_text in (True, False):
+        toks = [t for t in tokenize("foreign board of trade669\t000000 CR [7325]", _all_codes(), ocr_text)
+                if t.kind == "amount" and t.text.startswith("000000")]
+        assert toks and all(t.repaired for t in toks), ocr_text
+    assert not [t for t in tokenize("Cash 0 [7325]", _all_codes()) if t.repaired]
+
+
 def test_a_line_cited_by_its_number_is_no_amount():
     """scan-daily-seg-310007 (photo, 120 dpi): "... (above) or line 6. [7360]   134,761,018", the page
     reading lost the period and read "line" as "ime"; the 6 before the code was claimed as 7360's

@@ -155,9 +155,11 @@ def tokenize(line: str, codes: frozenset[str], ocr_text: bool = False) -> list[T
             toks[before].gap = skipped
         skipped = False
     for t in toks:
-        # a letter mended, or a group led by 0 ("-0,375": no print writes it; a digit misread)
+        # a letter mended, or a group led by 0 ("-0,375": no print writes it; a digit misread), or a
+        # number of three digits or more led by 0 ("000000 CR": the rest of a number split by a tab)
         if t.kind == "amount" and (any(t.start <= k < t.end for k in mended)
-                                   or ocr_text and re.match(r"[-($\s]*0[,.]\s?\d{3}", t.text)):
+                                   or ocr_text and re.match(r"[-($\s]*0[,.]\s?\d{3}", t.text)
+                                   or re.match(r"[-($\s]*0\d{2}", t.text)):
             t.repaired = t.damaged = True
     if ocr_text:
         toks = _join_digit_runs(toks, line, codes)

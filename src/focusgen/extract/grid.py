@@ -405,6 +405,8 @@ class GridReader:
         amount without a code placed by its label or left an orphan, and the rows of lines the form
         prints without a code found empty."""
         prev_row_index = -1
+        shown = {c.tok.code for _, pairs, _ in cells for c, _, _ in pairs}
+        lost = [c for c in self.report.amount_codes if self.report.lines[c].coded and c not in shown]
         for k, (r, pairs, left) in enumerate(cells):
             for c, a, debris in pairs:
                 code = c.tok.code
@@ -425,14 +427,16 @@ class GridReader:
                     self._put_state(out, code, Obs(None, How.BLANK, where=r.where))
             for a in left:
                 self._leftover(out, rows, cells, k, a, prev_row_index)
-            if not left and self.uncoded and not self._column_debris(r) and \
+            if not left and (self.uncoded or lost) and not self._column_debris(r) and \
                     not any(t.kind == "amount" and t.real and t.x0 >= max((c.x1 for c, _, _ in pairs), default=-1e9)
                             for t in r.toks):
-                # a line the form prints without a code, its row (or the row's last listing) found
-                # with nothing on it
-                code = self._by_label(out, cells, k, 1e9, prev_row_index, uncoded_only=True)
+                # a line the form prints without a code, or one whose code the document shows nowhere,
+                # its row (or the row's last listing) found with nothing on it
+                code = self._by_label(out, cells, k, 1e9, prev_row_index, uncoded_only=True, lost=lost)
                 if code is not None and code not in out.values:
                     out.seen_rows.add(self.form.row_of_code[code])
+                    if self.report.lines[code].coded:
+                        out.empty_by_label.add(code)
 
     def _starts(self, r: Row) -> bool:
         n = _norm(r.text)
@@ -743,11 +747,12 @@ class GridReader:
         return None
 
     def _by_label(self, out: Reading, cells, k: int, x_end: float, prev_row_index: int,
-                  uncoded_only: bool, a: PTok | None = None) -> str | None:
+                  uncoded_only: bool, a: PTok | None = None, lost: list[str] = ()) -> str | None:
         """The one line, among those between the coded rows around row k, whose label the row's
         text (before x_end; with the row above when the label began there) is. For an amount a, the
         coded rows around it are those of its own listing too (two listings side by side: the
-        other listing's codes say nothing of where a line of this one lies)."""
+        other listing's codes say nothing of where a line of this one lies). uncoded_only: only a line
+        the form prints without a code, or one of `lost` (their codes shown nowhere)."""
         r = cells[k][0]
         if a is not None:
             prev_row_index = max(prev_row_index, self._listing_neighbour(cells, k, a, -1, prev_row_index))
@@ -760,7 +765,12 @@ class GridReader:
             # the label began on the row above ("B. Securities ... (at" / "market)   0"), unless the
             # row above is a whole label of its own (Daily Seg 12: "A. Cash" over "B. Securities ...")
             above = _norm(" ".join(w.text for w in cells[k - 1][0].words if sum(ch.isdigit() for ch in w.text) < 2))
-            if not any(info.key == above for info in self.form.rows if info.amount_codes):
+            # nor the last row of another label, a heading's or a line's: "C. SECURITIES HELD ... IN $0" /
+            # "LIEU OF CASH (AT MARKET)" above "9. NET SETTLEMENT ..."
+            two = self._label_text(cells, k - 2) + above if k >= 2 and cells[k - 2][0].page == r.page else ""
+            tail = two and any(abs(len(two) - len(info.key)) <= 3 and _similar(two, info.key) >= 0.95
+                               for info in self.form.rows)
+            if not any(info.key == above for info in self.form.rows if info.amount_codes) and not tail:
                 labels.append(above + label)
         nxt = None
         for r2, pairs, _ in cells[k + 1:]:
@@ -789,7 +799,10 @@ class GridReader:
                     (len(candidates) == 1 or candidates[1][0] < candidates[0][0] - 0.1):
                 code = candidates[0][1]
                 if uncoded_only and self.report.lines[code].coded:
-                    return None
+                    # a line whose code is shown nowhere: its whole label, not a piece of it ("markets")
+                    whole = max(len(key) for key in self._label_keys(code))
+                    if code not in lost or len(text) < 0.6 * whole:
+                        return None
                 return code
         return None
 

@@ -69,6 +69,9 @@ class Reading:
     findings: list[Finding] = field(default_factory=list)
     conflicts: dict[str, list[Obs]] = field(default_factory=dict)
     seen_rows: set[int] = field(default_factory=set)
+    # lines the form prints with a code, their code shown nowhere, whose row was found by its label with
+    # nothing on it (as the rows of lines printed without a code are: seen_rows)
+    empty_by_label: set[str] = field(default_factory=set)
     ocr: bool = False            # the text shows another program's OCR: every value is a candidate (repair)
     unsure_row: set[str] = field(default_factory=set)   # placed by a label several sections print, far from a code
 

@@ -405,6 +405,10 @@ def _solve_one(report: Report, st: State, total: str, parts, unknown: str) -> bo
         st.note(unknown, Found.BLANK, f"its row holds no amount; line {total} = {_describe(total, parts)} gives 0, "
                                   "so it is blank (or 0)")
         return True
+    if unknown in st.empty_rows:
+        # its row was found with nothing on it: the arithmetic may not put there what the page does not
+        # show (a filer leaves a line blank on a print that does not foot)
+        return False
     why = f"line {total} = {_describe(total, parts)}"
     if unknown in st.candidates:
         if unknown == total and all(st.how[p] == How.BLANK for _, p in parts):
@@ -575,11 +579,13 @@ def relations(report: Report, early_warning: bool = False) -> list[tuple[str, tu
     return linear + other
 
 
-def checked(report: Report, st: State, early_warning: bool = False):
+def checked(report: Report, st: State, early_warning: bool = False, as_shown: bool = False):
     """The edit checks whose lines are all known now: (name, lines, whether it holds). A total
-    printed without its parts is not checked."""
+    printed without its parts is not checked. as_shown: a line whose row was found with nothing on it
+    counts as the page shows it, empty (0), as an edit check counts an empty cell."""
     for name, terms, holds in relations(report, early_warning):
-        vals = {c: st.term(c) for c in terms}
+        vals = {c: st.term(c) if st.term(c) is not None or not as_shown or c not in st.empty_rows else 0
+                for c in terms}
         if all(v is not None for v in vals.values()) and name not in st.unchecked:
             yield name, terms, holds(vals)
 
@@ -587,7 +593,7 @@ def checked(report: Report, st: State, early_warning: bool = False):
 def _doubts(report: Report, st: State, already: dict[str, str]) -> dict[str, str]:
     """The observed values that could explain an edit check that fails: those not settled by
     another check that holds with every one of its values observed (none reconstructed)."""
-    rels = list(checked(report, st))
+    rels = list(checked(report, st, as_shown=True))
     settled = {c for name, terms, ok in rels if ok and all(st.how[t] in OBSERVED for t in terms) for c in terms}
     out: dict[str, str] = {}
     failing = [(name, terms) for name, terms, ok in rels if not ok]
@@ -655,6 +661,7 @@ def _settle(report: Report, reading: Reading, rows_of: dict[str, int], doubted: 
     # a line the form prints without a code is found by its label: a row seen with nothing on it
     st.empty_rows = {c for c in report.amount_codes if not report.lines[c].coded
                      and rows_of.get(c) in reading.seen_rows and c not in reading.values}
+    st.empty_rows |= {c for c in getattr(reading, "empty_by_label", ()) if c not in reading.values}
     fix_deduct_signs(report, st)
     if getattr(reading, "ocr", False):
         confirm_footing(report, st, reading.unsure_row)

@@ -113,6 +113,7 @@ EXAMPLES = [
     Spec("scan", "focus-ii", 20007, 100, "stamp"), Spec("whole", "focus-ii", 410042),
     Spec("whole", "focus-ii", 420006), Spec("whole", "focus-ii", 420038), Spec("text", "daily-seg", 420040),
     Spec("ocrtext", "focus-ii", 420085), Spec("whole", "focus-ii", 420150),
+    Spec("scan", "focus-ii", 430016, 150, "noise"),
 ]
 SAMPLE = sample(text=25, ocrtext=8, whole=2) + SCANS + EXAMPLES
 
@@ -131,6 +132,8 @@ KNOWN: dict[str, str] = {
                              "side by side, another line's amount taken by 7305's label",
     "ocrtext-focus-ii-420085": "8570 claimed blank, -8,894 printed (trailing minus, no separators)",
     "whole-focus-ii-420150": "7600 claimed blank, 7,140 printed (DR/CR marks, codes after amounts)",
+    "scan-focus-ii-430016-150dpi-noise": "8520 read 43,098, -43,098 printed: the minus sign lost by both readings "
+                                         "at 150 dpi with noise",
     "scan-focus-ii-20007-100dpi-stamp": "8730 and 8770 read 291,172,542, -291,172,542 printed: the minus glued "
                                         "to the first digit at 100 dpi is lost by both readings, and 8770 = "
                                         "8730 - 8760 holds with both signs lost",

@@ -22,7 +22,7 @@ _TOKEN = re.compile(r"""
     (?P<bracket>\[\s*(?P<bcode>\d{4}[A-C]?)\s*\])                       # [NNNN]
   | (?P<split>(?<![\d,.])\$?\s?(?P<s3>\d{3})\s(?P<s1>\d)(?![\d,.]))      # 750 0
   | (?<![\w.,])(?P<amount>
-        (?:\$\s?(?=\(\s?\d))?                                               # "$ (96,751)": the mark before the parenthesis
+        (?:\$\s?(?=\(\s?\d))?                  # "$ (96,751)": the mark before the parenthesis
         (?P<open>\()?\s?(?:(?P<minus>-)(?=\$?\d))?\$?\s?
         (?P<num>\d{1,3}(?:\s?[,.]\s?\d{3}(?!\d))+|\d+|[oO](?=\s*(?:\)|\[|$)))  # "1,137 ,433", "678, 797": one
         (?P<cents>\.\d{2}(?![\d,]))?                                      # "1,443,907,046.00": cents

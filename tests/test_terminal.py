@@ -106,6 +106,23 @@ def test_ctrl_c_in_one_build_at_a_terminal(work, tmp_path):
         assert not (tmp_path / "o").exists() or not list((tmp_path / "o").iterdir())
 
 
+@pytest.mark.parametrize("when", [b"2020-11.txt", b"manifest.json"])
+def test_ctrl_c_as_a_build_ends_at_a_terminal(work, tmp_path, when):
+    # the key pressed once the outputs are written, while their names are listed or the interpreter
+    # shuts down: no traceback from Python's own shutdown code, and never "the earlier outputs are as they
+    # were" once they are not (status 0 when the build had ended, 130 with what was written otherwise)
+    for i in range(3):
+        o = tmp_path / f"o{i}"
+        ran = run(["build", "inputs/2020-11.yaml", "--out", o], cwd=work, interrupt_when=when)
+        assert "Traceback" not in ran.text and "KeyboardInterrupt" not in ran.text, ran.text[-2000:]
+        assert ran.status in (0, 130), ran.text[-2000:]
+        assert (o / "manifest.json").exists()
+        assert "as they were" not in ran.text, ran.text[-2000:]
+        if ran.status == 130:
+            assert "the outputs were written whole" in ran.text, ran.text[-2000:]
+        assert ran.cursor_restored
+
+
 # Ctrl-C at the worst moment, made certain: the key pressed while pydantic's compiled core imports datetime's
 # C API (a KeyboardInterrupt there made it panic: a Rust traceback and status 1, seen once in CI by the test
 # above). A finder that presses the key as `datetime` is looked for puts it exactly there.

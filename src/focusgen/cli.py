@@ -196,6 +196,7 @@ def build(args: argparse.Namespace, out: Console, err: Console) -> int:
     except InputProblems as exc:
         print_problems(exc.problems, err)
         return 2
+    args.written = built.written        # in place from here: a Ctrl-C now must not say otherwise (_main)
     filing = built.filing
     if not args.quiet:
         from .render.summary import print_alerts, print_amendment, print_movements, print_notes, print_summary
@@ -302,12 +303,21 @@ def _option_problems(args: argparse.Namespace, argv: list[str]) -> list[Problem]
     return found
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, hold_at_end: bool = False) -> int:
     """The command line. Ctrl-C at any moment (even while modules are still being imported) ends with
-    status 130 and one line, never a traceback; a single build writes its set whole or not at all."""
+    status 130 and one line, never a traceback; a single build writes its set whole or not at all.
+    hold_at_end (the `focusgen` command, console()): once the work is done, Ctrl-C is held back for the
+    rest of the process (the interpreter's shutdown would print a KeyboardInterrupt traceback)."""
+    status = None
     try:
-        return _entry(argv)
+        status = _entry(argv)
+        if hold_at_end:
+            import signal
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        return status
     except KeyboardInterrupt:
+        if status is not None:
+            return status       # the work was done and its outputs written: the key came as it ended
         sys.stderr.write("interrupted; the earlier outputs are as they were\n")
         return 130
 
@@ -367,7 +377,11 @@ def _main(args: argparse.Namespace, out: Console, err: Console) -> int:
         return _dispatch(args, out, err)
     except KeyboardInterrupt:
         # a single build writes its set whole or not at all, so nothing is half-written
-        err.print("interrupted; the earlier outputs are as they were")
+        if getattr(args, "written", None):
+            err.print(f"interrupted; the outputs were written whole ({len(args.written)} files, "
+                      f"{terminal.literal(args.written[0].parent)})")
+        else:
+            err.print("interrupted; the earlier outputs are as they were")
         return 130
 
 
@@ -748,5 +762,12 @@ def check_many(args: argparse.Namespace, out: Console, err: Console) -> int:
     return 1 if failed else 0
 
 
+def console() -> int:
+    """The `focusgen` command: main(), then Ctrl-C held back for the few moments the interpreter takes to
+    shut down. The work is done and its outputs written (or not) by then; a key pressed as it ends
+    would otherwise print a KeyboardInterrupt traceback from Python's own shutdown code."""
+    return main(hold_at_end=True)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(console())

@@ -583,9 +583,11 @@ def checked(report: Report, st: State, early_warning: bool = False, as_shown: bo
     """The edit checks whose lines are all known now: (name, lines, whether it holds). A total
     printed without its parts is not checked. as_shown: a line whose row was found with nothing on it
     counts as the page shows it, empty (0), as an edit check counts an empty cell."""
+    def value(c: str) -> int | None:
+        v = st.term(c)
+        return 0 if v is None and as_shown and c in st.empty_rows else v
     for name, terms, holds in relations(report, early_warning):
-        vals = {c: st.term(c) if st.term(c) is not None or not as_shown or c not in st.empty_rows else 0
-                for c in terms}
+        vals = {c: value(c) for c in terms}
         if all(v is not None for v in vals.values()) and name not in st.unchecked:
             yield name, terms, holds(vals)
 
